@@ -1,0 +1,19 @@
+# tipsbench: the seven claims of "Tips for Training DNN" rebuilt over seeds.
+# config -> data -> runs -> tables -> figures -> report; one rule file per stage.
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    """Build the report of the configured run (and everything it needs)."""
+    default_target: True
+    input:
+        get_final_output(),

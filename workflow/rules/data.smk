@@ -1,0 +1,16 @@
+# Stage 1, data: verify the configured dataset and write its preprocessed arrays once per run.
+
+
+rule prepare_data:
+    """Load MNIST, check its array checksums, slice, flatten, scale and one-hot encode it."""
+    input:
+        get_data_input(),
+    output:
+        data=f"{RUN}/data/prepared.npz",
+        info=f"{RUN}/data/data.json",
+    params:
+        data=config["data"],
+    log:
+        f"{RUN}/logs/prepare_data.log",
+    script:
+        "../scripts/prepare_data.py"

@@ -1,0 +1,34 @@
+# Stage 4, figures and report: plots read only tables, the report reads tables and figures.
+
+
+rule plot_study:
+    """Draw one study's test accuracy per seed, mean and slide value."""
+    input:
+        runs=f"{RUN}/tables/runs.csv",
+    output:
+        figure=f"{RUN}/figures/{{study}}-accuracy.svg",
+    params:
+        studies=config["studies"],
+    log:
+        f"{RUN}/logs/plot/{{study}}.log",
+    script:
+        "../scripts/plot_study.py"
+
+
+rule report:
+    """Render the HTML report from the tables, the figures and the report templates."""
+    input:
+        runs=f"{RUN}/tables/runs.csv",
+        summary=f"{RUN}/tables/summary.csv",
+        figures=get_figures(),
+        template="report_templates/report.html.j2",
+        css="report_templates/report.css",
+    output:
+        html=f"{RUN}/report/report.html",
+    params:
+        config=config,
+        conditions=GRID.conditions,
+    log:
+        f"{RUN}/logs/report.log",
+    script:
+        "../scripts/report.py"

@@ -1,0 +1,23 @@
+# Stage 2, runs: one training job per (condition, seed).
+
+
+rule train:
+    """Train one condition with one seed: learning curve, final metrics, weights, test predictions."""
+    input:
+        data=f"{RUN}/data/prepared.npz",
+    output:
+        metrics=f"{RUN}/runs/{{condition}}/seed-{{seed}}/metrics.json",
+        history=f"{RUN}/runs/{{condition}}/seed-{{seed}}/history.csv",
+        weights=f"{RUN}/runs/{{condition}}/seed-{{seed}}/weights.npz",
+        predictions=f"{RUN}/runs/{{condition}}/seed-{{seed}}/predictions.npz",
+    params:
+        hyperparameters=get_hyperparameters,
+        backend=config["backend"],
+    log:
+        f"{RUN}/logs/train/{{condition}}-seed-{{seed}}.log",
+    threads: get_train_threads()
+    resources:
+        mem_mb=3000,
+        runtime=60,
+    script:
+        "../scripts/train.py"

@@ -1,0 +1,187 @@
+"""Load a Keras-layout image dataset, verify it by array checksums, and preprocess it.
+
+The protocol (docs: PROTOCOL.md): the FIRST ``train_size`` training images in file order,
+the test set, pixels flattened to 784 float32 values divided by 255, one-hot labels.
+A copy of the data is accepted when its four arrays hash to the known SHA-256 values,
+whatever container they come in; anything else is refused with an error naming the
+array and what was wrong with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ARRAY_NAMES = ("x_train", "y_train", "x_test", "y_test")
+
+
+class DataError(ValueError):
+    """The data on disk is not the dataset the config asks for."""
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """What a dataset must look like: per-array shape, dtype and SHA-256 of the C-order bytes."""
+
+    name: str
+    num_classes: int
+    image_shape: tuple[int, ...]
+    sizes: dict[str, int]
+    sha256: dict[str, str]
+
+
+# The known datasets. The checksums are those of the arrays Keras' own loader returns.
+DATASETS: dict[str, DatasetSpec] = {
+    "mnist": DatasetSpec(
+        name="mnist",
+        num_classes=10,
+        image_shape=(28, 28),
+        sizes={"train": 60000, "test": 10000},
+        sha256={
+            "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
+            "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
+            "x_test": "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161",
+            "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
+        },
+    ),
+}
+
+
+def array_sha256(array: np.ndarray) -> str:
+    """SHA-256 of an array's bytes in C order (the container does not matter)."""
+    return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_npz(path: str | Path) -> dict[str, np.ndarray]:
+    """Read the four arrays of a Keras-layout ``.npz`` file, or raise DataError saying why not."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"data file {path} does not exist")
+    if not zipfile.is_zipfile(path):
+        raise DataError(f"data file {path} is not an .npz archive")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [name for name in ARRAY_NAMES if name not in archive.files]
+            if missing:
+                raise DataError(
+                    f"data file {path} lacks array(s) {', '.join(missing)} "
+                    f"(has: {', '.join(archive.files) or 'nothing'})"
+                )
+            return {name: archive[name] for name in ARRAY_NAMES}
+    except (OSError, zipfile.BadZipFile, ValueError) as error:
+        if isinstance(error, DataError):
+            raise
+        raise DataError(f"data file {path} cannot be read as .npz: {error}") from error
+
+
+def download_keras(dataset: str) -> dict[str, np.ndarray]:
+    """Fetch a dataset with Keras' own loader (needs the internet on first use)."""
+    import keras
+
+    loader = getattr(keras.datasets, dataset)
+    (x_train, y_train), (x_test, y_test) = loader.load_data()
+    return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+
+
+def verify_arrays(
+    arrays: dict[str, np.ndarray],
+    spec: DatasetSpec,
+    sha256: dict[str, str] | None = None,
+    source: str = "data",
+) -> dict[str, str]:
+    """Check dtypes, shapes and checksums of the four arrays; return their SHA-256 values.
+
+    ``sha256`` replaces the dataset's known checksums, e.g. for the committed test subset,
+    in which case the number of images may differ from the full dataset's.
+    """
+    expected = sha256 or spec.sha256
+    for name in ARRAY_NAMES:
+        array = arrays[name]
+        trailing = spec.image_shape if name.startswith("x") else ()
+        count = spec.sizes[name.split("_")[1]] if sha256 is None else None
+        if array.dtype != np.uint8:
+            raise DataError(f"{source}: array {name} has dtype {array.dtype}, expected uint8")
+        if array.shape[1:] != trailing or (count is not None and array.shape[0] != count):
+            wanted = ", ".join(str(size) for size in (count or "n", *trailing))
+            raise DataError(f"{source}: array {name} has shape {array.shape}, expected ({wanted})")
+    for name in ("y_train", "y_test"):
+        if len(arrays[name]) != len(arrays["x" + name[1:]]):
+            raise DataError(f"{source}: {name} and x{name[1:]} have different lengths")
+    checksums = {name: array_sha256(arrays[name]) for name in ARRAY_NAMES}
+    for name in ARRAY_NAMES:
+        if checksums[name] != expected[name]:
+            raise DataError(
+                f"{source}: array {name} has SHA-256 {checksums[name][:16]}…, expected "
+                f"{expected[name][:16]}… (not the {spec.name} data the config asks for)"
+            )
+    return checksums
+
+
+def preprocess(
+    arrays: dict[str, np.ndarray],
+    train_size: int,
+    test_size: int | None,
+    num_classes: int,
+) -> dict[str, np.ndarray]:
+    """Slice, flatten, scale to [0, 1] and one-hot encode, as the lecturer's demo did.
+
+    The first ``train_size`` training images in file order (no shuffle before slicing),
+    the first ``test_size`` test images (``None``: all of them).
+    """
+    available = len(arrays["x_train"])
+    if not 1 <= train_size <= available:
+        raise ValueError(f"train_size={train_size} is outside [1, {available}]")
+    test_size = len(arrays["x_test"]) if test_size is None else test_size
+    if not 1 <= test_size <= len(arrays["x_test"]):
+        raise ValueError(f"test_size={test_size} is outside [1, {len(arrays['x_test'])}]")
+    eye = np.eye(num_classes, dtype=np.float32)
+    prepared = {}
+    for split, size in (("train", train_size), ("test", test_size)):
+        images = arrays[f"x_{split}"][:size]
+        labels = arrays[f"y_{split}"][:size].astype(np.int64)
+        prepared[f"x_{split}"] = images.reshape(size, -1).astype(np.float32) / np.float32(255)
+        prepared[f"y_{split}"] = eye[labels]
+        prepared[f"labels_{split}"] = labels.astype(np.uint8)
+    return prepared
+
+
+def load_prepared(path: str | Path) -> dict[str, np.ndarray]:
+    """Read the arrays written by the data step."""
+    with np.load(path) as archive:
+        return {name: archive[name] for name in archive.files}
+
+
+def prepare_dataset(data_config: dict) -> tuple[dict[str, np.ndarray], dict]:
+    """The data step: read or download, verify, preprocess; return the arrays and their provenance."""
+    spec = DATASETS.get(data_config["dataset"])
+    if spec is None:
+        raise DataError(f"unknown dataset {data_config['dataset']!r} (known: {', '.join(DATASETS)})")
+    path = data_config.get("path")
+    arrays = read_npz(path) if path else download_keras(spec.name)
+    source = str(path) if path else f"keras.datasets.{spec.name}"
+    checksums = verify_arrays(arrays, spec, data_config.get("sha256"), source=source)
+    prepared = preprocess(arrays, data_config["train_size"], data_config.get("test_size"), spec.num_classes)
+    info = {
+        "dataset": spec.name,
+        "source": source,
+        "file_sha256": file_sha256(path) if path else None,
+        "array_sha256": checksums,
+        "train_size": int(len(prepared["x_train"])),
+        "test_size": int(len(prepared["x_test"])),
+        "x_train_mean": float(prepared["x_train"].mean()),
+        "x_train_std": float(prepared["x_train"].std()),
+    }
+    return prepared, info

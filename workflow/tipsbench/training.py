@@ -1,0 +1,178 @@
+"""Train one condition with one seed and describe the run: history, metrics, weights, predictions.
+
+``configure_runtime`` must run before Keras is imported: it picks the backend and pins
+the framework's thread pools to the threads Snakemake gave the job, and asks for
+deterministic kernels so that a rerun of the same (condition, seed) on the same
+machine and backend gives the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import sys
+import time
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+BACKENDS = ("tensorflow", "jax")
+
+
+def framework_threads(threads: int) -> int:
+    """The threads the framework may use: what Snakemake granted, never more than the machine has."""
+    return max(1, min(int(threads), os.cpu_count() or 1))
+
+
+def configure_runtime(backend: str, threads: int) -> None:
+    """Select the Keras backend and the thread count through the environment, before import."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r} (expected one of {BACKENDS})")
+    if "keras" in sys.modules and os.environ.get("KERAS_BACKEND", "tensorflow") != backend:
+        raise RuntimeError("configure_runtime must run before keras is imported")
+    threads = framework_threads(threads)
+    os.environ["KERAS_BACKEND"] = backend
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    os.environ["TF_NUM_INTRAOP_THREADS"] = str(threads)
+    os.environ["TF_NUM_INTEROP_THREADS"] = "1"
+    os.environ["TF_DETERMINISTIC_OPS"] = "1"
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "")
+        + f" --xla_cpu_multi_thread_eigen={'true' if threads > 1 else 'false'}"
+        + f" intra_op_parallelism_threads={threads}"
+    ).strip()
+
+
+def _seed_and_pin(seed: int, threads: int) -> None:
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        # Thread pools can only be set before TensorFlow runs its first op.
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(1)
+        except RuntimeError:
+            pass
+        tf.config.experimental.enable_op_determinism()
+    keras.utils.set_random_seed(seed)
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape a run's numbers."""
+    import keras
+
+    versions = {"python": platform.python_version(), "keras": keras.__version__}
+    for package in ("tensorflow", "tensorflow-cpu", "jax", "jaxlib", "numpy"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def _last_finite_epoch(history: pd.DataFrame) -> int:
+    finite = np.isfinite(history[["train_loss", "test_loss"]].to_numpy()).all(axis=1)
+    bad = np.flatnonzero(~finite)
+    return int(bad[0]) if len(bad) else len(history)
+
+
+def train_condition(
+    hyperparameters: dict[str, Any],
+    data: dict[str, np.ndarray],
+    seed: int,
+    threads: int = 1,
+    verbose: int = 2,
+) -> dict[str, Any]:
+    """Fit one condition with one seed, then evaluate it on the train and test sets.
+
+    Returns ``history`` (per-epoch train and test loss and accuracy), ``metrics`` (the
+    run's summary), ``weights`` (the final parameters) and ``predictions`` (predicted
+    test labels). A run whose loss becomes NaN or infinite stops early and is marked
+    ``diverged`` with its last good epoch; it is a result, not an error.
+    """
+    threads = framework_threads(threads)
+    _seed_and_pin(seed, threads)
+    import keras
+
+    from tipsbench.models import build_model
+
+    model = build_model(hyperparameters, data["x_train"].shape[1], data["y_train"].shape[1])
+    started = time.perf_counter()
+    fit = model.fit(
+        data["x_train"],
+        data["y_train"],
+        batch_size=hyperparameters["batch_size"],
+        epochs=hyperparameters["epochs"],
+        validation_data=(data["x_test"], data["y_test"]),
+        shuffle=True,
+        callbacks=[keras.callbacks.TerminateOnNaN()],
+        verbose=verbose,
+    )
+    fit_seconds = time.perf_counter() - started
+
+    history = pd.DataFrame(
+        {
+            "epoch": np.arange(1, len(fit.history["loss"]) + 1),
+            "train_loss": fit.history["loss"],
+            "train_accuracy": fit.history["accuracy"],
+            "test_loss": fit.history.get("val_loss", [math.nan] * len(fit.history["loss"])),
+            "test_accuracy": fit.history.get("val_accuracy", [math.nan] * len(fit.history["loss"])),
+        }
+    )
+    # Final numbers come from evaluate() after training, as the lecturer reported them.
+    train_loss, train_accuracy = model.evaluate(
+        data["x_train"], data["y_train"], batch_size=1000, verbose=0
+    )
+    test_loss, test_accuracy = model.evaluate(data["x_test"], data["y_test"], batch_size=1000, verbose=0)
+    probabilities = model.predict(data["x_test"], batch_size=1000, verbose=0)
+    last_good_epoch = _last_finite_epoch(history)
+    diverged = last_good_epoch < len(history) or not (
+        math.isfinite(train_loss) and math.isfinite(test_loss)
+    )
+    if diverged:
+        last_good_epoch = min(last_good_epoch, len(history) - 1)
+    epochs_run = len(history)
+    metrics = {
+        "hyperparameters": dict(hyperparameters),
+        "seed": int(seed),
+        "status": "diverged" if diverged else "ok",
+        "last_good_epoch": int(last_good_epoch),
+        "epochs": int(hyperparameters["epochs"]),
+        "epochs_run": int(epochs_run),
+        "train_samples": int(len(data["x_train"])),
+        "test_samples": int(len(data["x_test"])),
+        "train_loss": float(train_loss),
+        "train_accuracy": float(train_accuracy),
+        "test_loss": float(test_loss),
+        "test_accuracy": float(test_accuracy),
+        "fit_seconds": float(fit_seconds),
+        "samples_per_second": float(epochs_run * len(data["x_train"]) / fit_seconds),
+        "parameters": int(model.count_params()),
+        "threads": int(threads),
+        "backend": keras.backend.backend(),
+        "versions": package_versions(),
+        "machine": {"platform": platform.platform(), "processor": _cpu_model(), "cpus": os.cpu_count()},
+    }
+    return {
+        "history": history,
+        "metrics": metrics,
+        "weights": [np.asarray(weight) for weight in model.get_weights()],
+        "predictions": probabilities.argmax(axis=1).astype(np.uint8),
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
