@@ -10,9 +10,11 @@ rule aggregate:
         runs=f"{RUN}/tables/runs.csv",
         summary=f"{RUN}/tables/summary.csv",
         curves=f"{RUN}/tables/curves.csv",
-    params:
-        arms=get_arms(),
     log:
         f"{RUN}/logs/aggregate.log",
+    conda:
+        "../../environment.yml"
+    params:
+        arms=get_arms(),
     script:
         "../scripts/aggregate.py"

@@ -3,11 +3,20 @@
 
 import os
 import re
+import sys
+from pathlib import Path
 
 from snakemake.utils import validate
 
-from tipsbench.grid import resolve_grid
+# The tipsbench package sits beside the rules; the workflow and every job it starts
+# (scripts, cluster jobs) import it from there, installed or not.
+PACKAGE_ROOT = str(Path(workflow.basedir) / "workflow")
+sys.path.insert(0, PACKAGE_ROOT)
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(filter(None, [PACKAGE_ROOT, os.getenv("PYTHONPATH")]))
+)
 
+from tipsbench.grid import resolve_grid
 
 validate(config, schema="../schemas/config.schema.yaml")
 GRID = resolve_grid(config)

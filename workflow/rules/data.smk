@@ -8,9 +8,11 @@ rule prepare_data:
     output:
         data=f"{RUN}/data/prepared.npz",
         info=f"{RUN}/data/data.json",
-    params:
-        data=config["data"],
     log:
         f"{RUN}/logs/prepare_data.log",
+    conda:
+        "../../environment.yml"
+    params:
+        data=config["data"],
     script:
         "../scripts/prepare_data.py"

@@ -7,10 +7,12 @@ rule plot_study:
         runs=f"{RUN}/tables/runs.csv",
     output:
         figure=f"{RUN}/figures/{{study}}-accuracy.svg",
-    params:
-        studies=config["studies"],
     log:
         f"{RUN}/logs/plot/{{study}}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        studies=config["studies"],
     script:
         "../scripts/plot_study.py"
 
@@ -25,10 +27,12 @@ rule report:
         css="report_templates/report.css",
     output:
         html=f"{RUN}/report/report.html",
+    log:
+        f"{RUN}/logs/report.log",
+    conda:
+        "../../environment.yml"
     params:
         config=config,
         conditions=GRID.conditions,
-    log:
-        f"{RUN}/logs/report.log",
     script:
         "../scripts/report.py"

@@ -10,14 +10,16 @@ rule train:
         history=f"{RUN}/runs/{{condition}}/seed-{{seed}}/history.csv",
         weights=f"{RUN}/runs/{{condition}}/seed-{{seed}}/weights.npz",
         predictions=f"{RUN}/runs/{{condition}}/seed-{{seed}}/predictions.npz",
-    params:
-        hyperparameters=get_hyperparameters,
-        backend=config["backend"],
     log:
         f"{RUN}/logs/train/{{condition}}-seed-{{seed}}.log",
+    conda:
+        "../../environment.yml"
     threads: get_train_threads()
     resources:
         mem_mb=3000,
         runtime=60,
+    params:
+        hyperparameters=get_hyperparameters,
+        backend=config["backend"],
     script:
         "../scripts/train.py"

@@ -1,0 +1,27 @@
+# The two commands of the README, and the set-up they share: a virtual environment in
+# .venv with the pinned versions of requirements.txt (made once, remade when it changes).
+
+VENV ?= .venv
+CORES ?= 4
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: run smoke test
+
+# Set everything up and run the default experiment: snakemake --cores 4 on config/config.yaml.
+run: $(VENV)/.installed
+	$(BIN)/snakemake --cores $(CORES)
+
+# The CI smoke run: the same studies on the committed MNIST subset, 2 seeds, 2 epochs.
+smoke: $(VENV)/.installed
+	$(BIN)/snakemake --cores $(CORES) --configfile config/smoke.yaml
+
+# Unit tests, workflow gates and the end-to-end smoke run.
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
