@@ -171,8 +171,8 @@ dump_logs() {
         fi
     done
     echo "==== sinfo ====" >&2
-    sinfo -N -l 2>&1 >&2 || true
-    scontrol show node "$HOST" 2>&1 >&2 || true
+    sinfo -N -l >&2 2>&1 || true
+    scontrol show node "$HOST" >&2 2>&1 || true
 }
 
 if pid_alive /run/munge/munged.pid munged; then
