@@ -42,3 +42,17 @@ def default_config() -> dict:
 @pytest.fixture
 def smoke_config() -> dict:
     return load_config("smoke.yaml")
+
+
+@pytest.fixture(scope="session")
+def smoke_run(tmp_path_factory):
+    """Run the smoke config once per test session on a copy of the repository.
+
+    Returns (the run's results folder, the working copy).
+    """
+    from workflow_helpers import copy_workflow, snakemake
+
+    workdir = copy_workflow(tmp_path_factory.mktemp("smoke"))
+    result = snakemake(workdir, "--cores", "2", "--configfile", "config/smoke.yaml")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return workdir / "results" / "smoke", workdir

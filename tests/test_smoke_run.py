@@ -1,4 +1,7 @@
-"""End to end: the smoke config on the committed subset, through Snakemake, to tables and report."""
+"""End to end: the smoke config on the committed subset, through Snakemake, to tables and report.
+
+The run itself is the session fixture ``smoke_run`` (conftest.py), shared with test_report.py.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from workflow_helpers import copy_workflow, snakemake
+from workflow_helpers import snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -23,15 +26,6 @@ CONDITIONS = {
     "dropout-0.2",
     "layers-3-act-relu-opt-adam-lr-0.001-dropout-0.2",
 }
-
-
-@pytest.fixture(scope="module")
-def smoke_run(tmp_path_factory):
-    """Run the smoke config once for every test of this module; return the run's folder."""
-    workdir = copy_workflow(tmp_path_factory.mktemp("smoke"))
-    result = snakemake(workdir, "--cores", "2", "--configfile", "config/smoke.yaml")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return workdir / "results" / "smoke", workdir
 
 
 def test_every_condition_and_seed_was_trained_once(smoke_run):

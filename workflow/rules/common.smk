@@ -6,8 +6,6 @@ import re
 import sys
 from pathlib import Path
 
-from snakemake.utils import validate
-
 # The tipsbench package sits beside the rules; the workflow and every job it starts
 # (scripts, cluster jobs) import it from there, installed or not.
 PACKAGE_ROOT = str(Path(workflow.basedir) / "workflow")
@@ -16,9 +14,22 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [PACKAGE_ROOT, os.getenv("PYTHONPATH")]))
 )
 
+from tipsbench.config import ConfigError, check_config
 from tipsbench.grid import resolve_grid
 
-validate(config, schema="../schemas/config.schema.yaml")
+# Validate the config (Snakemake's validate against the schema, which also fills in its
+# defaults, then the checks a schema cannot make) before anything else. A bad config ends
+# the run with one line, "config error: <key>: <what was expected>", and exit status 1:
+# sys.exit(message) is the one way out of a Snakefile that Snakemake prints without a
+# traceback. `snakemake --lint` checks the code, not the data, so it skips data.path.
+try:
+    check_config(
+        config,
+        Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml",
+        check_paths=getattr(workflow, "check_envvars", True),  # False only for --lint
+    )
+except ConfigError as error:
+    sys.exit(str(error))
 GRID = resolve_grid(config)
 RUN = f"results/{config['run_name']}"
 
@@ -59,11 +70,52 @@ def get_arms():
     return [vars(arm) for arm in GRID.arms]
 
 
-def get_figures():
-    """One accuracy figure per study."""
-    return expand(f"{RUN}/figures/{{study}}-accuracy.svg", study=GRID.studies)
+def get_report_inputs(wildcards):
+    """Tables, figures and templates the report presents."""
+    tables = ("runs", "summary", "findings", "curves", "jobs", "confusion")
+    return {
+        **{name: f"{RUN}/tables/{name}.csv" for name in tables},
+        "accuracy_figures": expand(
+            f"{RUN}/figures/{{study}}-accuracy.svg", study=GRID.studies
+        ),
+        "curve_figures": expand(
+            f"{RUN}/figures/{{study}}-curves.svg", study=GRID.studies
+        ),
+        "confusion_figure": f"{RUN}/figures/confusion.svg",
+        "data_info": f"{RUN}/data/data.json",
+        "determinism": f"{RUN}/tables/determinism.csv",
+        "templates": sorted(str(path) for path in Path("report_templates").iterdir()),
+    }
+
+
+def get_audit_pair():
+    """The (condition, seed) the determinism audit retrains; defaults to arm A of the first study."""
+    audit = config["determinism"]
+    condition = audit["condition"] or GRID.arms[0].condition
+    seed = GRID.seeds[0] if audit["seed"] is None else audit["seed"]
+    return condition, seed
+
+
+def get_audit_inputs(wildcards):
+    """The audited run's original files and those of its rerun."""
+    condition, seed = get_audit_pair()
+    original = f"{RUN}/runs/{condition}/seed-{seed}"
+    rerun = f"{RUN}/audit/{condition}/seed-{seed}"
+    return {
+        "metrics": f"{original}/metrics.json",
+        "history": f"{original}/history.csv",
+        "weights": f"{original}/weights.npz",
+        "rerun_metrics": f"{rerun}/metrics.json",
+        "rerun_history": f"{rerun}/history.csv",
+        "rerun_weights": f"{rerun}/weights.npz",
+    }
+
+
+def get_configfile_arguments():
+    """The --configfile paths this invocation was given, relative to the working directory."""
+    return [os.path.relpath(path) for path in workflow.overwrite_configfiles]
 
 
 def get_final_output():
     """What `snakemake` builds by default: the report."""
-    return [f"{RUN}/report/report.html"]
+    return [f"{RUN}/report/report.html", f"{RUN}/report/report.pdf"]

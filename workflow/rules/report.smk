@@ -2,31 +2,57 @@
 
 
 rule plot_study:
-    """Draw one study's test accuracy per seed, mean and slide value."""
+    """Draw one study's test accuracy per seed and its learning curves."""
     input:
         runs=f"{RUN}/tables/runs.csv",
+        summary=f"{RUN}/tables/summary.csv",
+        curves=f"{RUN}/tables/curves.csv",
     output:
-        figure=f"{RUN}/figures/{{study}}-accuracy.svg",
+        accuracy=report(
+            f"{RUN}/figures/{{study}}-accuracy.svg",
+            category="Studies",
+            subcategory="{study}",
+            labels={"study": "{study}", "figure": "test accuracy per seed"},
+        ),
+        curves=report(
+            f"{RUN}/figures/{{study}}-curves.svg",
+            category="Studies",
+            subcategory="{study}",
+            labels={"study": "{study}", "figure": "learning curves"},
+        ),
     log:
         f"{RUN}/logs/plot/{{study}}.log",
     conda:
         "../../environment.yml"
-    params:
-        studies=config["studies"],
     script:
         "../scripts/plot_study.py"
 
 
-rule report:
-    """Render the HTML report from the tables, the figures and the report templates."""
+rule plot_confusion:
+    """Draw the confusion matrix of the best arm's test predictions."""
     input:
-        runs=f"{RUN}/tables/runs.csv",
-        summary=f"{RUN}/tables/summary.csv",
-        figures=get_figures(),
-        template="report_templates/report.html.j2",
-        css="report_templates/report.css",
+        confusion=f"{RUN}/tables/confusion.csv",
+    output:
+        figure=report(
+            f"{RUN}/figures/confusion.svg",
+            category="Final model",
+            labels={"figure": "confusion matrix"},
+        ),
+    log:
+        f"{RUN}/logs/plot/confusion.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/plot_confusion.py"
+
+
+rule report:
+    """Render the self-contained HTML report and its PDF from the tables and figures."""
+    input:
+        unpack(get_report_inputs),
     output:
         html=f"{RUN}/report/report.html",
+        pdf=f"{RUN}/report/report.pdf",
     log:
         f"{RUN}/logs/report.log",
     conda:
@@ -34,5 +60,7 @@ rule report:
     params:
         config=config,
         conditions=GRID.conditions,
+        configfiles=get_configfile_arguments(),
+        repository=workflow.basedir,
     script:
         "../scripts/report.py"

@@ -23,3 +23,27 @@ rule train:
         backend=config["backend"],
     script:
         "../scripts/train.py"
+
+
+use rule train as retrain_audit with:
+    output:
+        metrics=f"{RUN}/audit/{{condition}}/seed-{{seed}}/metrics.json",
+        history=f"{RUN}/audit/{{condition}}/seed-{{seed}}/history.csv",
+        weights=f"{RUN}/audit/{{condition}}/seed-{{seed}}/weights.npz",
+        predictions=f"{RUN}/audit/{{condition}}/seed-{{seed}}/predictions.npz",
+    log:
+        f"{RUN}/logs/audit/{{condition}}-seed-{{seed}}.log",
+
+
+rule determinism:
+    """Compare the audited run, retrained from scratch, with its original: bit-identical or by how much."""
+    input:
+        unpack(get_audit_inputs),
+    output:
+        table=f"{RUN}/tables/determinism.csv",
+    log:
+        f"{RUN}/logs/determinism.log",
+    conda:
+        "../../environment.yml"
+    script:
+        "../scripts/determinism.py"

@@ -1,4 +1,4 @@
-"""Snakemake adapter: render the HTML report from the tables and figures."""
+"""Snakemake adapter: render report.html (self-contained) and report.pdf from the tables and figures."""
 
 from tipsbench.files import send_output_to
 
@@ -8,15 +8,27 @@ from pathlib import Path  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
-from tipsbench.files import write_text  # noqa: E402
-from tipsbench.report import build_context, render  # noqa: E402
+from tipsbench.files import atomic_path, read_json, write_text  # noqa: E402
+from tipsbench.report import build_context, render, write_pdf  # noqa: E402
 
-figures = {Path(path).name.removesuffix("-accuracy.svg"): Path(path).read_text() for path in snakemake.input.figures}
+tables = {
+    name: pd.read_csv(snakemake.input[name])
+    for name in ("runs", "summary", "findings", "curves", "jobs", "confusion", "determinism")
+}
+figures = {
+    Path(path).stem: Path(path).read_text()
+    for path in [*snakemake.input.accuracy_figures, *snakemake.input.curve_figures, snakemake.input.confusion_figure]
+}
 context = build_context(
     snakemake.params.config,
     snakemake.params.conditions,
-    pd.read_csv(snakemake.input.runs),
-    pd.read_csv(snakemake.input.summary),
+    tables,
     figures,
+    read_json(snakemake.input.data_info),
+    repository=snakemake.params.repository,
+    configfiles=snakemake.params.configfiles,
 )
-write_text(render(context, Path(snakemake.input.template).parent), snakemake.output.html)
+template_dir = Path(snakemake.input.templates[0]).parent
+write_text(render(context, template_dir), snakemake.output.html)
+with atomic_path(snakemake.output.pdf) as temporary:
+    write_pdf(render(context, template_dir, print_mode=True), temporary)

@@ -1,7 +1,11 @@
 """Snakemake adapter: train one (condition, seed) and write its four output files."""
 
-from tipsbench.files import send_output_to
-from tipsbench.training import configure_runtime
+import time
+
+JOB_STARTED = time.time()
+
+from tipsbench.files import send_output_to  # noqa: E402
+from tipsbench.training import configure_runtime  # noqa: E402
 
 send_output_to(snakemake.log[0])
 # The backend and thread pools are chosen before Keras is imported.
@@ -9,7 +13,7 @@ configure_runtime(snakemake.params.backend, snakemake.threads)
 
 from tipsbench.data import load_prepared  # noqa: E402
 from tipsbench.files import write_csv, write_json, write_npz  # noqa: E402
-from tipsbench.training import train_condition  # noqa: E402
+from tipsbench.training import job_timing, train_condition  # noqa: E402
 
 result = train_condition(
     dict(snakemake.params.hyperparameters),
@@ -20,4 +24,8 @@ result = train_condition(
 write_csv(result["history"], snakemake.output.history)
 write_npz({f"w{index}": weight for index, weight in enumerate(result["weights"])}, snakemake.output.weights)
 write_npz({"predicted": result["predictions"]}, snakemake.output.predictions)
-write_json({"condition": snakemake.wildcards.condition, **result["metrics"]}, snakemake.output.metrics)
+# metrics.json is written last: its presence means the run's other files are complete.
+write_json(
+    {"condition": snakemake.wildcards.condition, **result["metrics"], **job_timing(JOB_STARTED)},
+    snakemake.output.metrics,
+)

@@ -123,9 +123,10 @@ def verify_arrays(
     checksums = {name: array_sha256(arrays[name]) for name in ARRAY_NAMES}
     for name in ARRAY_NAMES:
         if checksums[name] != expected[name]:
+            origin = f"data.sha256.{name} in the config" if sha256 else f"the known {spec.name} checksum"
             raise DataError(
                 f"{source}: array {name} has SHA-256 {checksums[name][:16]}…, expected "
-                f"{expected[name][:16]}… (not the {spec.name} data the config asks for)"
+                f"{expected[name][:16]}… ({origin}): not the data the config asks for"
             )
     return checksums
 

@@ -25,6 +25,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
+    # mkstemp makes the file private (0600); results should get the usual permissions.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)
     try:
         yield Path(temporary)
         os.replace(temporary, path)
@@ -80,3 +84,13 @@ def send_output_to(log_path: str | Path) -> None:
         stream.flush()
         os.dup2(log.fileno(), descriptor)
     sys.stdout = sys.stderr = log
+
+
+def save_figure(figure: Any, path: str | Path) -> None:
+    """Save a matplotlib figure in the format its suffix names, then close it."""
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    with atomic_path(path) as temporary:
+        figure.savefig(temporary, format=path.suffix.lstrip("."), metadata={"Date": None})
+    plt.close(figure)

@@ -176,3 +176,15 @@ def _cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def job_timing(started: float) -> dict[str, Any]:
+    """When a job started and ended (UTC) and its wall seconds, imports and file I/O included."""
+    import datetime as dt
+
+    finished = time.time()
+    return {
+        "started_at": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.fromtimestamp(finished, dt.timezone.utc).isoformat(timespec="seconds"),
+        "job_seconds": round(finished - started, 3),
+    }

@@ -1,0 +1,328 @@
+"""A malformed config or wrong data stops the workflow with one clear line, before any harm.
+
+Config errors: ``snakemake -n`` on the smoke config plus a small overlay must exit non-zero
+with exactly one line ``config error: <key>: <what was expected>`` (besides Snakemake's
+two informational preamble lines), no traceback, and no results/ folder. Data errors: the
+real ``prepare_data`` job must fail with the DataError's one-line message visible in the
+Snakemake output and write no prepared data.
+
+Every Snakemake call here spends most of its time waiting (plugin start-up), so all of
+them run at once in threads, once per module, and each test checks its own outcome.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from conftest import ROOT, SCHEMA, SUBSET, load_config, merge
+from tipsbench.config import ConfigError, check_config
+from workflow_helpers import copy_workflow, snakemake
+
+# What Snakemake itself prints before it reads the Snakefile; anything else is ours.
+PREAMBLE = {
+    "Using workflow specific profile profiles/default for setting default command line arguments.",
+    "Config file config/config.yaml is extended by additional config specified via the command line.",
+}
+
+# id: (overlay YAML merged over config/smoke.yaml, the key named, what the line must say).
+# Snakemake deep-merges mappings but replaces lists, so an overlay's `arms` is the whole list.
+CONFIG_CASES = {
+    "unknown-top-level-key": ("epoch: 5", "top level", "unknown key 'epoch' (allowed: run_name, seeds,"),
+    "unknown-arm-key": (
+        """
+        studies:
+          loss:
+            arms:
+              - {label: mse, slide_acc: 0.4, overrides: {loss: mean_squared_error}}
+              - {label: cross-entropy}
+        """,
+        "studies.loss.arms[0]",
+        "unknown key 'slide_acc' (did you mean 'slide_accuracy'? allowed: label, slide_accuracy, overrides)",
+    ),
+    "unknown-hyperparameter": (
+        """
+        studies:
+          dropout:
+            arms:
+              - {label: no dropout}
+              - {label: dropout 0.2, overrides: {dropuot: 0.2}}
+        """,
+        "studies.dropout.arms[1].overrides",
+        "unknown key 'dropuot' (did you mean 'dropout_rate'? allowed: hidden_layers, units,",
+    ),
+    "wrong-type-epochs": ("base: {epochs: ten}", "base.epochs", "expected an integer, got 'ten'"),
+    "wrong-type-seeds": ("seeds: 3", "seeds", "expected a list, got 3"),
+    "wrong-type-learning-rate": (
+        "base: {learning_rate: 1e-3}",  # YAML 1.1 reads 1e-3 (no dot) as a string
+        "base.learning_rate",
+        "expected a number, got '1e-3' (YAML reads it as text",
+    ),
+    "negative-epochs": ("base: {epochs: -1}", "base.epochs", "-1 is less than the minimum 1"),
+    "zero-epochs": ("base: {epochs: 0}", "base.epochs", "0 is less than the minimum 1"),
+    "zero-batch-size": ("base: {batch_size: 0}", "base.batch_size", "0 is less than the minimum 1"),
+    "negative-batch-size-in-arm": (
+        """
+        studies:
+          batch:
+            arms:
+              - {label: no batch, overrides: {batch_size: -100}}
+              - {label: mini-batch}
+        """,
+        "studies.batch.arms[0].overrides.batch_size",
+        "-100 is less than the minimum 1",
+    ),
+    "zero-train-size": ("data: {train_size: 0}", "data.train_size", "0 is outside [1, 60000]"),
+    "train-size-above-60000": ("data: {train_size: 60001}", "data.train_size", "60001 is outside [1, 60000]"),
+    "empty-seeds": ("seeds: []", "seeds", "expected at least 1 item, got 0"),
+    "duplicate-seeds": ("seeds: [0, 1, 0]", "seeds", "[0, 1, 0] has duplicate items (0)"),
+    "unknown-activation": (
+        "base: {activation: relu6}",
+        "base.activation",
+        "'relu6' is not one of sigmoid, relu, tanh, linear (did you mean 'relu'?)",
+    ),
+    "unknown-loss": (
+        """
+        studies:
+          loss:
+            arms:
+              - {label: hinge, overrides: {loss: hinge}}
+              - {label: cross-entropy}
+        """,
+        "studies.loss.arms[0].overrides.loss",
+        "'hinge' is not one of categorical_crossentropy, mean_squared_error",
+    ),
+    "unknown-optimizer": (
+        "base: {optimizer: adamw}",
+        "base.optimizer",
+        "'adamw' is not one of sgd, adam, rmsprop, adagrad (did you mean 'adam'?)",
+    ),
+    "dropout-one": (
+        """
+        studies:
+          dropout:
+            arms:
+              - {label: no dropout}
+              - {label: all dropped, overrides: {dropout_rate: 1.0}}
+        """,
+        "studies.dropout.arms[1].overrides.dropout_rate",
+        "1.0 is outside [0, 1)",
+    ),
+    "dropout-negative": ("base: {dropout_rate: -0.1}", "base.dropout_rate", "-0.1 is outside [0, 1)"),
+    "study-with-one-arm": (
+        "studies: {loss: {arms: [{label: mse}]}}",
+        "studies.loss.arms",
+        "expected exactly 2 items, got 1",
+    ),
+    "arms-with-same-condition": (
+        """
+        studies:
+          dropout:
+            arms:
+              - {label: no dropout}
+              - {label: dropout 0, overrides: {dropout_rate: 0.0}}
+        """,
+        "studies.dropout",
+        "both arms resolve to the same condition 'base'",
+    ),
+    "slide-accuracy-out-of-range": (
+        """
+        studies:
+          loss:
+            arms:
+              - {label: mse, slide_accuracy: 39.5}
+              - {label: cross-entropy, overrides: {loss: mean_squared_error}}
+        """,
+        "studies.loss.arms[0].slide_accuracy",
+        "39.5 is outside [0, 1]",
+    ),
+    "unknown-backend": ("backend: torch", "backend", "'torch' is not one of tensorflow, jax"),
+    "unknown-audit-condition": (
+        "determinism: {condition: deep}",
+        "determinism.condition",
+        "'deep' names no condition of this config (conditions: loss-mean-squared-error, base,",
+    ),
+    "missing-data-path": (
+        "data: {path: ../x.npz}",
+        "data.path",
+        "file ../x.npz does not exist (looked for ",
+    ),
+}
+
+
+def _subset() -> dict[str, np.ndarray]:
+    with np.load(SUBSET) as archive:
+        return {name: archive[name] for name in archive.files}
+
+
+def _flip_one_pixel(arrays: dict) -> dict:
+    x_test = arrays["x_test"].copy()
+    x_test[0, 0, 0] ^= 1
+    return dict(arrays, x_test=x_test)
+
+
+# id: (how to make data/bad.npz from the subset's arrays, or bytes; the DataError's message).
+DATA_CASES = {
+    "not-an-npz": (b"this is not an npz archive\n", "data file data/bad.npz is not an .npz archive"),
+    "missing-array": (
+        lambda arrays: {name: arrays[name] for name in ("x_train", "y_train", "x_test")},
+        "data file data/bad.npz lacks array(s) y_test (has: x_train, y_train, x_test)",
+    ),
+    "wrong-dtype": (
+        lambda arrays: dict(arrays, x_train=arrays["x_train"].astype(np.float32)),
+        "data/bad.npz: array x_train has dtype float32, expected uint8",
+    ),
+    "wrong-shape": (
+        lambda arrays: dict(arrays, x_train=arrays["x_train"].reshape(len(arrays["x_train"]), -1)),
+        "data/bad.npz: array x_train has shape (1000, 784), expected (n, 28, 28)",
+    ),
+    "checksum-mismatch": (
+        _flip_one_pixel,
+        "data/bad.npz: array x_test has SHA-256 ",
+    ),
+}
+
+PREPARED = "results/smoke/data/prepared.npz"
+
+
+def _run_config_case(root: Path, case: str):
+    workdir = copy_workflow(root / f"config-{case}")
+    (workdir / "overlay.yaml").write_text(textwrap.dedent(CONFIG_CASES[case][0]).strip() + "\n")
+    result = snakemake(workdir, "-n", "--cores", "1", "--configfile", "config/smoke.yaml", "overlay.yaml", timeout=300)
+    return workdir, result
+
+
+def _run_data_case(root: Path, case: str):
+    workdir = copy_workflow(root / f"data-{case}")
+    make, _ = DATA_CASES[case]
+    (workdir / "data").mkdir()
+    if isinstance(make, bytes):
+        (workdir / "data" / "bad.npz").write_bytes(make)
+    else:
+        np.savez_compressed(workdir / "data" / "bad.npz", **make(_subset()))
+    (workdir / "overlay.yaml").write_text("data: {path: data/bad.npz}\n")
+    # The target comes first: --configfile takes every argument after it.
+    result = snakemake(workdir, PREPARED, "--cores", "1", "--configfile", "config/smoke.yaml", "overlay.yaml", timeout=300)
+    return workdir, result
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    """Every case's (workdir, completed Snakemake process), run concurrently once."""
+    root = tmp_path_factory.mktemp("config-errors")
+    jobs = {("config", case): _run_config_case for case in CONFIG_CASES}
+    jobs.update({("data", case): _run_data_case for case in DATA_CASES})
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        futures = {key: pool.submit(run, root, key[1]) for key, run in jobs.items()}
+        results = {key: future.result() for key, future in futures.items()}
+    yield results
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", list(CONFIG_CASES))
+def test_malformed_config_stops_with_one_line_before_anything_runs(outcomes, case):
+    _, where, expected = CONFIG_CASES[case]
+    workdir, result = outcomes["config", case]
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("config error")]
+    # Exactly one error line, naming the key and what was expected ...
+    assert len(errors) == 1, output
+    assert errors[0].startswith(f"config error: {where}: "), errors[0]
+    assert expected in errors[0], errors[0]
+    # ... and nothing else but Snakemake's own preamble: no other error, warning or job list.
+    assert set(lines) - set(errors) <= PREAMBLE, output
+    assert not (workdir / "results").exists()
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", list(DATA_CASES))
+def test_wrong_data_fails_the_data_job_with_its_one_line_message(outcomes, case):
+    _, message = DATA_CASES[case]
+    workdir, result = outcomes["data", case]
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    # The job's log is shown (show-failed-logs) and its last word is the DataError's one line.
+    shown = [line for line in output.splitlines() if message in line]
+    assert shown, output
+    log = (workdir / "results/smoke/logs/prepare_data.log").read_text()
+    assert message in log.strip().splitlines()[-1], log
+    assert "Traceback" not in log
+    assert "config error" not in output
+    assert not (workdir / PREPARED).exists()
+    assert not (workdir / "results/smoke/data/data.json").exists()
+    assert "rule train" not in output  # nothing downstream started
+
+
+# Direct calls of check_config: fast, exact messages.
+
+
+@pytest.fixture
+def smoke_raw():
+    """config.yaml merged with smoke.yaml, not yet validated (defaults not filled)."""
+    return merge(
+        yaml.safe_load((ROOT / "config" / "config.yaml").read_text()),
+        yaml.safe_load((ROOT / "config" / "smoke.yaml").read_text()),
+    )
+
+
+def _error(config: dict, overlay: str, **options) -> str:
+    with pytest.raises(ConfigError) as caught:
+        check_config(merge(config, yaml.safe_load(overlay)), SCHEMA, **options)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_valid_configs_pass_and_get_the_schema_defaults(smoke_raw, monkeypatch):
+    monkeypatch.chdir(ROOT)  # data.path is relative to the working directory
+    del smoke_raw["base"]["dropout_rate"]
+    check_config(smoke_raw, SCHEMA)
+    assert smoke_raw["base"]["dropout_rate"] == 0.0
+    assert smoke_raw["studies"]["loss"]["arms"][1]["overrides"] == {}
+    assert smoke_raw == load_config("smoke.yaml")
+
+
+def test_unknown_override_names_arm_key_and_the_allowed_keys(smoke_raw):
+    overlay = "studies: {loss: {arms: [{label: a, overrides: {dropuot: 0.2}}, {label: b}]}}"
+    assert _error(smoke_raw, overlay, check_paths=False) == (
+        "config error: studies.loss.arms[0].overrides: unknown key 'dropuot' (did you mean "
+        "'dropout_rate'? allowed: hidden_layers, units, activation, loss, optimizer, "
+        "learning_rate, batch_size, epochs, dropout_rate)"
+    )
+
+
+def test_several_unknown_keys_are_all_named(smoke_raw):
+    message = _error(smoke_raw, "base: {epoch: 3, drop: 0.1}", check_paths=False)
+    assert message.startswith("config error: base: unknown key 'epoch' (and 'drop') (did you mean 'epochs'?")
+
+
+def test_missing_required_key_and_bad_study_name(smoke_raw):
+    new = "{claim: x, arms: [{label: a}, {label: b, overrides: {epochs: 3}}]}"
+    assert _error(smoke_raw, f"studies: {{new: {new}}}", check_paths=False) == (
+        "config error: studies.new: missing required key 'expect'"
+    )
+    assert _error(smoke_raw, "studies: {New: {claim: x, expect: B > A, arms: []}}", check_paths=False) == (
+        "config error: studies: name 'New' is not allowed (names must match ^[a-z0-9][a-z0-9-]*$)"
+    )
+
+
+def test_data_path_is_checked_from_the_working_directory_unless_told_not_to(smoke_raw, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    message = _error(smoke_raw, "data: {path: nowhere/mnist.npz}")
+    assert message == (
+        f"config error: data.path: file nowhere/mnist.npz does not exist "
+        f"(looked for {tmp_path.resolve() / 'nowhere' / 'mnist.npz'})"
+    )
+    (tmp_path / "folder.npz").mkdir()
+    assert "data.path: folder.npz is not a file" in _error(smoke_raw, "data: {path: folder.npz}")
+    check_config(smoke_raw, SCHEMA, check_paths=False)  # --lint: the data need not be there

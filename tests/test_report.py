@@ -1,0 +1,128 @@
+"""The smoke report, checked as a reader would: sections, numbers equal to the tables, offline, PDF pages."""
+
+from __future__ import annotations
+
+import html as html_escape
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from browser import CHROMIUM, open_report
+from tipsbench.report import fmt, fmt_interval, fmt_p
+from tipsbench.stats import finding_sentence
+from workflow_helpers import snakemake
+
+pytestmark = pytest.mark.workflow
+
+STUDIES = ("loss", "batch", "depth", "activation", "optimizer", "dropout", "final")
+# CI sets this so that a missing browser or poppler fails instead of skipping.
+REQUIRE_TOOLS = os.environ.get("TIPSBENCH_REQUIRE_BROWSER") == "1"
+
+
+def require(tool: str, path: str | None) -> None:
+    if path and Path(path).exists():
+        return
+    if REQUIRE_TOOLS:
+        pytest.fail(f"{tool} is not installed (.ci/run installs it)")
+    pytest.skip(f"{tool} is not installed")
+
+
+@pytest.fixture(scope="module")
+def report(smoke_run):
+    run, _ = smoke_run
+    tables = {name: pd.read_csv(run / "tables" / f"{name}.csv") for name in ("summary", "findings")}
+    return run, (run / "report" / "report.html").read_text(), tables
+
+
+def section(html: str, anchor: str) -> str:
+    """The HTML of one <section id=...>."""
+    match = re.search(rf'<section[^>]*id="{anchor}".*?</section>', html, flags=re.DOTALL)
+    assert match, f"section {anchor} is missing"
+    return match.group(0)
+
+
+def test_report_has_every_section_and_the_smoke_banner(report):
+    _, html, _ = report
+    assert "SMOKE RUN — not evidence" in html
+    for anchor in ("headline", "setup", *(f"study-{name}" for name in STUDIES), "final-model", "provenance", "reproduce"):
+        section(html, anchor)
+    assert html.count('class="not-evidence"') == 2 * len(STUDIES)  # headline + study heading
+
+
+def test_headline_numbers_equal_the_tables(report):
+    _, html, tables = report
+    headline = section(html, "headline")
+    for row in tables["summary"].itertuples():
+        assert f"{fmt(row.test_accuracy_mean)} <span class=\"ci\">{fmt_interval(row.test_accuracy_ci_low, row.test_accuracy_ci_high)}</span>" in headline
+    for row in tables["findings"].itertuples():
+        assert fmt_interval(row.diff_ci_low, row.diff_ci_high, signed=True) in headline
+        assert f">{row.verdict}</span>" in headline
+
+
+def test_each_study_shows_its_verdict_sentence_and_numbers(report):
+    _, html, tables = report
+    for row in tables["findings"].itertuples():
+        study = section(html, f"study-{row.study}")
+        assert f">{row.verdict}</span>" in study
+        assert html_escape.escape(finding_sentence(row._asdict()), quote=False) in study
+        assert fmt_p(row.p_holm) in study
+        assert study.count("<img") == 2  # dot plot and learning curves
+    summary = tables["summary"]
+    for row in summary.itertuples():
+        study = section(html, f"study-{row.study}")
+        assert f"{fmt(row.test_accuracy_mean)} ± {fmt(row.test_accuracy_sd)}" in study
+
+
+def test_report_is_self_contained(report):
+    _, html, _ = report
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert "<link" not in html and "<script" not in html
+    assert all(src.startswith("data:image/svg+xml;base64,") for src in re.findall(r'<img src="([^"]+)"', html))
+
+
+def test_provenance_and_reproduce_sections(report):
+    run, html, _ = report
+    provenance = section(html, "provenance")
+    for item in ("keras 3.15.1", "numpy", "pandas", "tensorflow", "git commit", "bit-identical", "SHA-256"):
+        assert item in provenance, item
+    reproduce = section(html, "reproduce")
+    assert "snakemake --cores 4 --configfile config/smoke.yaml" in reproduce
+    assert "--forcerun results/smoke/runs/base/seed-{0,1}/metrics.json" in reproduce
+
+
+def test_report_opens_offline_in_chromium_without_errors_or_requests(report):
+    require("chromium", CHROMIUM)
+    run, _, _ = report
+    screenshot = run / "report" / "report.png"
+    seen = open_report(run / "report" / "report.html", screenshot)
+    assert seen == {"console_errors": [], "outside_requests": []}
+    assert screenshot.stat().st_size > 50_000
+
+
+def test_pdf_pages_render(report, tmp_path):
+    require("pdftoppm", shutil.which("pdftoppm"))
+    run, _, _ = report
+    pdf = run / "report" / "report.pdf"
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout).group(1))
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page-*.png"))) == pages >= 8
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "SMOKE RUN" in text and "Provenance" in text
+
+
+def test_editing_a_template_rebuilds_only_the_report(smoke_run):
+    _, workdir = smoke_run
+    # An edit, not a bare touch: Snakemake ignores a newer mtime when the content's checksum is unchanged.
+    with open(workdir / "report_templates" / "report.css", "a") as css:
+        css.write("/* a restyle */\n")
+    result = snakemake(workdir, "-n", "--cores", "2", "--configfile", "config/smoke.yaml")
+    assert result.returncode == 0, result.stderr
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.MULTILINE))
+    assert counts == {"report": "1", "all": "1", "total": "2"}
+    rebuilt = snakemake(workdir, "--cores", "2", "--configfile", "config/smoke.yaml")
+    assert rebuilt.returncode == 0, rebuilt.stderr

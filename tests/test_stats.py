@@ -1,0 +1,759 @@
+"""Unit tests of tipsbench.stats, every number checked against arithmetic done here by hand.
+
+The t quantiles and p-values come from the closed forms of Student's t for 1, 2 and 4
+degrees of freedom, the normal CDF from math.erf, Wilcoxon p-values from enumerating every
+sign assignment, so no expected value is computed by the scipy call under test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tipsbench import stats
+from tipsbench.grid import Arm
+from tipsbench.stats import (
+    DEFAULT_SETTINGS,
+    compare_arms,
+    describe,
+    finding_sentence,
+    findings_table,
+    format_p,
+    holm,
+    resolve_settings,
+    summary_table,
+    verdict,
+)
+from tipsbench.tables import runs_table
+from tipsbench.tables import summary_table as tables_summary_table
+
+NAN = float("nan")
+
+
+# --- Closed forms of Student's t, so expected values do not come from scipy. ---
+
+
+def t_quantile(p: float, df: int) -> float:
+    """The p-quantile of Student's t with df = 1, 2 or 4, in closed form."""
+    if df == 1:  # Cauchy: F(t) = 1/2 + atan(t)/pi.
+        return math.tan(math.pi * (p - 0.5))
+    if df == 2:  # F(t) = 1/2 + t / (2 sqrt(2 + t^2)).
+        return (2 * p - 1) / math.sqrt(2 * p * (1 - p))
+    if df == 4:  # Inverse of F(t) = 1/2 + x (1 + (1 - x^2)/2) / 2 with x = t / sqrt(4 + t^2).
+        a = 4 * p * (1 - p)
+        q = math.cos(math.acos(math.sqrt(a)) / 3) / math.sqrt(a)
+        return math.copysign(2 * math.sqrt(q - 1), p - 0.5)
+    raise NotImplementedError(df)
+
+
+def t_two_sided_p(t: float, df: int) -> float:
+    """Two-sided p-value of a t statistic with df = 1, 2 or 4, in closed form."""
+    t = abs(t)
+    if df == 1:
+        return 1 - 2 / math.pi * math.atan(t)
+    x = t / math.sqrt(df + t * t)
+    if df == 2:
+        return 1 - x
+    if df == 4:
+        return 1 - x * (1 + (1 - x * x) / 2)
+    raise NotImplementedError(df)
+
+
+def normal_cdf(z: float) -> float:
+    return 0.5 * (1 + math.erf(z / math.sqrt(2)))
+
+
+def wilcoxon_exact_p(differences: list[float]) -> float:
+    """Two-sided signed-rank p by enumerating all 2^k signs of the k non-zero |differences|,
+    with average ranks for ties (what scipy does exactly for small samples)."""
+    d = [x for x in differences if x != 0]
+    magnitudes = sorted(abs(x) for x in d)
+    ranks = {}
+    for value in set(magnitudes):
+        positions = [i + 1 for i, m in enumerate(magnitudes) if m == value]
+        ranks[value] = sum(positions) / len(positions)
+    r = [ranks[abs(x)] for x in d]
+    observed = sum(rank for rank, x in zip(r, d) if x > 0)
+    sums = [sum(rank for rank, s in zip(r, signs) if s) for signs in itertools.product([0, 1], repeat=len(d))]
+    greater = sum(s >= observed - 1e-12 for s in sums) / len(sums)
+    less = sum(s <= observed + 1e-12 for s in sums) / len(sums)
+    return min(1.0, 2 * min(greater, less))
+
+
+def test_the_closed_forms_match_printed_t_tables():
+    # Guards the helpers themselves against the usual printed table values.
+    assert t_quantile(0.975, 1) == pytest.approx(12.706, abs=1e-3)
+    assert t_quantile(0.975, 2) == pytest.approx(4.303, abs=1e-3)
+    assert t_quantile(0.975, 4) == pytest.approx(2.776, abs=1e-3)
+    assert t_quantile(0.95, 2) == pytest.approx(2.920, abs=1e-3)
+    assert t_two_sided_p(4.303, 2) == pytest.approx(0.05, abs=1e-4)
+    assert t_two_sided_p(2.776, 4) == pytest.approx(0.05, abs=1e-4)
+    assert t_two_sided_p(12.706, 1) == pytest.approx(0.05, abs=1e-4)
+
+
+# --- Settings. ---
+
+
+def test_default_settings_are_the_documented_ones():
+    assert DEFAULT_SETTINGS == {
+        "alpha": 0.05,
+        "confidence": 0.95,
+        "test": "paired_t",
+        "bootstrap_resamples": 10000,
+        "bootstrap_seed": 0,
+        "trained_threshold": 0.2,
+        "metric": "test_accuracy",
+    }
+
+
+def test_resolve_settings_fills_defaults_and_keeps_given_values():
+    settings = resolve_settings({"alpha": 0.01, "test": "wilcoxon"})
+    assert settings["alpha"] == 0.01 and settings["test"] == "wilcoxon"
+    assert settings["confidence"] == 0.95 and settings["metric"] == "test_accuracy"
+
+
+@pytest.mark.parametrize(
+    "bad, named",
+    [
+        ({"alpha": 0}, "alpha"),
+        ({"alpha": 1.5}, "alpha"),
+        ({"confidence": 1}, "confidence"),
+        ({"test": "t"}, "'t'"),
+        ({"bootstrap_resamples": 0}, "bootstrap_resamples"),
+        ({"bootstrap_resamples": 10.5}, "10.5"),
+        ({"bootstrap_seed": -1}, "bootstrap_seed"),
+        ({"trained_threshold": 2}, "trained_threshold"),
+        ({"metric": ""}, "metric"),
+        ({"alhpa": 0.05}, "alhpa"),
+    ],
+)
+def test_bad_settings_raise_value_error_naming_them(bad, named):
+    with pytest.raises(ValueError, match=named):
+        resolve_settings(bad)
+
+
+# --- describe. ---
+
+
+def test_describe_three_values_by_hand():
+    result = describe([0.1, 0.2, 0.3], 0.95)
+    # mean 0.2; sd = sqrt((0.01 + 0 + 0.01) / 2) = 0.1; t(0.975, 2) = 0.95 / sqrt(2 * 0.975 * 0.025) = 4.30265.
+    t = t_quantile(0.975, 2)
+    assert t == pytest.approx(4.30265, abs=1e-5)
+    assert result["n"] == 3
+    assert result["mean"] == pytest.approx(0.2)
+    assert result["sd"] == pytest.approx(0.1)
+    # CI half-width t * sd / sqrt(3) = 0.248414; PI half-width t * sd * sqrt(1 + 1/3) = 0.496828.
+    assert result["ci_low"] == pytest.approx(0.2 - 0.248414, abs=1e-6)
+    assert result["ci_high"] == pytest.approx(0.2 + 0.248414, abs=1e-6)
+    assert result["pi_low"] == pytest.approx(0.2 - 0.496828, abs=1e-6)
+    assert result["pi_high"] == pytest.approx(0.2 + 0.496828, abs=1e-6)
+    assert (result["min"], result["max"]) == (0.1, 0.3)
+
+
+def test_describe_uses_the_confidence_level():
+    # t(0.95, 2) = 0.9 / sqrt(2 * 0.95 * 0.05) = 2.91999: the 90 % CI half-width is 2.92 * 0.1 / sqrt(3).
+    result = describe([0.1, 0.2, 0.3], 0.90)
+    half = t_quantile(0.95, 2) * 0.1 / math.sqrt(3)
+    assert half == pytest.approx(0.168586, abs=1e-6)
+    assert (result["ci_low"], result["ci_high"]) == pytest.approx((0.2 - half, 0.2 + half))
+
+
+def test_describe_two_values_uses_one_degree_of_freedom():
+    # mean 0.5, sd = sqrt(2 * 0.1^2 / 1) = 0.141421; t(0.975, 1) = tan(0.475 pi) = 12.7062.
+    result = describe([0.4, 0.6], 0.95)
+    assert result["sd"] == pytest.approx(math.sqrt(0.02))
+    assert result["ci_high"] - result["mean"] == pytest.approx(12.7062 * 0.141421 / math.sqrt(2), rel=1e-4)
+    assert result["pi_high"] - result["mean"] == pytest.approx(12.7062 * 0.141421 * math.sqrt(1.5), rel=1e-4)
+    assert result["ci_high"] - result["mean"] == pytest.approx(1.27062, abs=1e-4)
+
+
+def test_describe_one_value_has_no_spread_and_warns_nothing():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = describe([0.4], 0.95)
+    assert result["n"] == 1 and result["mean"] == 0.4 and (result["min"], result["max"]) == (0.4, 0.4)
+    for key in ("sd", "ci_low", "ci_high", "pi_low", "pi_high"):
+        assert math.isnan(result[key]), key
+
+
+def test_describe_no_value_is_all_nan_and_warns_nothing():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = describe([], 0.95)
+    assert result["n"] == 0
+    assert all(math.isnan(result[key]) for key in stats.DESCRIBE_KEYS)
+
+
+def test_describe_zero_variance_collapses_the_intervals_onto_the_mean():
+    result = describe([0.11, 0.11, 0.11], 0.95)
+    assert result["sd"] == 0.0
+    assert result["ci_low"] == result["ci_high"] == result["pi_low"] == result["pi_high"] == result["mean"]
+    assert result["mean"] == pytest.approx(0.11)
+
+
+def test_describe_leaves_out_values_that_are_not_available():
+    result = describe([0.1, NAN, 0.3], 0.95)
+    # n counts available values only: mean 0.2, sd = sqrt(2 * 0.1^2 / 1).
+    assert result["n"] == 2 and result["mean"] == pytest.approx(0.2) and result["sd"] == pytest.approx(math.sqrt(0.02))
+
+
+@pytest.mark.parametrize("confidence", [0, 1, 95, -0.5])
+def test_describe_refuses_a_bad_confidence(confidence):
+    with pytest.raises(ValueError, match="confidence"):
+        describe([0.1, 0.2], confidence)
+
+
+def test_describe_refuses_a_table():
+    with pytest.raises(ValueError, match="one-dimensional"):
+        describe([[0.1, 0.2], [0.3, 0.4]], 0.95)
+
+
+# --- compare_arms. ---
+
+
+def test_compare_arms_three_pairs_by_hand():
+    a, b = [0.1, 0.2, 0.3], [0.3, 0.5, 0.4]
+    result = compare_arms(a, b, DEFAULT_SETTINGS)
+    # d = b - a = [0.2, 0.3, 0.1]: mean 0.2, sd 0.1, t = 0.2 / (0.1 / sqrt(3)) = 2 sqrt(3) = 3.4641.
+    t = 2 * math.sqrt(3)
+    assert result["n_pairs"] == result["n"] == 3
+    assert result["mean_diff"] == pytest.approx(0.2)
+    assert result["sd_diff"] == pytest.approx(0.1)
+    half = t_quantile(0.975, 2) * 0.1 / math.sqrt(3)  # 0.248414
+    assert (result["diff_ci_low"], result["diff_ci_high"]) == pytest.approx((0.2 - half, 0.2 + half))
+    # Two-sided p with 2 df: 1 - t / sqrt(2 + t^2) = 1 - 3.4641 / 3.7417 = 0.074180.
+    assert result["p_ttest"] == pytest.approx(t_two_sided_p(t, 2))
+    assert result["p_ttest"] == pytest.approx(0.074180, abs=1e-6)
+    # All three differences positive: the most extreme of 2^3 sign patterns on each side, p = 2 / 8.
+    assert result["p_wilcoxon"] == pytest.approx(0.25)
+    assert result["cohen_dz"] == pytest.approx(2.0)
+    assert result["prob_b_beats_a"] == pytest.approx(normal_cdf(2.0))  # 0.97725
+    assert (result["wins_b"], result["ties"]) == (3, 0)
+    assert (result["mean_a"], result["mean_b"]) == pytest.approx((0.2, 0.4))
+    assert result["note"] == ""
+
+
+def test_compare_arms_five_pairs_p_value_with_four_degrees_of_freedom():
+    a = np.array([0.90, 0.91, 0.92, 0.93, 0.94])
+    d = np.array([0.01, 0.03, -0.02, 0.04, 0.02])
+    result = compare_arms(a, a + d)
+    # mean 0.016; deviations -0.006, 0.014, -0.036, 0.024, 0.004; sum of squares 0.00212; sd = sqrt(0.00053).
+    sd = math.sqrt(0.00212 / 4)
+    t = 0.016 / (sd / math.sqrt(5))
+    assert result["sd_diff"] == pytest.approx(sd)
+    assert result["p_ttest"] == pytest.approx(t_two_sided_p(t, 4))
+    assert result["diff_ci_high"] == pytest.approx(0.016 + t_quantile(0.975, 4) * sd / math.sqrt(5))
+    # Ranks of |d|: 0.01 -> 1, 0.02 -> 2.5, 0.02 -> 2.5, 0.03 -> 4, 0.04 -> 5; negative rank sum 2.5.
+    assert result["p_wilcoxon"] == pytest.approx(wilcoxon_exact_p(d.tolist()))
+    assert (result["wins_b"], result["ties"]) == (4, 0)
+
+
+def test_wilcoxon_p_by_enumeration_without_ties():
+    # d = [1, 2, -3, 4, 5]: T- = 3; sign patterns with negative rank sum <= 3 are {}, {1}, {2}, {3}, {1, 2}:
+    # p = 2 * 5 / 32 = 0.3125.
+    result = compare_arms([0, 0, 0, 0, 0], [1, 2, -3, 4, 5])
+    assert result["p_wilcoxon"] == pytest.approx(0.3125)
+    assert wilcoxon_exact_p([1, 2, -3, 4, 5]) == pytest.approx(0.3125)
+
+
+def test_wilcoxon_with_ties_and_a_zero_difference():
+    # d = [1, 1, 2, -3, 0]: the zero is dropped; ranks 1.5, 1.5, 3, 4; T- = 4. Sign patterns with
+    # negative rank sum <= 4 out of 16: {}, {1.5}, {1.5'}, {3}, {1.5, 1.5'}, {4} -> p = 2 * 6 / 16 = 0.75.
+    result = compare_arms([0, 0, 0, 0, 0], [1, 1, 2, -3, 0])
+    assert result["p_wilcoxon"] == pytest.approx(0.75)
+    assert wilcoxon_exact_p([1, 1, 2, -3, 0]) == pytest.approx(0.75)
+    assert (result["wins_b"], result["ties"]) == (3, 1)
+
+
+def test_compare_arms_two_pairs_uses_one_degree_of_freedom():
+    result = compare_arms([0.5, 0.5], [0.6, 0.8])
+    # d = [0.1, 0.3]: mean 0.2, sd = sqrt(2 * 0.1^2) = 0.141421, t = 0.2 / (0.141421 / sqrt(2)) = 2.
+    assert result["p_ttest"] == pytest.approx(1 - 2 / math.pi * math.atan(2.0))  # 0.295167
+    assert result["p_ttest"] == pytest.approx(0.295167, abs=1e-6)
+    assert result["p_wilcoxon"] == pytest.approx(0.5)  # 2 * 1 / 4
+    assert result["cohen_dz"] == pytest.approx(0.2 / math.sqrt(0.02))
+
+
+def test_compare_arms_one_pair_gives_clear_nans():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = compare_arms([0.1], [0.3])
+    assert result["n_pairs"] == 1 and result["mean_diff"] == pytest.approx(0.2) and result["wins_b"] == 1
+    for key in (
+        "sd_diff",
+        "diff_ci_low",
+        "diff_ci_high",
+        "boot_ci_low",
+        "boot_ci_high",
+        "p_ttest",
+        "p_wilcoxon",
+        "cohen_dz",
+        "prob_b_beats_a",
+    ):
+        assert math.isnan(result[key]), key
+    assert "n too small" in result["note"]
+
+
+def test_compare_arms_no_pairs():
+    result = compare_arms([], [])
+    assert result["n_pairs"] == 0 and math.isnan(result["mean_diff"]) and "no paired seeds" in result["note"]
+
+
+def test_all_equal_arms_have_zero_difference_and_no_test():
+    values = [0.90, 0.92, 0.94]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = compare_arms(values, values)
+    assert result["mean_diff"] == 0.0 and result["sd_diff"] == 0.0
+    assert result["diff_ci_low"] == result["diff_ci_high"] == 0.0
+    assert result["boot_ci_low"] == result["boot_ci_high"] == 0.0
+    for key in ("p_ttest", "p_wilcoxon", "cohen_dz", "prob_b_beats_a"):
+        assert math.isnan(result[key]), key
+    assert (result["wins_b"], result["ties"]) == (0, 3)
+    assert result["note"].startswith("zero variance: every seed gives the same difference, 0")
+
+
+def test_zero_variance_with_a_difference_reports_no_t_p_and_infinite_dz():
+    # b - a is 0.1 on every seed, up to float noise (0.3 - 0.2 != 0.2 - 0.1 in floating point).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = compare_arms([0.1, 0.2, 0.3], [0.2, 0.3, 0.4])
+    assert result["sd_diff"] == 0.0
+    assert result["diff_ci_low"] == result["diff_ci_high"] == pytest.approx(0.1)
+    assert result["boot_ci_low"] == result["boot_ci_high"] == pytest.approx(0.1)
+    assert math.isnan(result["p_ttest"])  # Undefined, not the p = 0 that t = inf would suggest.
+    assert result["cohen_dz"] == math.inf
+    assert math.isnan(result["prob_b_beats_a"])
+    assert result["p_wilcoxon"] == pytest.approx(2 / 8)  # Three positive differences.
+    assert "zero variance: every seed gives the same difference (+0.100)" in result["note"]
+    assert "t-test p is undefined" in result["note"]
+    assert compare_arms([0.2, 0.3, 0.4], [0.1, 0.2, 0.3])["cohen_dz"] == -math.inf
+
+
+def test_compare_arms_drops_pairs_with_a_value_not_available():
+    result = compare_arms([0.1, NAN, 0.3, 0.2], [0.3, 0.9, 0.4, 0.5])
+    # Pairs left: d = [0.2, 0.1, 0.3], as in the three-pair example.
+    assert result["n_pairs"] == 3 and result["mean_diff"] == pytest.approx(0.2)
+    assert result["note"] == "1 pair(s) dropped: a value is not available"
+
+
+def test_compare_arms_refuses_unpaired_arrays():
+    with pytest.raises(ValueError, match="3 and 2"):
+        compare_arms([0.1, 0.2, 0.3], [0.1, 0.2])
+
+
+def test_bootstrap_interval_of_two_pairs_by_hand():
+    # d = [0, 1]: a resample's mean is 0, 0.5 or 1 with probability 1/4, 1/2, 1/4. The 2.5 % and
+    # 97.5 % quantiles of 10,000 such means are 0 and 1; the 30 % and 70 % quantiles are both 0.5.
+    result = compare_arms([0.0, 0.0], [0.0, 1.0])
+    assert (result["boot_ci_low"], result["boot_ci_high"]) == (0.0, 1.0)
+    narrow = compare_arms([0.0, 0.0], [0.0, 1.0], {"confidence": 0.4})
+    assert (narrow["boot_ci_low"], narrow["boot_ci_high"]) == (0.5, 0.5)
+
+
+def test_bootstrap_is_the_seeded_resampling_of_the_differences():
+    a, b = np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.15, 0.35, 0.3, 0.6])
+    settings = {"bootstrap_resamples": 500, "bootstrap_seed": 7}
+    result = compare_arms(a, b, settings)
+    # The same computation spelled out: resample the 4 pairs with replacement 500 times.
+    d = b - a
+    means = d[np.random.default_rng(7).integers(0, 4, size=(500, 4))].mean(axis=1)
+    assert result["boot_ci_low"] == pytest.approx(np.quantile(means, 0.025))
+    assert result["boot_ci_high"] == pytest.approx(np.quantile(means, 0.975))
+    assert min(d) <= result["boot_ci_low"] < result["boot_ci_high"] <= max(d)
+    assert compare_arms(a, b, settings) == result  # The same seed gives the same interval.
+
+
+# --- Holm. ---
+
+
+def test_holm_by_hand():
+    # Sorted: 0.005 x 4 = 0.02; 0.01 x 3 = 0.03; 0.03 x 2 = 0.06; 0.04 x 1 = 0.04 -> raised to 0.06
+    # by the running maximum. In input order: 0.03, 0.06, 0.06, 0.02.
+    assert holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+
+
+def test_holm_passes_nans_through_and_does_not_count_them():
+    adjusted = holm([0.01, NAN, 0.04, 0.03, 0.005])
+    assert math.isnan(adjusted[1])
+    assert adjusted[[0, 2, 3, 4]] == pytest.approx([0.03, 0.06, 0.06, 0.02])
+
+
+def test_holm_caps_at_one_and_handles_ties_and_edges():
+    assert holm([0.5, 0.6]) == pytest.approx([1.0, 1.0])  # 2 x 0.5 = 1.0; max(1.0, 0.6) = 1.0.
+    assert holm([0.02, 0.02]) == pytest.approx([0.04, 0.04])  # 2 x 0.02; max(0.04, 1 x 0.02).
+    assert holm([0.3]) == pytest.approx([0.3])
+    assert holm([]).size == 0
+    assert np.isnan(holm([NAN, NAN])).all()
+
+
+def test_holm_refuses_a_p_value_outside_zero_one():
+    with pytest.raises(ValueError, match="1.5"):
+        holm([0.01, 1.5])
+
+
+# --- verdict. ---
+
+
+@pytest.mark.parametrize(
+    "expect, mean_diff, p, expected",
+    [
+        ("B > A", 0.5, 0.01, "REPRODUCED"),
+        ("B > A", -0.5, 0.01, "REVERSED"),
+        ("B > A", 0.5, 0.05, "INCONCLUSIVE"),  # p must be strictly below alpha.
+        ("B > A", 0.5, 0.2, "INCONCLUSIVE"),
+        ("B > A", -0.5, 0.2, "INCONCLUSIVE"),
+        ("B > A", 0.5, NAN, "INCONCLUSIVE"),
+        ("B > A", NAN, 0.01, "INCONCLUSIVE"),
+        ("B > A", 0.0, 0.01, "INCONCLUSIVE"),
+        ("A > B", -0.5, 0.01, "REPRODUCED"),
+        ("A > B", 0.5, 0.01, "REVERSED"),
+        ("A > B", -0.5, 0.06, "INCONCLUSIVE"),
+    ],
+)
+def test_verdict_table(expect, mean_diff, p, expected):
+    assert verdict(expect, mean_diff, p, 0.05) == expected
+
+
+def test_verdict_refuses_bad_arguments():
+    with pytest.raises(ValueError, match="'B>A'"):
+        verdict("B>A", 0.1, 0.01, 0.05)
+    with pytest.raises(ValueError, match="alpha"):
+        verdict("B > A", 0.1, 0.01, 5)
+
+
+# --- Tables on a hand-made runs table. ---
+
+STUDIES = {
+    "loss": {
+        "title": "Loss function",
+        "expect": "B > A",
+        "arms": [{"label": "mse", "slide_accuracy": 0.395}, {"label": "cross-entropy", "slide_accuracy": 0.919}],
+    },
+    "depth": {
+        "title": "Depth with sigmoid",
+        "expect": "A > B",
+        "arms": [{"label": "3 layers", "slide_accuracy": 0.919}, {"label": "9 layers", "slide_accuracy": 0.114}],
+    },
+    "dropout": {
+        "title": "Dropout",
+        "expect": "B > A",
+        "arms": [{"label": "no dropout", "slide_accuracy": 0.906}, {"label": "dropout 0.2", "slide_accuracy": 0.918}],
+    },
+    "optimizer": {
+        "title": "Optimizer",
+        "expect": "B > A",
+        "arms": [{"label": "SGD", "slide_accuracy": 0.922}, {"label": "Adam", "slide_accuracy": None}],
+    },
+}
+ACCURACY = {
+    # (study, role): test accuracy by seed. mse seeds 0 and 2 are at chance (<= 0.2).
+    ("loss", "A"): {0: 0.10, 1: 0.30, 2: 0.20},
+    ("loss", "B"): {0: 0.90, 1: 0.92, 2: 0.94},
+    ("depth", "A"): {0: 0.90, 1: 0.92, 2: 0.94},
+    ("depth", "B"): {0: 0.11, 1: 0.11, 2: 0.11},
+    ("dropout", "A"): {0: 0.90, 1: 0.92, 2: 0.94},
+    ("dropout", "B"): {0: 0.91, 1: 0.91},  # Seed 2 never ran.
+    ("optimizer", "A"): {0: 0.90, 1: 0.92, 2: 0.94},
+    ("optimizer", "B"): {0: 0.50, 1: 0.60, 2: 0.55},
+}
+
+
+def hand_runs() -> pd.DataFrame:
+    rows = []
+    for study, spec in STUDIES.items():
+        for role, arm in zip("AB", spec["arms"]):
+            for seed, accuracy in ACCURACY[(study, role)].items():
+                diverged = (study, role, seed) == ("loss", "A", 0)
+                rows.append(
+                    {
+                        "study": study,
+                        "role": role,
+                        "arm": arm["label"],
+                        "condition": f"{study}-{role}",
+                        "seed": seed,
+                        "status": "diverged" if diverged else "ok",
+                        "last_good_epoch": 3 if diverged else 20,
+                        "epochs_run": 20,
+                        "test_accuracy": accuracy,
+                        "test_loss": NAN if diverged else 0.3,
+                        "train_accuracy": accuracy + 0.05,
+                        "train_loss": NAN if diverged else 0.2,
+                        "fit_seconds": 10.0,
+                        "samples_per_second": 1000.0,
+                        "slide_accuracy": arm["slide_accuracy"],
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def p_two_df(d: list[float]) -> float:
+    """Paired t-test p of three differences by the closed form with 2 degrees of freedom."""
+    mean = sum(d) / 3
+    sd = math.sqrt(sum((x - mean) ** 2 for x in d) / 2)
+    return t_two_sided_p(mean / (sd / math.sqrt(3)), 2)
+
+
+def test_summary_table_by_hand():
+    summary = summary_table(hand_runs(), DEFAULT_SETTINGS)
+    assert list(summary.columns) == stats.SUMMARY_COLUMNS
+    assert list(summary["study"].unique()) == ["loss", "depth", "dropout", "optimizer"]
+    summary = summary.set_index(["study", "role"])
+    mse = summary.loc[("loss", "A")]
+    assert (mse["n"], mse["n_trained"], mse["n_diverged"], mse["n_missing"]) == (3, 1, 1, 0)
+    # [0.10, 0.30, 0.20]: mean 0.2, sd 0.1, PI 0.2 +- 4.30265 * 0.1 * sqrt(4/3) = 0.2 +- 0.496828.
+    assert mse["test_accuracy_pi_high"] == pytest.approx(0.696828, abs=1e-6)
+    assert mse["train_accuracy_mean"] == pytest.approx(0.25)
+    assert mse["slide_in_pi"] == True  # noqa: E712 (0.395 lies in [-0.297, 0.697])
+    ce = summary.loc[("loss", "B")]
+    # [0.90, 0.92, 0.94]: sd 0.02; CI 0.92 +- 4.30265 * 0.02 / sqrt(3) = 0.92 +- 0.049683.
+    assert (ce["test_accuracy_ci_low"], ce["test_accuracy_ci_high"]) == pytest.approx((0.870317, 0.969683), abs=1e-6)
+    assert (ce["test_accuracy_pi_low"], ce["test_accuracy_pi_high"]) == pytest.approx((0.820634, 1.019366), abs=1e-6)
+    assert ce["slide_in_pi"] == True  # noqa: E712
+    deep = summary.loc[("depth", "B")]
+    assert deep["test_accuracy_sd"] == 0.0 and deep["n_trained"] == 0
+    assert deep["test_accuracy_pi_low"] == deep["test_accuracy_pi_high"] == pytest.approx(0.11)
+    assert deep["slide_in_pi"] == False  # noqa: E712 (0.114 is not the single point 0.11)
+    assert summary.loc[("dropout", "B"), "n"] == 2
+    assert pd.isna(summary.loc[("optimizer", "B"), "slide_in_pi"])  # No slide value.
+
+
+def test_summary_of_one_seed_has_no_prediction_interval():
+    runs = hand_runs()
+    one = runs[(runs["study"] == "loss") & (runs["role"] == "A") & (runs["seed"] == 1)]
+    row = summary_table(one).iloc[0]
+    assert row["n"] == 1 and pd.isna(row["test_accuracy_pi_low"]) and pd.isna(row["slide_in_pi"])
+
+
+def test_summary_counts_an_accuracy_that_is_not_available():
+    runs = hand_runs()
+    runs["test_accuracy"] = runs["test_accuracy"].astype(object)
+    runs.loc[(runs["study"] == "loss") & (runs["role"] == "B") & (runs["seed"] == 2), "test_accuracy"] = None
+    row = summary_table(runs).set_index(["study", "role"]).loc[("loss", "B")]
+    assert (row["n"], row["n_missing"], row["n_trained"]) == (3, 1, 2)
+    assert row["test_accuracy_mean"] == pytest.approx(0.91)  # (0.90 + 0.92) / 2
+
+
+def test_summary_table_keeps_the_columns_of_tables_summary_table():
+    arms = [Arm("loss", "A", "mse", "mse", 0.395), Arm("loss", "B", "cross-entropy", "base", 0.919)]
+    metrics = {
+        ("mse", seed): {"status": "ok", "test_accuracy": x, "train_accuracy": x + 0.1}
+        for seed, x in enumerate([0.4, 0.2, 0.3])
+    }
+    metrics.update(
+        {
+            ("base", seed): {"status": "ok", "test_accuracy": x, "train_accuracy": x}
+            for seed, x in enumerate([0.90, 0.92, 0.94])
+        }
+    )
+    runs = runs_table(arms, metrics)
+    old, new = tables_summary_table(runs), summary_table(runs)
+    pd.testing.assert_frame_equal(new[list(old.columns)], old, check_dtype=False)
+
+
+def test_summary_table_of_no_runs_is_empty_with_its_columns():
+    empty = summary_table(hand_runs().iloc[0:0])
+    assert empty.empty and list(empty.columns) == stats.SUMMARY_COLUMNS
+
+
+def test_findings_table_by_hand():
+    findings = findings_table(hand_runs(), STUDIES, DEFAULT_SETTINGS)
+    assert list(findings.columns) == stats.FINDINGS_COLUMNS
+    assert findings["study"].tolist() == ["loss", "depth", "dropout", "optimizer"]
+    rows = findings.set_index("study")
+
+    # loss: d = [0.80, 0.62, 0.74]; mean 0.72; sum of squares 0.0064 + 0.01 + 0.0004 = 0.0168;
+    # sd = sqrt(0.0084) = 0.091652; t = 0.72 / (0.091652 / sqrt(3)) = 13.6067.
+    p_loss = p_two_df([0.80, 0.62, 0.74])
+    assert p_loss == pytest.approx(0.005358, abs=1e-6)  # 1 - 13.6067 / sqrt(2 + 185.142)
+    # depth: d = [-0.79, -0.81, -0.83]; mean -0.81, sd 0.02, t = -70.15.
+    p_depth = p_two_df([-0.79, -0.81, -0.83])
+    # dropout: seed 2 missing in B, so d = [0.01, -0.01]: mean 0, t = 0, p = 1 - (2/pi) atan(0) = 1.
+    p_dropout = 1.0
+    # optimizer: d = [-0.40, -0.32, -0.39]; mean -0.37, sd sqrt(0.0019), t = -14.70.
+    p_optimizer = p_two_df([-0.40, -0.32, -0.39])
+    assert p_depth < p_optimizer < p_loss < p_dropout
+    # Holm over m = 4, smallest first: 4 p_depth; max(that, 3 p_optimizer); max(that, 2 p_loss); max(that, 1).
+    holm_depth = 4 * p_depth
+    holm_optimizer = max(holm_depth, 3 * p_optimizer)
+    holm_loss = max(holm_optimizer, 2 * p_loss)
+    assert rows["p_value"].tolist() == pytest.approx([p_loss, p_depth, p_dropout, p_optimizer], abs=1e-9)
+    assert rows["p_holm"].tolist() == pytest.approx([holm_loss, holm_depth, 1.0, holm_optimizer], abs=1e-9)
+    assert rows["verdict"].tolist() == ["REPRODUCED", "REPRODUCED", "INCONCLUSIVE", "REVERSED"]
+
+    loss = rows.loc["loss"]
+    assert (loss["arm_a"], loss["arm_b"], loss["expect"], loss["title"]) == (
+        "mse",
+        "cross-entropy",
+        "B > A",
+        "Loss function",
+    )
+    assert (loss["n_pairs"], loss["n_a"], loss["n_b"], loss["trained_a"], loss["trained_b"]) == (3, 3, 3, 1, 3)
+    assert (loss["mean_a"], loss["mean_b"], loss["mean_diff"]) == pytest.approx((0.2, 0.92, 0.72))
+    half = t_quantile(0.975, 2) * math.sqrt(0.0084) / math.sqrt(3)  # 0.227675
+    assert (loss["diff_ci_low"], loss["diff_ci_high"]) == pytest.approx((0.72 - half, 0.72 + half))
+    assert loss["p_wilcoxon"] == pytest.approx(0.25)
+    assert loss["cohen_dz"] == pytest.approx(0.72 / math.sqrt(0.0084))
+    assert loss["prob_b_beats_a"] == pytest.approx(normal_cdf(0.72 / math.sqrt(0.0084)))
+    assert (loss["wins_b"], loss["ties"]) == (3, 0)
+    assert loss["evidence"] == True and loss["test"] == "paired_t" and loss["alpha"] == 0.05  # noqa: E712
+    assert loss["note"] == (
+        "2 of 3 seeds of arm A (mse) never left chance (test accuracy ≤ 0.2); "
+        "1 of 3 seeds of arm A (mse) diverged; their accuracy is kept as a result"
+    )
+
+    depth = rows.loc["depth"]
+    assert depth["mean_diff"] == pytest.approx(-0.81) and depth["trained_b"] == 0 and depth["wins_b"] == 0
+    assert depth["note"] == "all 3 seeds of arm B (9 layers) stayed at chance (test accuracy ≤ 0.2)"
+
+    dropout = rows.loc["dropout"]
+    assert (dropout["n_pairs"], dropout["n_a"], dropout["n_b"]) == (2, 3, 2)
+    # Means over the paired seeds 0 and 1 only: A (0.90 + 0.92) / 2, B 0.91.
+    assert (dropout["mean_a"], dropout["mean_b"]) == pytest.approx((0.91, 0.91))
+    assert dropout["mean_diff"] == pytest.approx(0.0, abs=1e-12)
+    assert (dropout["wins_b"], dropout["ties"]) == (1, 0)
+    assert dropout["note"] == "seed 2 missing in arm B (dropout 0.2)"
+
+
+def test_findings_with_the_wilcoxon_test_says_five_pairs_cannot_be_significant():
+    runs = hand_runs()
+    findings = findings_table(runs, {"loss": STUDIES["loss"]}, {"test": "wilcoxon"}).iloc[0]
+    # Three positive differences: p = 2 / 2^3 = 0.25, the smallest possible, so never below 0.05.
+    assert findings["p_value"] == pytest.approx(0.25) and findings["p_holm"] == pytest.approx(0.25)
+    assert findings["verdict"] == "INCONCLUSIVE" and findings["test"] == "wilcoxon"
+    assert findings["note"].endswith(
+        "with 3 non-zero paired differences the Wilcoxon test cannot reach p < 0.05 (its smallest two-sided p is 0.25)"
+    )
+
+
+def test_findings_leave_out_an_accuracy_that_is_not_available_and_say_so():
+    runs = hand_runs()
+    runs.loc[(runs["study"] == "optimizer") & (runs["role"] == "B") & (runs["seed"] == 1), "test_accuracy"] = NAN
+    row = findings_table(runs, {"optimizer": STUDIES["optimizer"]}).iloc[0]
+    # Pairs left: seeds 0 and 2, d = [-0.40, -0.39].
+    assert row["n_pairs"] == 2 and row["mean_diff"] == pytest.approx(-0.395)
+    assert row["note"] == "seed 1 of arm B (Adam): test accuracy not available, left out"
+
+
+def test_findings_of_a_smoke_run_are_not_evidence():
+    findings = findings_table(hand_runs(), STUDIES, DEFAULT_SETTINGS, smoke=True)
+    assert not findings["evidence"].any()
+
+
+def test_findings_refuse_a_study_without_two_arms():
+    with pytest.raises(ValueError, match="'loss'"):
+        findings_table(hand_runs(), {"loss": {"expect": "B > A", "arms": [{"label": "mse"}]}})
+
+
+def test_findings_of_a_study_without_runs():
+    row = findings_table(hand_runs(), {"batch": {"expect": "B > A", "arms": [{"label": "x"}, {"label": "y"}]}}).iloc[0]
+    assert row["n_pairs"] == 0 and row["verdict"] == "INCONCLUSIVE"
+    assert row["note"].startswith("arm A (x) has no runs; arm B (y) has no runs; no paired seeds")
+
+
+# --- Sentences and p formatting. ---
+
+
+@pytest.mark.parametrize(
+    "p, text",
+    [
+        (0.00003, "p < 0.0001"),
+        (0.0001, "p = 0.0001"),
+        (0.00042, "p = 0.0004"),
+        (0.0123, "p = 0.012"),
+        (0.5, "p = 0.500"),
+        (NAN, "p not available"),
+    ],
+)
+def test_format_p(p, text):
+    assert format_p(p) == text
+
+
+def test_sentences_of_the_hand_made_findings():
+    rows = findings_table(hand_runs(), STUDIES, DEFAULT_SETTINGS).set_index("study", drop=False)
+    # loss: CI 0.72 +- 0.227675 -> +0.492 to +0.948; Holm p = max(4 p_depth, 3 p_optimizer, 2 p_loss).
+    holm_loss = rows.loc["loss", "p_holm"]
+    assert f"{holm_loss:.3f}" == "0.014"  # 3 x p_optimizer = 3 x 0.004594, above 2 x p_loss = 0.010716.
+    assert finding_sentence(rows.loc["loss"]) == (
+        "Over 3 seeds, cross-entropy (B) reached 0.920 mean test accuracy against 0.200 for mse (A): "
+        "B − A = +0.720 (95 % CI +0.492 to +0.948, paired t-test, Holm-adjusted p = 0.014), "
+        "so the claim B > A is reproduced."
+    )
+    # depth: mean -0.81, CI half 4.30265 * 0.02 / sqrt(3) = 0.049683 -> -0.860 to -0.760.
+    assert finding_sentence(rows.loc["depth"]) == (
+        "Over 3 seeds, 9 layers (B) reached 0.110 mean test accuracy against 0.920 for 3 layers (A): "
+        "B − A = −0.810 (95 % CI −0.860 to −0.760, paired t-test, Holm-adjusted p = 0.0008), "
+        "so the claim A > B is reproduced."
+    )
+    # dropout: d = [0.01, -0.01], CI 0 +- 12.7062 * 0.014142 / sqrt(2) = +-0.127.
+    assert finding_sentence(rows.loc["dropout"]) == (
+        "Over 2 seeds, dropout 0.2 (B) reached 0.910 mean test accuracy against 0.910 for no dropout (A): "
+        "B − A = +0.000 (95 % CI −0.127 to +0.127, paired t-test, Holm-adjusted p = 1.000), "
+        "so the claim B > A is neither reproduced nor reversed at α = 0.05."
+    )
+    assert finding_sentence(rows.loc["optimizer"]).endswith(
+        "so the claim B > A is reversed: the other arm is significantly better."
+    )
+
+
+def test_sentence_variants_from_a_row_alone():
+    row = {
+        "study": "loss",
+        "arm_a": "mse",
+        "arm_b": "cross-entropy",
+        "expect": "B > A",
+        "metric": "test_accuracy",
+        "n_pairs": 5,
+        "mean_a": 0.112,
+        "mean_b": 0.921,
+        "mean_diff": 0.809,
+        "diff_ci_low": 0.8,
+        "diff_ci_high": 0.818,
+        "boot_ci_low": 0.803,
+        "boot_ci_high": 0.815,
+        "p_holm": 0.0001,
+        "verdict": "REPRODUCED",
+        "evidence": True,
+        "test": "paired_t",
+        "alpha": 0.05,
+        "confidence": 0.95,
+    }
+    assert finding_sentence(row) == (
+        "Over 5 seeds, cross-entropy (B) reached 0.921 mean test accuracy against 0.112 for mse (A): "
+        "B − A = +0.809 (95 % CI +0.800 to +0.818, paired t-test, Holm-adjusted p = 0.0001), "
+        "so the claim B > A is reproduced."
+    )
+    smoke = finding_sentence({**row, "evidence": False, "p_holm": 0.00001})
+    assert smoke.endswith(
+        "Holm-adjusted p < 0.0001), so the claim B > A is reproduced; this smoke run is not evidence."
+    )
+    wilcoxon = finding_sentence(
+        {**row, "test": "wilcoxon", "confidence": 0.9, "p_holm": 0.0625, "verdict": "INCONCLUSIVE"}
+    )
+    assert "(90 % bootstrap CI +0.803 to +0.815, Wilcoxon signed-rank test, Holm-adjusted p = 0.062)" in wilcoxon
+    one = finding_sentence(
+        {**row, "n_pairs": 1, "diff_ci_low": NAN, "diff_ci_high": NAN, "p_holm": NAN, "verdict": "INCONCLUSIVE"}
+    )
+    assert one.startswith("Over 1 seed, ")
+    assert "(no 95 % CI from 1 seed, paired t-test, Holm-adjusted p not available)" in one
+    none = finding_sentence({**row, "n_pairs": 0, "evidence": False})
+    assert none == (
+        "No seed has results for both mse (A) and cross-entropy (B), so the claim B > A cannot be tested; "
+        "this smoke run is not evidence."
+    )
+    with pytest.raises(ValueError, match="'MAYBE'"):
+        finding_sentence({**row, "verdict": "MAYBE"})
+
+
+def test_wilcoxon_of_all_zero_differences_is_not_available_rather_than_scipys_one():
+    # scipy answers p = 1.0 (with a warning) when every difference is zero; that is no evidence either way.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(stats._wilcoxon_p(np.zeros(3)))
+    assert stats._wilcoxon_p(np.array([0.0, 0.0, 0.5])) == pytest.approx(1.0)  # One non-zero pair: 2 * 1/2.

@@ -1,0 +1,213 @@
+"""Check the experiment config before anything runs, and say what is wrong in one line.
+
+``check_config`` validates the config against the JSON schema with Snakemake's own
+``validate`` (which also fills the schema's defaults into the config), then makes the
+checks a schema cannot express: the grid must resolve (two arms of one study may not be
+the same condition) and a local data file must exist. Every failure is a ``ConfigError``
+whose text is one line, ``config error: <where>: <what was expected>``, e.g.
+
+    config error: base.epochs: -1 is less than the minimum 1
+    config error: studies.loss.arms[0].overrides: unknown key 'dropuot' (did you mean 'dropout_rate'? allowed: ...)
+
+The Snakefile turns it into ``sys.exit(message)``: Snakemake prints that line alone and
+exits with status 1, before any job runs or anything is written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from tipsbench.grid import resolve_grid
+
+PREFIX = "config error: "
+MAX_VALUE_CHARS = 60
+
+# JSON schema type names as a user reads them.
+TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+class ConfigError(ValueError):
+    """The config is not a valid experiment; ``str()`` is the one-line message for the user."""
+
+    def __init__(self, where: str, what: str):
+        self.where = where
+        self.what = what
+        super().__init__(f"{PREFIX}{where}: {what}")
+
+
+def check_config(config: dict[str, Any], schema_path: str | Path, *, check_paths: bool = True) -> None:
+    """Validate ``config`` (filling in the schema's defaults) or raise ``ConfigError``.
+
+    ``schema_path`` must be absolute (Snakemake resolves relative schema paths against
+    the Snakefile that calls ``validate``, and this module is not one). ``check_paths``
+    False skips the check that ``data.path`` exists (for ``snakemake --lint``, which
+    checks the code, not the data).
+    """
+    from snakemake.exceptions import WorkflowError
+    from snakemake.utils import validate
+
+    schema_path = Path(schema_path)
+    if not schema_path.is_absolute():
+        raise ValueError(f"schema path must be absolute, got {schema_path}")
+    try:
+        validate(config, schema=str(schema_path))
+    except WorkflowError as error:
+        # validate() raises WorkflowError from within `except ValidationError`, with the
+        # ValidationError formatted into its text; the error itself is its context.
+        caught = error.__cause__ or error.__context__
+        if not isinstance(caught, ValidationError):
+            raise
+        raise schema_error(config, schema_path, caught) from None
+
+    try:
+        grid = resolve_grid(config)
+    except ValueError as error:
+        where, _, what = str(error).partition(": ")
+        raise ConfigError(where, what) from None
+
+    audit = config["determinism"]
+    if audit["condition"] is not None and audit["condition"] not in grid.conditions:
+        raise ConfigError(
+            "determinism.condition",
+            f"{audit['condition']!r} names no condition of this config (conditions: {', '.join(grid.conditions)})",
+        )
+    if audit["seed"] is not None and audit["seed"] not in grid.seeds:
+        raise ConfigError("determinism.seed", f"{audit['seed']} is not one of the seeds {grid.seeds}")
+
+    path = config["data"]["path"]
+    if check_paths and path:
+        file = Path(path)
+        looked = "" if file.is_absolute() else f" (looked for {file.resolve()})"
+        if not file.exists():
+            raise ConfigError("data.path", f"file {path} does not exist{looked}")
+        if not file.is_file():
+            raise ConfigError("data.path", f"{path} is not a file{looked}")
+
+
+def schema_error(config: dict, schema_path: Path, error: ValidationError) -> ConfigError:
+    """The most relevant of all schema violations of ``config``, as one ConfigError."""
+    schema = yaml.safe_load(schema_path.read_text())
+    try:
+        error = best_match(Draft202012Validator(schema).iter_errors(config)) or error
+    except Exception:  # e.g. unorderable paths or external $refs: keep validate's error
+        pass
+    return ConfigError(format_path(error.absolute_path), describe(error))
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """``['studies', 'loss', 'arms', 0, 'overrides']`` -> ``studies.loss.arms[0].overrides``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z0-9_-]+", str(part)):
+            text += f".{part}" if text else str(part)
+        else:
+            text += f"[{str(part)!r}]"
+    return text or "top level"
+
+
+def describe(error: ValidationError) -> str:
+    """What was wrong and what was expected, in words, for one jsonschema error."""
+    kind, expected, value, schema = error.validator, error.validator_value, error.instance, error.schema
+    shown = show(value)
+
+    if "propertyNames" in error.relative_schema_path:
+        return f"name {shown} is not allowed (names must match {schema.get(kind)})"
+    if kind == "additionalProperties" and expected is False:
+        allowed = list(schema.get("properties", {}))
+        patterns = list(schema.get("patternProperties", {}))
+        unknown = [
+            key
+            for key in value
+            if key not in allowed and not any(re.search(pattern, key) for pattern in patterns)
+        ]
+        key = unknown[0] if unknown else "?"
+        more = f" (and {', '.join(map(repr, unknown[1:]))})" if len(unknown) > 1 else ""
+        hint = did_you_mean(key, allowed)
+        return f"unknown key {key!r}{more} ({hint}allowed: {', '.join(allowed) or 'none'})"
+    if kind == "type":
+        types = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(TYPE_NAMES.get(name, name) for name in types)
+        hint = ""
+        if isinstance(value, str) and {"number", "integer"} & set(types):
+            try:
+                float(value)
+                hint = " (YAML reads it as text: write a number like 0.001 or 1.0e-3)"
+            except ValueError:
+                pass
+        return f"expected {wanted}, got {shown}{hint}"
+    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        bounds = [key for key in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum") if key in schema]
+        if len(bounds) == 2:
+            low = "[" if "minimum" in schema else "("
+            high = "]" if "maximum" in schema else ")"
+            lower, upper = (show(schema[key]) for key in bounds)
+            return f"{shown} is outside {low}{lower}, {upper}{high}"
+        return {
+            "minimum": f"{shown} is less than the minimum {show(expected)}",
+            "exclusiveMinimum": f"{shown} must be greater than {show(expected)}",
+            "maximum": f"{shown} is more than the maximum {show(expected)}",
+            "exclusiveMaximum": f"{shown} must be less than {show(expected)}",
+        }[kind]
+    if kind == "enum":
+        hint = did_you_mean(value, [str(item) for item in expected]) if isinstance(value, str) else ""
+        return f"{shown} is not one of {', '.join(map(str, expected))}" + (f" ({hint.strip()})" if hint else "")
+    if kind == "const":
+        return f"{shown} must be {show(expected)}"
+    if kind in ("minItems", "maxItems"):
+        count = len(value)
+        if schema.get("minItems") == schema.get("maxItems"):
+            wanted = f"exactly {expected}"
+        else:
+            wanted = f"at least {expected}" if kind == "minItems" else f"at most {expected}"
+        return f"expected {wanted} item{'s' if expected != 1 else ''}, got {count}"
+    if kind == "uniqueItems":
+        seen: list = []
+        duplicates = [item for item in value if item in seen or seen.append(item)]
+        return f"{shown} has duplicate items ({', '.join(dict.fromkeys(map(show, duplicates)))})"
+    if kind == "required":
+        missing = [key for key in expected if key not in value]
+        return f"missing required key {', '.join(map(repr, missing))}"
+    if kind == "pattern":
+        return f"{shown} does not match the pattern {expected}"
+    if kind == "minLength":
+        return "must not be empty" if expected == 1 else f"{shown} is shorter than {expected} characters"
+    if kind == "maxLength":
+        return f"{shown} is longer than {expected} characters"
+    if kind == "minProperties":
+        return f"expected at least {expected} entr{'y' if expected == 1 else 'ies'}, got {len(value)}"
+    return " ".join(error.message.split())
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """``did you mean 'x'? `` for the closest choice, or nothing."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def show(value: Any) -> str:
+    """A value as the user wrote it, on one short line."""
+    if isinstance(value, bool):
+        text = str(value).lower()
+    elif value is None:
+        text = "null"
+    else:
+        text = repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"

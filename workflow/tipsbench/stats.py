@@ -1,0 +1,548 @@
+"""Statistics of the runs table: per-arm descriptions, paired comparisons of a study's two arms, and verdicts.
+
+Every function here is pure: it reads a ``runs`` table (``tables.runs_table``) and a
+``statistics`` settings dict and returns numbers, a table or a sentence. The two arms of a
+study share their seeds, so they are compared pair by pair (difference B − A per seed);
+the p-value of each study's configured test is Holm-adjusted across the studies, and the
+verdict (REPRODUCED, REVERSED, INCONCLUSIVE) follows from it and the sign of the difference.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "alpha": 0.05,
+    "confidence": 0.95,
+    "test": "paired_t",
+    "bootstrap_resamples": 10000,
+    "bootstrap_seed": 0,
+    "trained_threshold": 0.2,
+    "metric": "test_accuracy",
+}
+
+# The configured test's key and how a sentence names it.
+TEST_NAMES: dict[str, str] = {"paired_t": "paired t-test", "wilcoxon": "Wilcoxon signed-rank test"}
+
+VERDICTS = ("REPRODUCED", "REVERSED", "INCONCLUSIVE")
+CLAIM_DIRECTIONS = ("B > A", "A > B")
+
+ARM_COLUMNS = ["study", "role", "arm", "condition"]
+SUMMARY_METRICS = ("test_accuracy", "train_accuracy")
+DESCRIBE_KEYS = ("mean", "sd", "ci_low", "ci_high", "pi_low", "pi_high", "min", "max")
+SUMMARY_COLUMNS = [
+    *ARM_COLUMNS,
+    "n",
+    "n_trained",
+    "n_diverged",
+    "n_missing",
+    "slide_accuracy",
+    *[f"{metric}_{key}" for metric in SUMMARY_METRICS for key in DESCRIBE_KEYS],
+    "slide_in_pi",
+]
+FINDINGS_COLUMNS = [
+    "study",
+    "title",
+    "arm_a",
+    "arm_b",
+    "expect",
+    "metric",
+    "n_pairs",
+    "mean_a",
+    "mean_b",
+    "mean_diff",
+    "diff_ci_low",
+    "diff_ci_high",
+    "boot_ci_low",
+    "boot_ci_high",
+    "p_ttest",
+    "p_wilcoxon",
+    "p_value",
+    "p_holm",
+    "cohen_dz",
+    "prob_b_beats_a",
+    "wins_b",
+    "ties",
+    "trained_a",
+    "trained_b",
+    "n_a",
+    "n_b",
+    "verdict",
+    "evidence",
+    "test",
+    "alpha",
+    "confidence",
+    "note",
+]
+
+# Values whose spread is below this (relative to their size) count as all equal. Accuracies
+# have a resolution of 1/test_size (1e-4 on the full test set), so this only absorbs the
+# last-bit noise of float subtraction, e.g. 0.3 - 0.2 != 0.2 - 0.1.
+ZERO_SPREAD = 1e-9
+
+
+def resolve_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The settings with defaults filled in, checked; a ValueError names any bad key or value."""
+    merged = dict(DEFAULT_SETTINGS)
+    for key, value in (settings or {}).items():
+        if key not in DEFAULT_SETTINGS:
+            raise ValueError(f"unknown statistics setting {key!r}; known: {sorted(DEFAULT_SETTINGS)}")
+        merged[key] = value
+    for key in ("alpha", "confidence"):
+        value = merged[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+            raise ValueError(f"statistics setting {key} must be a number strictly between 0 and 1, got {value!r}")
+    if merged["test"] not in TEST_NAMES:
+        raise ValueError(f"statistics setting test must be one of {sorted(TEST_NAMES)}, got {merged['test']!r}")
+    resamples = merged["bootstrap_resamples"]
+    if isinstance(resamples, bool) or not isinstance(resamples, (int, np.integer)) or resamples < 1:
+        raise ValueError(f"statistics setting bootstrap_resamples must be a positive integer, got {resamples!r}")
+    seed = merged["bootstrap_seed"]
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"statistics setting bootstrap_seed must be a non-negative integer, got {seed!r}")
+    threshold = merged["trained_threshold"]
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+        raise ValueError(f"statistics setting trained_threshold must be a number in [0, 1], got {threshold!r}")
+    if not isinstance(merged["metric"], str) or not merged["metric"]:
+        raise ValueError(f"statistics setting metric must be a column name, got {merged['metric']!r}")
+    return merged
+
+
+def _as_vector(values: Any, name: str) -> np.ndarray:
+    """A 1-D float array; a ValueError names the argument when it is not one."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be numbers, got {values!r}") from error
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
+    return array
+
+
+def _all_equal(values: np.ndarray) -> bool:
+    """Whether the (non-empty) values are equal up to float noise."""
+    return bool(np.ptp(values) <= ZERO_SPREAD * max(1.0, float(np.max(np.abs(values)))))
+
+
+def _t_quantile(confidence: float, n: int) -> float:
+    """The two-sided t critical value for a mean of n values (n - 1 degrees of freedom)."""
+    return float(sps.t.ppf((1 + confidence) / 2, n - 1))
+
+
+def describe(values: Any, confidence: float) -> dict[str, float]:
+    """n, mean, sd, t confidence interval of the mean, prediction interval for one new value, min, max.
+
+    NaN values are results that are not available: they are left out and not counted in n.
+    With fewer than two values there is no spread, so sd and both intervals are NaN; when
+    every value is the same the spread is zero and both intervals collapse onto the mean.
+    """
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
+        raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
+    array = _as_vector(values, "values")
+    array = array[~np.isnan(array)]
+    n = int(array.size)
+    nan = float("nan")
+    result = {"n": n, **{key: nan for key in DESCRIBE_KEYS}}
+    if n == 0:
+        # Nothing to describe; returning NaNs early avoids numpy's empty-slice warnings.
+        return result
+    mean = float(np.mean(array))
+    result.update(mean=mean, min=float(np.min(array)), max=float(np.max(array)))
+    if n == 1:
+        return result
+    # Equal values give exactly zero rather than float noise, so the intervals have width 0.
+    sd = 0.0 if _all_equal(array) else float(np.std(array, ddof=1))
+    t = _t_quantile(confidence, n)
+    ci_half = t * sd / math.sqrt(n)
+    pi_half = t * sd * math.sqrt(1 + 1 / n)
+    result.update(
+        sd=sd,
+        ci_low=mean - ci_half,
+        ci_high=mean + ci_half,
+        pi_low=mean - pi_half,
+        pi_high=mean + pi_half,
+    )
+    return result
+
+
+def _require_columns(runs: pd.DataFrame, columns: list[str]) -> None:
+    missing = [column for column in columns if column not in runs.columns]
+    if missing:
+        raise ValueError(f"the runs table lacks the column(s) {missing}")
+
+
+def _numeric(column: pd.Series) -> pd.Series:
+    """A runs-table column as floats: None (a value the run did not report) becomes NaN."""
+    return column.astype(float)
+
+
+def summary_table(runs: pd.DataFrame, settings: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """One row per study × arm, in order of first appearance: counts, and test and train accuracy described.
+
+    ``n`` counts the arm's runs; ``n_missing`` those whose test accuracy is not available
+    (NaN), which the accuracy statistics leave out. ``n_trained`` counts runs whose test
+    accuracy is above ``trained_threshold``; ``n_diverged`` runs whose status is "diverged"
+    (their accuracy is still a result). ``slide_in_pi`` says whether the slide's value lies
+    inside the test-accuracy prediction interval for one new seed (NA when either is missing).
+    """
+    settings = resolve_settings(settings)
+    _require_columns(runs, [*ARM_COLUMNS, "seed", "status", "slide_accuracy", *SUMMARY_METRICS])
+    rows = []
+    # sort=False keeps the order of first appearance, which is the config's order of studies.
+    for keys, group in runs.groupby(ARM_COLUMNS, sort=False):
+        test_accuracy = _numeric(group["test_accuracy"])
+        slide = _numeric(group["slide_accuracy"]).iloc[0]
+        row: dict[str, Any] = dict(zip(ARM_COLUMNS, keys))
+        row.update(
+            n=len(group),
+            n_trained=int((test_accuracy > settings["trained_threshold"]).sum()),
+            n_diverged=int((group["status"] == "diverged").sum()),
+            n_missing=int(test_accuracy.isna().sum()),
+            slide_accuracy=slide,
+        )
+        for metric in SUMMARY_METRICS:
+            description = describe(_numeric(group[metric]), settings["confidence"])
+            row.update({f"{metric}_{key}": description[key] for key in DESCRIBE_KEYS})
+        low, high = row["test_accuracy_pi_low"], row["test_accuracy_pi_high"]
+        row["slide_in_pi"] = pd.NA if any(map(math.isnan, (slide, low, high))) else bool(low <= slide <= high)
+        rows.append(row)
+    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    summary["slide_in_pi"] = summary["slide_in_pi"].astype("boolean")
+    return summary
+
+
+def _bootstrap_ci(differences: np.ndarray, settings: Mapping[str, Any]) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean difference, resampling the seeds' pairs."""
+    rng = np.random.default_rng(settings["bootstrap_seed"])
+    n = differences.size
+    indices = rng.integers(0, n, size=(settings["bootstrap_resamples"], n))
+    means = differences[indices].mean(axis=1)
+    tail = (1 - settings["confidence"]) / 2
+    low, high = np.quantile(means, [tail, 1 - tail])
+    return float(low), float(high)
+
+
+def _wilcoxon_p(differences: np.ndarray) -> float:
+    """Two-sided Wilcoxon signed-rank p of paired differences; NaN when no difference is non-zero.
+
+    scipy drops zero differences and answers 1.0 with a warning when none is left; that is
+    no evidence either way, so it is reported as not available. Otherwise scipy's exact null
+    distribution (or, with ties or zeros, its exact sign-flip permutation for up to 13 pairs)
+    gives the p-value.
+    """
+    if differences.size < 2 or not np.any(differences != 0):
+        return float("nan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            return float(sps.wilcoxon(differences).pvalue)
+        except ValueError:
+            return float("nan")
+
+
+def compare_arms(a: Any, b: Any, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Paired comparison of two arms' values over shared seeds: the difference B − A = b − a.
+
+    Pairs where either value is NaN (not available) are dropped, and the note says so.
+    With fewer than two pairs nothing but the mean difference and the win counts is defined.
+    With zero variance (every seed gives the same difference) the t and bootstrap intervals
+    collapse onto that difference, but the t statistic is a division by zero: its p-value is
+    reported as NaN rather than 0, d_z is ±inf (NaN when the difference is 0) and the
+    probability that B beats A is NaN, because a normal model with zero spread says nothing
+    about a fresh seed; the note says which case it is.
+    """
+    settings = resolve_settings(settings)
+    a, b = _as_vector(a, "a"), _as_vector(b, "b")
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must be paired (same length), got {a.size} and {b.size} values")
+    notes = []
+    available = ~(np.isnan(a) | np.isnan(b))
+    dropped = int((~available).sum())
+    if dropped:
+        notes.append(f"{dropped} pair(s) dropped: a value is not available")
+    a, b = a[available], b[available]
+    differences = b - a
+    n = int(differences.size)
+    nan = float("nan")
+    description = describe(differences, settings["confidence"])
+    result: dict[str, Any] = {
+        "n_pairs": n,
+        "mean_a": float(np.mean(a)) if n else nan,
+        "mean_b": float(np.mean(b)) if n else nan,
+        "mean_diff": description["mean"],
+        "sd_diff": description["sd"],
+        "diff_ci_low": description["ci_low"],
+        "diff_ci_high": description["ci_high"],
+        "boot_ci_low": nan,
+        "boot_ci_high": nan,
+        "p_ttest": nan,
+        "p_wilcoxon": nan,
+        "cohen_dz": nan,
+        "prob_b_beats_a": nan,
+        "wins_b": int((b > a).sum()),
+        "ties": int((b == a).sum()),
+        "n": n,
+        "note": "",
+    }
+    if n == 0:
+        notes.append("no paired seeds: nothing to compare")
+    elif n == 1:
+        notes.append("n too small: 1 paired seed, and a spread, an interval or a test needs at least 2")
+    elif description["sd"] == 0.0:
+        mean_diff = description["mean"]
+        result["boot_ci_low"] = result["boot_ci_high"] = mean_diff
+        if abs(mean_diff) <= ZERO_SPREAD:
+            notes.append(
+                "zero variance: every seed gives the same difference, 0 (both arms agree on every "
+                "seed), so no test, effect size or probability is defined"
+            )
+        else:
+            result["cohen_dz"] = math.copysign(math.inf, mean_diff)
+            result["p_wilcoxon"] = _wilcoxon_p(differences)
+            notes.append(
+                f"zero variance: every seed gives the same difference ({_signed(mean_diff)}), so the "
+                "t-test p is undefined (not reported), d_z is infinite and no probability for a "
+                "fresh seed is given"
+            )
+    else:
+        result["boot_ci_low"], result["boot_ci_high"] = _bootstrap_ci(differences, settings)
+        result["p_ttest"] = float(sps.ttest_rel(b, a).pvalue)
+        result["p_wilcoxon"] = _wilcoxon_p(differences)
+        result["cohen_dz"] = description["mean"] / description["sd"]
+        result["prob_b_beats_a"] = float(sps.norm.cdf(result["cohen_dz"]))
+    result["note"] = "; ".join(notes)
+    return result
+
+
+def holm(pvalues: Any) -> np.ndarray:
+    """Holm–Bonferroni adjusted p-values in the input order; NaNs pass through and do not count in m.
+
+    The i-th smallest of m p-values is multiplied by (m - i + 1); a running maximum keeps
+    the adjusted values in the order of the raw ones (step-down), and they are capped at 1.
+    """
+    p = _as_vector(pvalues, "pvalues")
+    present = ~np.isnan(p)
+    bad = p[present & ((p < 0) | (p > 1))]
+    if bad.size:
+        raise ValueError(f"p-values must lie in [0, 1], got {bad.tolist()}")
+    adjusted = np.full(p.shape, np.nan)
+    values = p[present]
+    m = values.size
+    order = np.argsort(values, kind="stable")
+    scaled = values[order] * (m - np.arange(m))
+    stepped = np.minimum(np.maximum.accumulate(scaled), 1.0)
+    ranked = np.empty(m)
+    ranked[order] = stepped
+    adjusted[present] = ranked
+    return adjusted
+
+
+def verdict(expect: str, mean_diff: float, p_adjusted: float, alpha: float) -> str:
+    """The verdict on one claim from its mean difference B − A and its adjusted p-value.
+
+    REPRODUCED when the difference goes the claimed way with adjusted p < alpha, REVERSED
+    when it goes the other way with adjusted p < alpha, INCONCLUSIVE otherwise, including
+    a NaN p-value or difference and a difference of exactly zero.
+    """
+    if expect not in CLAIM_DIRECTIONS:
+        raise ValueError(f"expect must be one of {CLAIM_DIRECTIONS}, got {expect!r}")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise ValueError(f"alpha must be strictly between 0 and 1, got {alpha!r}")
+    if math.isnan(mean_diff) or math.isnan(p_adjusted) or mean_diff == 0 or not p_adjusted < alpha:
+        return "INCONCLUSIVE"
+    # B > A claims a positive B − A; A > B a negative one.
+    claimed_sign = 1 if expect == "B > A" else -1
+    return "REPRODUCED" if math.copysign(1, mean_diff) == claimed_sign else "REVERSED"
+
+
+def _seed_list(seeds: list[int]) -> str:
+    return ("seed " if len(seeds) == 1 else "seeds ") + ", ".join(str(seed) for seed in seeds)
+
+
+def _arm_notes(
+    role: str, label: str, arm_runs: pd.DataFrame, other_seeds: set[int], metric: str, threshold: float
+) -> list[str]:
+    """What the note must say about one arm: missing seeds, unavailable values, chance-level and diverged runs."""
+    notes = []
+    name = f"arm {role} ({label})"
+    missing = sorted(other_seeds - set(arm_runs["seed"]))
+    if missing:
+        notes.append(f"{_seed_list(missing)} missing in {name}")
+    values = _numeric(arm_runs[metric])
+    unavailable = sorted(arm_runs.loc[values.isna(), "seed"].tolist())
+    if unavailable:
+        notes.append(f"{_seed_list(unavailable)} of {name}: {metric.replace('_', ' ')} not available, left out")
+    test_accuracy = _numeric(arm_runs["test_accuracy"]).dropna()
+    at_chance = int((test_accuracy <= threshold).sum())
+    if at_chance and at_chance == len(test_accuracy):
+        notes.append(f"all {at_chance} seeds of {name} stayed at chance (test accuracy ≤ {threshold:g})")
+    elif at_chance:
+        notes.append(
+            f"{at_chance} of {len(test_accuracy)} seeds of {name} never left chance (test accuracy ≤ {threshold:g})"
+        )
+    diverged = int((arm_runs["status"] == "diverged").sum())
+    if diverged:
+        notes.append(f"{diverged} of {len(arm_runs)} seeds of {name} diverged; their accuracy is kept as a result")
+    return notes
+
+
+def findings_table(
+    runs: pd.DataFrame,
+    studies: Mapping[str, Mapping[str, Any]],
+    settings: Mapping[str, Any] | None = None,
+    smoke: bool = False,
+) -> pd.DataFrame:
+    """One row per study, in the config's order: the paired comparison of arm B with arm A and its verdict.
+
+    Arms are paired by seed; a seed present in only one arm, or whose metric is not
+    available, is left out of the pairs and named in the note. ``mean_a`` and ``mean_b`` are
+    over the paired seeds, so ``mean_diff`` = ``mean_b`` − ``mean_a``. ``trained_*`` count
+    runs with test accuracy above ``trained_threshold``, ``n_*`` all runs of the arm.
+    ``p_holm`` adjusts the configured test's ``p_value`` across the studies; ``evidence`` is
+    False for a smoke run, whose verdicts only exercise the pipeline.
+    """
+    settings = resolve_settings(settings)
+    metric, threshold = settings["metric"], settings["trained_threshold"]
+    _require_columns(runs, ["study", "role", "seed", "status", "test_accuracy", metric])
+    p_column = "p_ttest" if settings["test"] == "paired_t" else "p_wilcoxon"
+    rows = []
+    for study, spec in studies.items():
+        arms = spec.get("arms", [])
+        if len(arms) != 2:
+            raise ValueError(f"study {study!r} must have exactly two arms (A, B), got {len(arms)}")
+        expect = spec.get("expect")
+        if expect not in CLAIM_DIRECTIONS:
+            raise ValueError(f"study {study!r}: expect must be one of {CLAIM_DIRECTIONS}, got {expect!r}")
+        labels = [arm["label"] for arm in arms]
+        study_runs = runs[runs["study"] == study]
+        arm_runs = {role: study_runs[study_runs["role"] == role] for role in ("A", "B")}
+        for role, frame in arm_runs.items():
+            if frame["seed"].duplicated().any():
+                raise ValueError(f"study {study!r} arm {role} has a seed more than once: {frame['seed'].tolist()}")
+        notes = []
+        for role, label, other in (("A", labels[0], "B"), ("B", labels[1], "A")):
+            if arm_runs[role].empty:
+                notes.append(f"arm {role} ({label}) has no runs")
+                continue
+            notes += _arm_notes(role, label, arm_runs[role], set(arm_runs[other]["seed"]), metric, threshold)
+        # Pair by seed: only seeds both arms ran can be compared.
+        paired = pd.merge(
+            arm_runs["A"][["seed", metric]], arm_runs["B"][["seed", metric]], on="seed", suffixes=("_a", "_b")
+        ).sort_values("seed")
+        a, b = _numeric(paired[f"{metric}_a"]).to_numpy(), _numeric(paired[f"{metric}_b"]).to_numpy()
+        # The arm notes already name seeds whose value is not available, so drop them here
+        # rather than let compare_arms report them a second time.
+        available = ~(np.isnan(a) | np.isnan(b))
+        comparison = compare_arms(a[available], b[available], settings)
+        if comparison["note"]:
+            notes.append(comparison["note"])
+        nonzero = int(np.count_nonzero(b[available] - a[available]))
+        if settings["test"] == "wilcoxon" and nonzero >= 1 and 2 / 2**nonzero >= settings["alpha"]:
+            # With k non-zero pairs the most extreme two-sided Wilcoxon p is 2 / 2^k.
+            notes.append(
+                f"with {nonzero} non-zero paired differences the Wilcoxon test cannot reach "
+                f"p < {settings['alpha']:g} (its smallest two-sided p is {2 / 2**nonzero:.4g})"
+            )
+        trained = {role: int((_numeric(frame["test_accuracy"]) > threshold).sum()) for role, frame in arm_runs.items()}
+        rows.append(
+            {
+                "study": study,
+                "title": spec.get("title") or study,
+                "arm_a": labels[0],
+                "arm_b": labels[1],
+                "expect": expect,
+                "metric": metric,
+                **{
+                    key: comparison[key]
+                    for key in (
+                        "n_pairs",
+                        "mean_a",
+                        "mean_b",
+                        "mean_diff",
+                        "diff_ci_low",
+                        "diff_ci_high",
+                        "boot_ci_low",
+                        "boot_ci_high",
+                        "p_ttest",
+                        "p_wilcoxon",
+                    )
+                },
+                "p_value": comparison[p_column],
+                "cohen_dz": comparison["cohen_dz"],
+                "prob_b_beats_a": comparison["prob_b_beats_a"],
+                "wins_b": comparison["wins_b"],
+                "ties": comparison["ties"],
+                "trained_a": trained["A"],
+                "trained_b": trained["B"],
+                "n_a": len(arm_runs["A"]),
+                "n_b": len(arm_runs["B"]),
+                "evidence": not smoke,
+                "test": settings["test"],
+                "alpha": settings["alpha"],
+                "confidence": settings["confidence"],
+                "note": "; ".join(notes),
+            }
+        )
+    findings = pd.DataFrame(rows, columns=FINDINGS_COLUMNS)
+    findings["p_holm"] = holm(findings["p_value"].to_numpy(dtype=float))
+    findings["verdict"] = [verdict(row.expect, row.mean_diff, row.p_holm, row.alpha) for row in findings.itertuples()]
+    return findings
+
+
+def format_p(p: float) -> str:
+    """A p-value for a sentence: "p = 0.012", "p = 0.0004", "p < 0.0001", or "p not available"."""
+    if p is None or math.isnan(p):
+        return "p not available"
+    if p < 0.0001:
+        return "p < 0.0001"
+    if p < 0.001:
+        return f"p = {p:.4f}"
+    return f"p = {p:.3f}"
+
+
+def _signed(value: float) -> str:
+    """A difference with its sign, using a true minus sign: +0.809, −0.012."""
+    return f"{value:+.3f}".replace("-", "−")
+
+
+def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
+    """One plain-English sentence for one study, built only from its row of the findings table."""
+    expect = row["expect"]
+    smoke_tail = "; this smoke run is not evidence." if not bool(row["evidence"]) else "."
+    n = int(row["n_pairs"])
+    if n == 0:
+        return (
+            f"No seed has results for both {row['arm_a']} (A) and {row['arm_b']} (B), "
+            f"so the claim {expect} cannot be tested{smoke_tail}"
+        )
+    metric = str(row["metric"]).replace("_", " ")
+    level = f"{float(row['confidence']) * 100:g} %"
+    if row["test"] == "wilcoxon":
+        low, high, interval = row["boot_ci_low"], row["boot_ci_high"], f"{level} bootstrap CI"
+    else:
+        low, high, interval = row["diff_ci_low"], row["diff_ci_high"], f"{level} CI"
+    if math.isnan(low) or math.isnan(high):
+        interval = f"no {interval} from {n} seed" if n == 1 else f"{interval} not available"
+    else:
+        interval = f"{interval} {_signed(low)} to {_signed(high)}"
+    if row["verdict"] not in VERDICTS:
+        raise ValueError(f"verdict must be one of {VERDICTS}, got {row['verdict']!r}")
+    p_text = "Holm-adjusted " + format_p(float(row["p_holm"]))
+    outcome = {
+        "REPRODUCED": f"so the claim {expect} is reproduced",
+        "REVERSED": f"so the claim {expect} is reversed: the other arm is significantly better",
+        "INCONCLUSIVE": f"so the claim {expect} is neither reproduced nor reversed at α = {float(row['alpha']):g}",
+    }[row["verdict"]]
+    seeds = "1 seed" if n == 1 else f"{n} seeds"
+    return (
+        f"Over {seeds}, {row['arm_b']} (B) reached {float(row['mean_b']):.3f} mean {metric} against "
+        f"{float(row['mean_a']):.3f} for {row['arm_a']} (A): B − A = {_signed(float(row['mean_diff']))} "
+        f"({interval}, {TEST_NAMES[row['test']]}, {p_text}), {outcome}{smoke_tail}"
+    )
