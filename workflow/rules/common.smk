@@ -40,13 +40,37 @@ wildcard_constraints:
     study="|".join(re.escape(name) for name in GRID.studies),
 
 
+def run_folder(condition, seed):
+    """Where the train rule writes one (condition, seed)."""
+    return f"{RUN}/runs/{condition}/seed-{seed}"
+
+
+def get_runs():
+    """The (condition, seed) pairs the tables are built from.
+
+    All of them; with `--config partial=True` only those whose training finished, so
+    that tables and report can be built after `--keep-going` left some jobs failed.
+    """
+    pairs = [(condition, seed) for condition in GRID.conditions for seed in GRID.seeds]
+    if config["partial"]:
+        pairs = [pair for pair in pairs if os.path.exists(f"{run_folder(*pair)}/metrics.json")]
+    return pairs
+
+
+def get_missing_runs():
+    """The (condition, seed) pairs left out of a partial report, as run folders."""
+    finished = set(get_runs())
+    return [
+        run_folder(condition, seed)
+        for condition in GRID.conditions
+        for seed in GRID.seeds
+        if (condition, seed) not in finished
+    ]
+
+
 def get_run_outputs(filename):
-    """One path per (condition, seed) to the given output of the train rule."""
-    return expand(
-        f"{RUN}/runs/{{condition}}/seed-{{seed}}/{filename}",
-        condition=GRID.conditions,
-        seed=GRID.seeds,
-    )
+    """One path per (condition, seed) the tables use, to the given output of the train rule."""
+    return [f"{run_folder(*pair)}/{filename}" for pair in get_runs()]
 
 
 def get_hyperparameters(wildcards):
@@ -93,13 +117,17 @@ def get_audit_pair():
     audit = config["determinism"]
     condition = audit["condition"] or GRID.arms[0].condition
     seed = GRID.seeds[0] if audit["seed"] is None else audit["seed"]
+    runs = get_runs()
+    if (condition, seed) not in runs and runs:
+        # A partial report audits a run that exists rather than train a missing one.
+        condition, seed = runs[0]
     return condition, seed
 
 
 def get_audit_inputs(wildcards):
     """The audited run's original files and those of its rerun."""
     condition, seed = get_audit_pair()
-    original = f"{RUN}/runs/{condition}/seed-{seed}"
+    original = run_folder(condition, seed)
     rerun = f"{RUN}/audit/{condition}/seed-{seed}"
     return {
         "metrics": f"{original}/metrics.json",

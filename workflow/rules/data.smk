@@ -2,7 +2,7 @@
 
 
 rule prepare_data:
-    """Load MNIST, check its array checksums, slice, flatten, scale and one-hot encode it."""
+    """Load the dataset, check its array checksums, slice, flatten, scale and one-hot encode it."""
     input:
         get_data_input(),
     output:

@@ -62,5 +62,6 @@ rule report:
         conditions=GRID.conditions,
         configfiles=get_configfile_arguments(),
         repository=workflow.basedir,
+        missing=get_missing_runs(),
     script:
         "../scripts/report.py"

@@ -27,6 +27,7 @@ context = build_context(
     read_json(snakemake.input.data_info),
     repository=snakemake.params.repository,
     configfiles=snakemake.params.configfiles,
+    missing=snakemake.params.missing,
 )
 template_dir = Path(snakemake.input.templates[0]).parent
 write_text(render(context, template_dir), snakemake.output.html)

@@ -93,10 +93,9 @@ def check_config(config: dict[str, Any], schema_path: str | Path, *, check_paths
     if check_paths and path:
         file = Path(path)
         looked = "" if file.is_absolute() else f" (looked for {file.resolve()})"
+        # A file (.npz) or a folder of IDX files; the data step checks what is inside.
         if not file.exists():
             raise ConfigError("data.path", f"file {path} does not exist{looked}")
-        if not file.is_file():
-            raise ConfigError("data.path", f"{path} is not a file{looked}")
 
 
 def schema_error(config: dict, schema_path: Path, error: ValidationError) -> ConfigError:
@@ -151,6 +150,9 @@ def describe(error: ValidationError) -> str:
                 hint = " (YAML reads it as text: write a number like 0.001 or 1.0e-3)"
             except ValueError:
                 pass
+        if isinstance(value, str) and "boolean" in types and value.lower() in ("true", "false"):
+            # Snakemake's --config reads only True and False (capitalised) as booleans.
+            hint = f" (on the command line write --config {'.'.join(map(str, error.path))}={value.capitalize()})"
         return f"expected {wanted}, got {shown}{hint}"
     if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         bounds = [key for key in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum") if key in schema]

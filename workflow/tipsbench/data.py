@@ -1,15 +1,20 @@
-"""Load a Keras-layout image dataset, verify it by array checksums, and preprocess it.
+"""Load an MNIST-like image dataset, verify it by array checksums, and preprocess it.
 
 The protocol (docs: PROTOCOL.md): the FIRST ``train_size`` training images in file order,
 the test set, pixels flattened to 784 float32 values divided by 255, one-hot labels.
-A copy of the data is accepted when its four arrays hash to the known SHA-256 values,
-whatever container they come in; anything else is refused with an error naming the
-array and what was wrong with it.
+A dataset is one ``DatasetSpec`` entry of ``DATASETS`` (the config's ``data.dataset``);
+the code path is the same for all of them. Its four arrays come from a Keras-layout
+``.npz`` file, a directory of the four standard IDX files (gzipped or not), or Keras'
+own download; a copy is accepted when the arrays hash to the known SHA-256 values,
+whatever container they come in, and anything else is refused with an error naming
+the array or file and what was wrong with it.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import zlib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +22,16 @@ from pathlib import Path
 import numpy as np
 
 ARRAY_NAMES = ("x_train", "y_train", "x_test", "y_test")
+
+# The standard IDX file of each array (LeCun's MNIST layout, which Fashion-MNIST copies);
+# each may also be gzipped, with ".gz" appended.
+IDX_FILES = {
+    "x_train": "train-images-idx3-ubyte",
+    "y_train": "train-labels-idx1-ubyte",
+    "x_test": "t10k-images-idx3-ubyte",
+    "y_test": "t10k-labels-idx1-ubyte",
+}
+IDX_UBYTE = 0x08  # IDX type code of unsigned bytes, the only one these datasets use
 
 
 class DataError(ValueError):
@@ -34,7 +49,8 @@ class DatasetSpec:
     sha256: dict[str, str]
 
 
-# The known datasets. The checksums are those of the arrays Keras' own loader returns.
+# The known datasets. The checksums are those of the arrays Keras' own loader returns
+# (keras.datasets.<name>.load_data()); the IDX files of the same data give the same arrays.
 DATASETS: dict[str, DatasetSpec] = {
     "mnist": DatasetSpec(
         name="mnist",
@@ -46,6 +62,23 @@ DATASETS: dict[str, DatasetSpec] = {
             "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
             "x_test": "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161",
             "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
+        },
+    ),
+    # Zalando's Fashion-MNIST: MNIST's shapes and split sizes, 10 clothing classes. Checksums
+    # computed from Debian's dataset-fashion-mnist IDX files, read as Keras' loader reads
+    # the same files it downloads. Debian re-gzipped them (other .gz bytes than upstream's),
+    # but they decompress to the raw-file MD5 values that other loaders of the upstream
+    # download check (f4a8712d..., 9018921c..., 8181f547..., 15d48437...).
+    "fashion_mnist": DatasetSpec(
+        name="fashion_mnist",
+        num_classes=10,
+        image_shape=(28, 28),
+        sizes={"train": 60000, "test": 10000},
+        sha256={
+            "x_train": "2e487a6c89124f78f2d7521542223cafe96f7123c3ca13d447772ac6ecbb3012",
+            "y_train": "657fbd221bfc9f4198cc14b5619cc33ec57c58dd0e47af4d99d6650759e869a7",
+            "x_test": "c867c93ff95360594e8ec3287995350b824dd110b11595c0e13d5423f621867a",
+            "y_test": "3d0e6c6ea990b53b6f8f500a41cac93881d981b315f84578b7d915342ade01e9",
         },
     ),
 }
@@ -87,6 +120,87 @@ def read_npz(path: str | Path) -> dict[str, np.ndarray]:
         raise DataError(f"data file {path} cannot be read as .npz: {error}") from error
 
 
+def find_idx_file(directory: Path, stem: str) -> Path:
+    """The IDX file ``stem`` or ``stem.gz`` in ``directory``, or raise DataError saying why not."""
+    candidates = [path for path in (directory / stem, directory / f"{stem}.gz") if path.is_file()]
+    if not candidates:
+        raise DataError(f"data directory {directory} lacks IDX file {stem} (or {stem}.gz)")
+    if len(candidates) > 1:
+        raise DataError(
+            f"data directory {directory} has both {stem} and {stem}.gz: keep one, "
+            "so that it is clear which file the arrays come from"
+        )
+    return candidates[0]
+
+
+def read_idx(path: str | Path, ndim: int) -> np.ndarray:
+    """Read one IDX file of unsigned bytes with ``ndim`` dimensions (gzipped if named ``*.gz``).
+
+    The header is two zero bytes, the type code 0x08 (unsigned byte), the number of
+    dimensions, then each dimension as a big-endian 32-bit integer; the data follows.
+    Anything else is refused with a DataError naming the file.
+    """
+    path = Path(path)
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rb") as handle:
+                raw = handle.read()
+        else:
+            raw = path.read_bytes()
+    except (OSError, EOFError, zlib.error) as error:
+        raise DataError(f"IDX file {path} cannot be read: {error}") from error
+    if len(raw) < 4:
+        raise DataError(f"IDX file {path} has {len(raw)} bytes, too few for an IDX header")
+    magic = int.from_bytes(raw[:4], "big")
+    expected = (IDX_UBYTE << 8) | ndim
+    if magic != expected:
+        hint = " (it looks gzip-compressed: name it *.gz)" if raw[:2] == b"\x1f\x8b" else ""
+        raise DataError(
+            f"IDX file {path} has magic number 0x{magic:08x}, expected 0x{expected:08x} "
+            f"(unsigned bytes, {ndim} dimension{'s' if ndim > 1 else ''}){hint}"
+        )
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise DataError(f"IDX file {path} ends inside its header ({len(raw)} bytes)")
+    dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    size = int(np.prod(dims, dtype=np.int64))
+    if len(raw) - header != size:
+        shape = " x ".join(map(str, dims))
+        raise DataError(
+            f"IDX file {path} has {len(raw) - header} data bytes, but its header says "
+            f"{shape} = {size}"
+        )
+    return np.frombuffer(raw, np.uint8, offset=header).reshape(dims)
+
+
+def read_idx_dir(path: str | Path) -> dict[str, np.ndarray]:
+    """Read the four arrays from a directory of the standard IDX files, or raise DataError.
+
+    Gives the arrays Keras' loaders build from the same files (images n x 28 x 28, labels n).
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise DataError(f"data directory {path} does not exist")
+    return {
+        name: read_idx(find_idx_file(path, stem), ndim=3 if name.startswith("x") else 1)
+        for name, stem in IDX_FILES.items()
+    }
+
+
+def read_local(path: str | Path) -> dict[str, np.ndarray]:
+    """The four arrays of a local copy: a directory of IDX files, or else a Keras-layout .npz."""
+    return read_idx_dir(path) if Path(path).is_dir() else read_npz(path)
+
+
+def local_sha256(path: str | Path) -> str | dict[str, str]:
+    """SHA-256 of a data file, or per file name for a directory of IDX files."""
+    path = Path(path)
+    if not path.is_dir():
+        return file_sha256(path)
+    files = (find_idx_file(path, stem) for stem in IDX_FILES.values())
+    return {file.name: file_sha256(file) for file in files}
+
+
 def download_keras(dataset: str) -> dict[str, np.ndarray]:
     """Fetch a dataset with Keras' own loader (needs the internet on first use)."""
     import keras
@@ -124,9 +238,16 @@ def verify_arrays(
     for name in ARRAY_NAMES:
         if checksums[name] != expected[name]:
             origin = f"data.sha256.{name} in the config" if sha256 else f"the known {spec.name} checksum"
+            others = [other.name for other in DATASETS.values() if other.sha256[name] == checksums[name]]
+            what = (
+                f"these are the {others[0]} arrays, not the {spec.name} data the config asks for "
+                f"(data.dataset: {others[0]}?)"
+                if others and others[0] != spec.name
+                else "not the data the config asks for"
+            )
             raise DataError(
                 f"{source}: array {name} has SHA-256 {checksums[name][:16]}…, expected "
-                f"{expected[name][:16]}… ({origin}): not the data the config asks for"
+                f"{expected[name][:16]}… ({origin}): {what}"
             )
     return checksums
 
@@ -171,14 +292,14 @@ def prepare_dataset(data_config: dict) -> tuple[dict[str, np.ndarray], dict]:
     if spec is None:
         raise DataError(f"unknown dataset {data_config['dataset']!r} (known: {', '.join(DATASETS)})")
     path = data_config.get("path")
-    arrays = read_npz(path) if path else download_keras(spec.name)
+    arrays = read_local(path) if path else download_keras(spec.name)
     source = str(path) if path else f"keras.datasets.{spec.name}"
     checksums = verify_arrays(arrays, spec, data_config.get("sha256"), source=source)
     prepared = preprocess(arrays, data_config["train_size"], data_config.get("test_size"), spec.num_classes)
     info = {
         "dataset": spec.name,
         "source": source,
-        "file_sha256": file_sha256(path) if path else None,
+        "file_sha256": local_sha256(path) if path else None,
         "array_sha256": checksums,
         "train_size": int(len(prepared["x_train"])),
         "test_size": int(len(prepared["x_test"])),

@@ -1,0 +1,59 @@
+"""Unit tests of tipsbench.training on a slice of the committed subset: divergence, determinism, metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import SUBSET
+from tipsbench.data import preprocess, read_npz
+from tipsbench.training import train_condition
+
+BASE = {
+    "hidden_layers": 1,
+    "units": 32,
+    "activation": "sigmoid",
+    "loss": "categorical_crossentropy",
+    "optimizer": "sgd",
+    "learning_rate": 0.1,
+    "batch_size": 50,
+    "epochs": 2,
+    "dropout_rate": 0.0,
+}
+
+
+@pytest.fixture(scope="module")
+def data():
+    return preprocess(read_npz(SUBSET), train_size=300, test_size=200, num_classes=10)
+
+
+def test_a_run_reports_its_metrics_and_history(data):
+    result = train_condition(BASE, data, seed=0, verbose=0)
+    metrics = result["metrics"]
+    assert metrics["status"] == "ok" and metrics["epochs_run"] == 2 and metrics["last_good_epoch"] == 2
+    assert metrics["parameters"] == 784 * 32 + 32 + 32 * 10 + 10
+    assert metrics["train_samples"] == 300 and metrics["test_samples"] == 200
+    assert 0 <= metrics["test_accuracy"] <= 1 and metrics["fit_seconds"] > 0
+    assert list(result["history"]["epoch"]) == [1, 2]
+    assert result["predictions"].shape == (200,)
+    # The recorded accuracy is the share of correct predictions.
+    assert metrics["test_accuracy"] == pytest.approx(np.mean(result["predictions"] == data["labels_test"]), abs=1e-6)
+
+
+def test_same_seed_gives_bit_identical_weights_and_another_seed_does_not(data):
+    first, second, other = (train_condition(BASE, data, seed=seed, verbose=0) for seed in (3, 3, 4))
+    for a, b in zip(first["weights"], second["weights"]):
+        assert a.tobytes() == b.tobytes()
+    assert first["metrics"]["test_loss"] == second["metrics"]["test_loss"]
+    assert first["weights"][0].tobytes() != other["weights"][0].tobytes()
+
+
+def test_a_diverging_run_is_recorded_not_raised(data):
+    # ReLU units with a huge step overflow to inf, and inf - inf gives a NaN loss. (A sigmoid
+    # net does not diverge this way: it saturates, and Keras clips the cross-entropy.)
+    result = train_condition({**BASE, "activation": "relu", "learning_rate": 1e10}, data, seed=0, verbose=0)
+    metrics = result["metrics"]
+    assert metrics["status"] == "diverged"
+    assert metrics["last_good_epoch"] == 0  # the loss was already NaN in the first epoch
+    assert metrics["epochs_run"] == 1  # TerminateOnNaN stopped it there
+    assert not np.isfinite(result["history"]["train_loss"].iloc[-1])
