@@ -102,3 +102,15 @@ def test_editing_one_arm_reruns_only_that_condition(smoke_run):
     assert "runs/dropout-0.5/seed-0/metrics.json" in out
     assert counts["aggregate"] == "1" and counts["report"] == "1"
     assert "prepare_data" not in counts
+
+
+def test_snakemake_standard_report_lists_the_figures_and_tables(smoke_run, tmp_path):
+    import zipfile
+
+    _, workdir = smoke_run
+    target = tmp_path / "snakemake-report.zip"
+    result = snakemake(workdir, "--report", str(target), "--configfile", "config/smoke.yaml")
+    assert result.returncode == 0, result.stderr[-2000:]
+    names = zipfile.ZipFile(target).namelist()
+    for expected in ("loss-accuracy.svg", "final-curves.svg", "confusion.svg", "findings.csv", "summary.csv"):
+        assert any(name.endswith(expected) for name in names), expected

@@ -57,3 +57,17 @@ def test_a_diverging_run_is_recorded_not_raised(data):
     assert metrics["last_good_epoch"] == 0  # the loss was already NaN in the first epoch
     assert metrics["epochs_run"] == 1  # TerminateOnNaN stopped it there
     assert not np.isfinite(result["history"]["train_loss"].iloc[-1])
+
+
+def test_model_inputs_unscaled_and_noisy_test_set(data):
+    from tipsbench.training import model_inputs
+
+    raw = model_inputs({**BASE, "scale_inputs": False}, data, seed=0)
+    assert raw["x_train"].max() == 255.0
+    np.testing.assert_array_equal(raw["x_train"], np.rint(raw["x_train"]))  # exact pixel integers again
+    noisy = [model_inputs({**BASE, "test_noise": 1.0}, data, seed=seed) for seed in (5, 5, 6)]
+    difference = noisy[0]["x_test"] - data["x_test"]
+    assert abs(difference.std() - 1.0) < 0.01 and abs(difference.mean()) < 0.01
+    np.testing.assert_array_equal(noisy[0]["x_test"], noisy[1]["x_test"])  # same seed, same noisy set
+    assert not np.array_equal(noisy[0]["x_test"], noisy[2]["x_test"])
+    np.testing.assert_array_equal(noisy[0]["x_train"], data["x_train"])  # training data stays clean

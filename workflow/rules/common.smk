@@ -14,6 +14,8 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [PACKAGE_ROOT, os.getenv("PYTHONPATH")]))
 )
 
+from snakemake.exceptions import WorkflowError
+
 from tipsbench.config import ConfigError, check_config
 from tipsbench.grid import resolve_grid
 
@@ -53,7 +55,11 @@ def get_runs():
     """
     pairs = [(condition, seed) for condition in GRID.conditions for seed in GRID.seeds]
     if config["partial"]:
-        pairs = [pair for pair in pairs if os.path.exists(f"{run_folder(*pair)}/metrics.json")]
+        pairs = [
+            pair
+            for pair in pairs
+            if os.path.exists(f"{run_folder(*pair)}/metrics.json")
+        ]
     return pairs
 
 
@@ -80,8 +86,11 @@ def get_hyperparameters(wildcards):
 
 def get_train_threads():
     """A training job takes the cores Snakemake was given (the framework never uses more than exist)."""
-    cores = workflow.cores if isinstance(workflow.cores, int) else os.cpu_count()
-    return max(1, cores)
+    try:
+        cores = workflow.cores
+    except WorkflowError:  # No --cores (e.g. --report): the machine's cores.
+        cores = None
+    return max(1, cores if isinstance(cores, int) else os.cpu_count())
 
 
 def get_data_input():
@@ -137,6 +146,13 @@ def get_audit_inputs(wildcards):
         "rerun_history": f"{rerun}/history.csv",
         "rerun_weights": f"{rerun}/weights.npz",
     }
+
+
+def get_comparison_inputs():
+    """The findings tables of the runs the comparison puts side by side."""
+    return [
+        f"results/{run}/tables/findings.csv" for run in config["comparison"]["runs"]
+    ]
 
 
 def get_configfile_arguments():

@@ -24,6 +24,8 @@ HYPERPARAMETER_SLUGS: dict[str, str] = {
     "batch_size": "batch",
     "epochs": "epochs",
     "dropout_rate": "dropout",
+    "scale_inputs": "scaled",
+    "test_noise": "noise",
 }
 
 CLAIM_DIRECTIONS = ("B > A", "A > B")

@@ -23,6 +23,7 @@ import pandas as pd
 
 from tipsbench.grid import HYPERPARAMETER_SLUGS
 
+TEST_NAMES = {"paired_t": "paired t-test", "wilcoxon": "Wilcoxon signed-rank"}
 VERDICT_CLASSES = {"REPRODUCED": "reproduced", "REVERSED": "reversed", "INCONCLUSIVE": "inconclusive"}
 
 
@@ -139,7 +140,7 @@ def _finding_context(finding: Any) -> dict[str, Any]:
         "dz": fmt(finding.cohen_dz, 2),
         "prob_b": fmt(finding.prob_b_beats_a, 2),
         "wins_b": f"{int(finding.wins_b)} of {int(finding.n_pairs)}",
-        "test": finding.test,
+        "test": TEST_NAMES.get(finding.test, finding.test),
         "note": "" if pd.isna(finding.note) else finding.note,
         "sentence": finding_sentence(finding._asdict() if hasattr(finding, "_asdict") else finding),
     }
@@ -172,6 +173,7 @@ def build_context(
                 "title": spec.get("title") or name,
                 "claim": spec["claim"],
                 "claim_zh": spec.get("claim_zh", ""),
+                "note": spec.get("note", ""),
                 "expect": spec["expect"],
                 "arms": [
                     _arm_context(row, conditions, base)
@@ -219,8 +221,8 @@ def build_context(
         "n_conditions": len(conditions),
         "n_studies": len(studies),
         "wall_time": _duration(wall_seconds),
-        "total_compute": _duration(jobs["job_seconds"].sum() if "job_seconds" in jobs else float("nan")),
-        "fit_total": _duration(jobs["fit_seconds"].sum()),
+        "total_compute": _duration(jobs["job_seconds"].sum(min_count=1) if "job_seconds" in jobs else float("nan")),
+        "fit_total": _duration(jobs["fit_seconds"].sum(min_count=1)),
         "data": config["data"],
         "data_info": data_info,
         "base": describe_base(base),

@@ -82,6 +82,24 @@ def _last_finite_epoch(history: pd.DataFrame) -> int:
     return int(bad[0]) if len(bad) else len(history)
 
 
+def model_inputs(hyperparameters: dict[str, Any], data: dict[str, np.ndarray], seed: int) -> dict[str, np.ndarray]:
+    """The arrays a condition trains and is tested on: unscaled and/or a noisy test set if it asks.
+
+    ``scale_inputs`` false undoes the data step's division by 255 (rounded back to the
+    exact integers); ``test_noise`` adds N(0, test_noise²) to every test pixel after
+    scaling, drawn with the run's seed, so both arms of a study see the same noisy set.
+    """
+    data = dict(data)
+    if not hyperparameters.get("scale_inputs", True):
+        for name in ("x_train", "x_test"):
+            data[name] = np.rint(data[name] * np.float32(255)).astype(np.float32)
+    noise = hyperparameters.get("test_noise", 0.0)
+    if noise > 0:
+        rng = np.random.default_rng(seed)
+        data["x_test"] = (data["x_test"] + rng.normal(0.0, noise, data["x_test"].shape)).astype(np.float32)
+    return data
+
+
 def train_condition(
     hyperparameters: dict[str, Any],
     data: dict[str, np.ndarray],
@@ -102,6 +120,7 @@ def train_condition(
 
     from tipsbench.models import build_model
 
+    data = model_inputs(hyperparameters, data, seed)
     model = build_model(hyperparameters, data["x_train"].shape[1], data["y_train"].shape[1])
     started = time.perf_counter()
     fit = model.fit(
