@@ -14,6 +14,9 @@
 #   SLURM_UP_TIMEOUT   seconds to wait for the node to become idle (default 90)
 #   SLURM_PARTITION    name of the default partition (default "main")
 #   SLURM_MEM_RESERVE_MB  memory kept back from SLURM for the OS (default 512)
+#   SLURM_CPUS         CPUs the node offers to jobs (default: nproc). More than
+#                      nproc oversubscribes the cores: jobs whose time goes
+#                      mostly to single-threaded start-up then run side by side
 #   SLURM_UP_SMOKE     1 (default): end with a 1-second `srun true` job, which
 #                      proves munge, slurmctld, slurmd and step launch all work
 set -euo pipefail
@@ -84,7 +87,7 @@ chmod 0400 /etc/munge/munge.key
 
 # ------------------------------------------------------------------ config --
 HOST="$(hostname -s)"
-CPUS="$(nproc)"
+CPUS="${SLURM_CPUS:-$(nproc)}"
 MEM_TOTAL_MB="$(free -m | awk '/^Mem:/ {print $2}')"
 REAL_MEM=$(( MEM_TOTAL_MB - MEM_RESERVE_MB ))
 (( REAL_MEM < 1024 )) && REAL_MEM="$MEM_TOTAL_MB"
@@ -188,13 +191,26 @@ if ! munge -n </dev/null | unmunge >/dev/null 2>&1; then
     exit 1
 fi
 
+# A changed slurm.conf (e.g. other CPUs or memory) needs fresh daemons: `scontrol
+# reconfigure` refuses node changes ("require restart of the slurmctld daemon").
+if [[ "$conf_changed" -eq 1 ]]; then
+    for daemon in slurmd slurmctld; do
+        pidfile="$RUN_DIR/$daemon.pid"
+        pid_alive "$pidfile" "$daemon" || continue
+        pid="$(cat "$pidfile")"
+        log "config changed: stopping $daemon (pid $pid) to restart it"
+        kill -TERM "$pid" 2>/dev/null || true
+        for (( i = 0; i < 300; i++ )); do
+            [[ -d "/proc/$pid" ]] || break
+            sleep 0.1
+        done
+        if [[ -d "/proc/$pid" ]]; then kill -KILL "$pid" 2>/dev/null || true; fi
+        rm -f "$pidfile"
+    done
+fi
+
 if pid_alive "$CTLD_PID" slurmctld; then
-    if [[ "$conf_changed" -eq 1 ]]; then
-        log "slurmctld running, reloading changed config"
-        scontrol reconfigure || true
-    else
-        log "slurmctld already running"
-    fi
+    log "slurmctld already running"
 else
     ctld_args=()
     if [[ "$conf_changed" -eq 1 ]]; then

@@ -12,6 +12,17 @@ from snakemake.utils import validate
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 SUBSET = ROOT / "tests" / "data" / "mnist-subset.npz"
+# The eight unique conditions the seven default studies resolve to.
+DEFAULT_CONDITIONS = {
+    "base",
+    "loss-mean-squared-error",
+    "batch-10000",
+    "layers-8",
+    "layers-8-act-relu",
+    "opt-adam-lr-0.001",
+    "dropout-0.2",
+    "layers-3-act-relu-opt-adam-lr-0.001-dropout-0.2",
+}
 
 
 def merge(base: dict, update: dict) -> dict:

@@ -6,24 +6,14 @@ import copy
 
 import pytest
 
+from conftest import DEFAULT_CONDITIONS
 from tipsbench.grid import condition_name, resolve_grid
 
 
 def test_default_grid_has_fourteen_arms_over_eight_unique_conditions(default_config):
     grid = resolve_grid(default_config)
     assert len(grid.arms) == 14
-    assert sorted(grid.conditions) == sorted(
-        [
-            "base",
-            "loss-mean-squared-error",
-            "batch-10000",
-            "layers-8",
-            "layers-8-act-relu",
-            "opt-adam-lr-0.001",
-            "dropout-0.2",
-            "layers-3-act-relu-opt-adam-lr-0.001-dropout-0.2",
-        ]
-    )
+    assert set(grid.conditions) == DEFAULT_CONDITIONS
     assert len(grid.conditions) * len(grid.seeds) == 40
     assert grid.studies == ["loss", "batch", "depth", "activation", "optimizer", "dropout", "final"]
 

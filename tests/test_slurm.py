@@ -82,12 +82,17 @@ def run_snakemake(workdir: Path, *arguments: str) -> subprocess.CompletedProcess
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
-@pytest.fixture(scope="module")
-def slurm_run(tmp_path_factory):
-    """The smoke config run through profiles/slurm on a copy of the repository: (results, workdir, log)."""
+@pytest.fixture(scope="session", autouse=True)
+def slurm_cluster():
+    """Skip (or fail) every test here before any run starts, the local smoke run included."""
     problem = cluster_problem()
     if problem:
         unavailable(problem)
+
+
+@pytest.fixture(scope="module")
+def slurm_run(tmp_path_factory):
+    """The smoke config run through profiles/slurm on a copy of the repository: (results, workdir, log)."""
     workdir = copy_workflow(tmp_path_factory.mktemp("slurm"))
     started = time.monotonic()
     # --configfile takes every word up to the next flag, so it comes last.

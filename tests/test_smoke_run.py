@@ -11,21 +11,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import DEFAULT_CONDITIONS, ROOT
 from workflow_helpers import snakemake
 
 pytestmark = pytest.mark.workflow
 
-CONDITIONS = {
-    "base",
-    "loss-mean-squared-error",
-    "batch-10000",
-    "layers-8",
-    "layers-8-act-relu",
-    "opt-adam-lr-0.001",
-    "dropout-0.2",
-    "layers-3-act-relu-opt-adam-lr-0.001-dropout-0.2",
-}
+CONDITIONS = DEFAULT_CONDITIONS
 
 
 def test_every_condition_and_seed_was_trained_once(smoke_run):
@@ -35,7 +26,7 @@ def test_every_condition_and_seed_was_trained_once(smoke_run):
     metrics = json.loads((run / "runs" / "base" / "seed-1" / "metrics.json").read_text())
     assert metrics["condition"] == "base" and metrics["seed"] == 1
     assert metrics["hyperparameters"]["epochs"] == 2 and metrics["epochs_run"] == 2
-    assert metrics["backend"] == "tensorflow" and metrics["versions"]["keras"].startswith("3.")
+    assert metrics["backend"] == "jax" and metrics["versions"]["keras"].startswith("3.")
     assert 0 <= metrics["test_accuracy"] <= 1 and metrics["samples_per_second"] > 0
     history = pd.read_csv(run / "runs" / "base" / "seed-1" / "history.csv")
     assert list(history.columns) == ["epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy"]

@@ -82,6 +82,23 @@ def _last_finite_epoch(history: pd.DataFrame) -> int:
     return int(bad[0]) if len(bad) else len(history)
 
 
+def _stop_on_non_finite_loss():
+    """A callback that ends training after an epoch whose loss is NaN or infinite.
+
+    Keras' TerminateOnNaN checks after every batch, which makes the backend hand back the
+    loss every step; checking once per epoch gives the same weights and numbers and saves
+    5-15 % of the fit time (benchmarks/speed.py). A diverged epoch is kept in the history.
+    """
+    import keras
+
+    class StopOnNonFiniteLoss(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if logs is not None and not math.isfinite(float(logs.get("loss", 0.0))):
+                self.model.stop_training = True
+
+    return StopOnNonFiniteLoss()
+
+
 def model_inputs(hyperparameters: dict[str, Any], data: dict[str, np.ndarray], seed: int) -> dict[str, np.ndarray]:
     """The arrays a condition trains and is tested on: unscaled and/or a noisy test set if it asks.
 
@@ -130,7 +147,7 @@ def train_condition(
         epochs=hyperparameters["epochs"],
         validation_data=(data["x_test"], data["y_test"]),
         shuffle=True,
-        callbacks=[keras.callbacks.TerminateOnNaN()],
+        callbacks=[_stop_on_non_finite_loss()],
         verbose=verbose,
     )
     fit_seconds = time.perf_counter() - started
