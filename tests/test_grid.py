@@ -60,3 +60,22 @@ def test_unknown_override_is_refused(default_config):
     config["studies"]["dropout"]["arms"][1]["overrides"] = {"dropout": 0.2}
     with pytest.raises(ValueError, match="studies.dropout.arms.B.overrides: unknown hyperparameter 'dropout'"):
         resolve_grid(config)
+
+
+def test_lee2017_preset_resolves_to_the_demo_conditions():
+    import yaml
+    from snakemake.utils import validate
+
+    from conftest import ROOT, SCHEMA
+
+    config = yaml.safe_load((ROOT / "config" / "lee2017.yaml").read_text())
+    validate(config, str(SCHEMA))
+    grid = resolve_grid(config)
+    assert grid.studies == ["loss", "batch", "depth", "activation", "optimizer", "scaling", "dropout"]
+    assert len(grid.conditions) == 9
+    deep_relu = grid.conditions["layers-13-act-relu"]
+    assert (deep_relu["hidden_layers"], deep_relu["units"], deep_relu["activation"]) == (13, 689, "relu")
+    noisy = grid.conditions[grid.arms_of("dropout")[1].condition]
+    assert (noisy["dropout_rate"], noisy["test_noise"], noisy["hidden_layers"]) == (0.7, 1.0, 3)
+    assert grid.conditions[grid.arms_of("scaling")[0].condition]["scale_inputs"] is False
+    assert all(config["studies"][study]["note"] for study in ("optimizer", "scaling", "dropout"))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -20,16 +23,9 @@ def test_snakemake_lint_is_clean(tmp_path):
 
 
 def test_snakefmt_check_passes():
-    from shutil import which
-
-    import subprocess
-    import sys
-    from pathlib import Path
-
     snakefmt = Path(sys.executable).with_name("snakefmt")
     result = subprocess.run(
-        [str(snakefmt if snakefmt.exists() else which("snakefmt")), "--check", "Snakefile", "workflow/rules"],
-        cwd=ROOT, capture_output=True, text=True,
+        [str(snakefmt), "--check", "Snakefile", "workflow/rules"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
