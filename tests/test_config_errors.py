@@ -297,7 +297,7 @@ def test_unknown_override_names_arm_key_and_the_allowed_keys(smoke_raw):
     assert _error(smoke_raw, overlay, check_paths=False) == (
         "config error: studies.loss.arms[0].overrides: unknown key 'dropuot' (did you mean "
         "'dropout_rate'? allowed: hidden_layers, units, activation, loss, optimizer, "
-        "learning_rate, batch_size, epochs, dropout_rate)"
+        "learning_rate, batch_size, epochs, dropout_rate, scale_inputs, test_noise)"
     )
 
 
