@@ -24,18 +24,18 @@ from workflow_helpers import copy_workflow, snakemake
 pytestmark = pytest.mark.workflow
 
 KILLED = "epochs-40"
-DIVERGED = "act-relu-lr-1e+10"
+DIVERGED = "act-relu-lr-1e+20"
 OVERLAY = {
     "run_name": "faults",
     "seeds": [0],
     "studies": {
         "diverge": {
             "title": "A diverging run",
-            "claim": "A learning rate of 1e10 makes a ReLU net diverge.",
+            "claim": "A learning rate of 1e20 makes a ReLU net diverge.",
             "expect": "A > B",
             "arms": [
                 {"label": "relu", "overrides": {"activation": "relu"}},
-                {"label": "relu, lr 1e10", "overrides": {"activation": "relu", "learning_rate": 1.0e10}},
+                {"label": "relu, lr 1e20", "overrides": {"activation": "relu", "learning_rate": 1.0e20}},
             ],
         },
         "long": {

@@ -64,7 +64,7 @@ def test_report_is_marked_smoke_and_shows_every_study(smoke_run):
     assert "SMOKE RUN — not evidence" in html
     for study in ("loss", "batch", "depth", "activation", "optimizer", "dropout", "final"):
         assert f'id="study-{study}"' in html
-    assert html.count("<svg") == 7
+    assert html.count("<img src=\"data:image/svg+xml;base64,") == 2 * 7 + 1  # dot plot + curves per study, confusion
     summary = pd.read_csv(run / "tables" / "summary.csv")
     mse = summary[(summary["study"] == "loss") & (summary["role"] == "A")].iloc[0]
     assert f"{mse.test_accuracy_mean:.3f} ± {mse.test_accuracy_sd:.3f}" in html
