@@ -28,4 +28,4 @@ def test_verdicts_side_by_side_with_absent_studies():
     assert rows["final"][1] is None and rows["scaling"][0] is None
     assert rows["loss"][1]["arms"] == "A 0.100 → B 0.800"
     assert rows["loss"][0]["diff"] == "+0.800" and rows["loss"][0]["ci"] == "[+0.000, +0.500]"
-    assert context["n_agree"] == 1  # only "loss" is in every run, with one verdict
+    assert context["n_shared"] == 1 and context["n_agree"] == 1  # "loss" is in both runs, with one verdict

@@ -66,7 +66,12 @@ def comparison_context(table: pd.DataFrame, runs: list[str]) -> dict[str, Any]:
                 }
             )
         rows.append({"study": study, "title": group["title"].iloc[0], "cells": cells})
+    # A claim agrees when it is in more than one run and every run that has it gives one verdict.
     agree = sum(
-        1 for row in rows if len({cell["verdict"] for cell in row["cells"] if cell}) == 1 and all(row["cells"])
+        1
+        for row in rows
+        if sum(cell is not None for cell in row["cells"]) > 1
+        and len({cell["verdict"] for cell in row["cells"] if cell}) == 1
     )
-    return {"runs": runs, "rows": rows, "n_agree": agree}
+    shared = sum(1 for row in rows if sum(cell is not None for cell in row["cells"]) > 1)
+    return {"runs": runs, "rows": rows, "n_agree": agree, "n_shared": shared}
