@@ -25,7 +25,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import speed  # noqa: E402
 from speed import measure_peak, throughput, worker  # noqa: E402
+
+# The tipsbench tree under test: this checkout, or TIPSBENCH_SOURCE (e.g. a patched copy).
+speed.SOURCE = Path(os.environ.get("TIPSBENCH_SOURCE") or speed.REPO).resolve()
 
 CORES = os.cpu_count() or 1
 

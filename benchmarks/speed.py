@@ -225,7 +225,7 @@ def machine_share(fits: list[dict], cores: int, default_threads: int) -> float:
     return sum(row["fit_seconds"] * min(row.get("threads") or default_threads, cores) for row in fits) / cores
 
 
-def compare(grid: str, backend: str, cores: int, keep: bool) -> dict:
+def compare(grid: str, backend: str, cores: int, keep: bool, loop_from: Path | None = None) -> dict:
     scratch = Path(tempfile.mkdtemp(prefix=f"tipsbench-speed-{grid}-"))
     try:
         workdir = scratch_copy(scratch / "repo")
@@ -235,9 +235,15 @@ def compare(grid: str, backend: str, cores: int, keep: bool) -> dict:
         log(f"(c) {grid} grid on {backend}: overlay {json.dumps(GRIDS[grid])}")
         pipeline = run_pipeline(workdir, overlay_path, overlay["run_name"], cores)
         log(f"    pipeline: {pipeline['wall_seconds']:.1f} s wall, {len(pipeline['runs'])} training jobs")
-        log(f"    $ python benchmarks/workers.py loop --backend {backend} --threads {cores}")
-        loop, loop_wall = worker("loop", "--backend", backend, "--threads", str(cores), "--config", str(overlay_path))
-        log(f"    plain loop: {loop_wall:.1f} s wall, {len(loop['fits'])} fits")
+        if loop_from:
+            previous = json.loads(loop_from.read_text())["comparison"]
+            assert previous["grid"] == grid and previous["backend"] == backend, "--loop-from: another grid or backend"
+            loop, loop_wall = previous["loop"], previous["loop_wall"]
+            log(f"    plain loop: {loop_wall:.1f} s wall, {len(loop['fits'])} fits (reused from {loop_from})")
+        else:
+            log(f"    $ python benchmarks/workers.py loop --backend {backend} --threads {cores}")
+            loop, loop_wall = worker("loop", "--backend", backend, "--threads", str(cores), "--config", str(overlay_path))
+            log(f"    plain loop: {loop_wall:.1f} s wall, {len(loop['fits'])} fits")
     finally:
         if keep:
             log(f"    kept {scratch}")
@@ -267,6 +273,7 @@ def compare(grid: str, backend: str, cores: int, keep: bool) -> dict:
         "overhead": 1 - fit_share / wall,
         "loop_overhead": 1 - loop_fit / loop_wall,
         "loop_peak_rss_mb": loop["peak_rss_mb"],
+        "loop": loop,
     }
 
 
@@ -291,6 +298,8 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=None, help="epochs of the (b) fits (default 20, quick 3)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy of (c)")
     parser.add_argument("--skip-fits", action="store_true", help="skip (b), e.g. to compare two trees' pipelines")
+    parser.add_argument("--loop-from", type=Path, default=None,
+                        help="reuse the plain loop of an earlier --json result (same grid and backend)")
     parser.add_argument("--json", type=Path, default=None, help="also write every number to this file")
     parser.add_argument("--source", type=Path, default=REPO,
                         help="the tipsbench tree to measure (default: this checkout), e.g. a copy with a patch applied")
@@ -356,7 +365,7 @@ def main() -> int:
     comparison = None
     if grid != "none":
         log()
-        comparison = compare(grid, pipeline_backend, cores, args.keep)
+        comparison = compare(grid, pipeline_backend, cores, args.keep, args.loop_from)
         c = comparison
         log(f"    pipeline: {c['pipeline_wall']:8.1f} s wall  {c['pipeline_jobs']} training jobs (threads {c['pipeline_threads']}), "
             f"sum fit {c['pipeline_fit_sum']:.1f} s = {c['pipeline_fit_machine_seconds']:.1f} machine-s, "
