@@ -33,8 +33,8 @@ TIMEOUT = 900
 # Seconds to wait for a node to become idle (e.g. one still completing slurm-up.sh's test job).
 IDLE_WAIT = 60
 TABLES = ("runs", "summary", "findings", "curves", "determinism", "confusion", "jobs")
-# Measured wall-clock values: the only columns in which the two runs may differ.
-TIMING = {"fit_seconds", "samples_per_second", "job_seconds", "started_at", "finished_at"}
+# Measured values (wall clock, peak memory): the only columns in which the two runs may differ.
+TIMING = {"fit_seconds", "samples_per_second", "job_seconds", "started_at", "finished_at", "peak_rss_mb"}
 TIME_LIKE = re.compile(r"second|time|duration|elapsed|_at$")
 SUBMITTED = re.compile(r"^Job \d+ has been submitted with SLURM jobid (\d+) \(log: (.+)\)\.$", re.MULTILINE)
 

@@ -14,8 +14,6 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [PACKAGE_ROOT, os.getenv("PYTHONPATH")]))
 )
 
-from snakemake.exceptions import WorkflowError
-
 from tipsbench.config import ConfigError, check_config
 from tipsbench.grid import resolve_grid
 
@@ -84,13 +82,26 @@ def get_hyperparameters(wildcards):
     return GRID.conditions[wildcards.condition]
 
 
-def get_train_threads():
-    """A training job takes the cores Snakemake was given (the framework never uses more than exist)."""
-    try:
-        cores = workflow.cores
-    except WorkflowError:  # No --cores (e.g. --report): the machine's cores.
-        cores = None
-    return max(1, cores if isinstance(cores, int) else os.cpu_count())
+def get_train_priority(wildcards):
+    """Costliest conditions first, so that the last jobs to start are short ones (0-100)."""
+    cost = {name: condition_cost(name) for name in GRID.conditions}
+    return round(100 * cost[wildcards.condition] / max(cost.values()))
+
+
+def condition_cost(condition):
+    """A condition's relative training cost: weights x epochs, plus a per-batch share.
+
+    784 inputs and 10 classes are MNIST's shapes; only the ordering of conditions matters.
+    """
+    hyperparameters = GRID.conditions[condition]
+    units = hyperparameters["units"]
+    weights = (
+        784 * units
+        + (hyperparameters["hidden_layers"] - 1) * units * units
+        + 10 * units
+    )
+    batches_share = 1 + 100 / hyperparameters["batch_size"]
+    return weights * hyperparameters["epochs"] * batches_share
 
 
 def get_data_input():

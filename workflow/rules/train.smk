@@ -12,11 +12,16 @@ rule train:
         predictions=f"{RUN}/runs/{{condition}}/seed-{{seed}}/predictions.npz",
     log:
         f"{RUN}/logs/train/{{condition}}-seed-{{seed}}.log",
+    priority: get_train_priority
     conda:
         "../../environment.yml"
-    threads: get_train_threads()
+    # One framework thread per job, and Snakemake's --cores decides how many jobs run side by
+    # side: at batch 100 one thread trains as fast as two (benchmarks/README.md), so the
+    # cores are better spent on independent runs. --set-threads train=N changes it (the
+    # audit must then match: retrain_audit=N).
+    threads: 1
     resources:
-        mem_mb=3000,
+        mem_mb=1500,
         runtime=60,
     params:
         hyperparameters=get_hyperparameters,

@@ -100,6 +100,7 @@ JOB_COLUMNS = [
     "epochs_run",
     "fit_seconds",
     "job_seconds",
+    "peak_rss_mb",
     "samples_per_second",
     "started_at",
     "finished_at",
