@@ -459,26 +459,10 @@ def findings_table(
                 "arm_b": labels[1],
                 "expect": expect,
                 "metric": metric,
-                **{
-                    key: comparison[key]
-                    for key in (
-                        "n_pairs",
-                        "mean_a",
-                        "mean_b",
-                        "mean_diff",
-                        "diff_ci_low",
-                        "diff_ci_high",
-                        "boot_ci_low",
-                        "boot_ci_high",
-                        "p_ttest",
-                        "p_wilcoxon",
-                    )
-                },
+                # The paired comparison's numbers that the findings table keeps (not its note:
+                # the study's notes, which include it, are joined below).
+                **{key: value for key, value in comparison.items() if key in FINDINGS_COLUMNS and key != "note"},
                 "p_value": comparison[p_column],
-                "cohen_dz": comparison["cohen_dz"],
-                "prob_b_beats_a": comparison["prob_b_beats_a"],
-                "wins_b": comparison["wins_b"],
-                "ties": comparison["ties"],
                 "trained_a": trained["A"],
                 "trained_b": trained["B"],
                 "n_a": len(arm_runs["A"]),
