@@ -64,6 +64,11 @@ CONFIG_CASES = {
         "base.learning_rate",
         "expected a number, got '1e-3' (YAML reads it as text",
     ),
+    "seeds-as-text": (
+        "seeds: ['0', '1']",  # what `--config seeds=[0,1]` gives: Snakemake reads list items as text
+        "seeds[1]",
+        "expected an integer, got '1' (a list given with --config holds text: put it in a YAML file",
+    ),
     "negative-epochs": ("base: {epochs: -1}", "base.epochs", "-1 is less than the minimum 1"),
     "zero-epochs": ("base: {epochs: 0}", "base.epochs", "0 is less than the minimum 1"),
     "zero-batch-size": ("base: {batch_size: 0}", "base.batch_size", "0 is less than the minimum 1"),

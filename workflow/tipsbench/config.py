@@ -147,7 +147,11 @@ def describe(error: ValidationError) -> str:
         if isinstance(value, str) and {"number", "integer"} & set(types):
             try:
                 float(value)
-                hint = " (YAML reads it as text: write a number like 0.001 or 1.0e-3)"
+                if error.path and isinstance(error.path[-1], int):
+                    # Snakemake's --config reads the items of a list as text.
+                    hint = " (a list given with --config holds text: put it in a YAML file for --configfile)"
+                else:
+                    hint = " (YAML reads it as text: write a number like 0.001 or 1.0e-3)"
             except ValueError:
                 pass
         if isinstance(value, str) and "boolean" in types and value.lower() in ("true", "false"):
