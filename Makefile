@@ -2,13 +2,14 @@
 # .venv with the pinned versions of requirements.txt (made once, remade when it changes).
 
 VENV ?= .venv
-CORES ?= 4
+# One training job per CPU at a time (each job runs one thread).
+CORES ?= $(shell nproc 2>/dev/null || echo 4)
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
 .PHONY: run smoke test
 
-# Set everything up and run the default experiment: snakemake --cores 4 on config/config.yaml.
+# Set everything up and run the default experiment: snakemake --cores <CPUs> on config/config.yaml.
 run: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES)
 

@@ -264,6 +264,7 @@ def build_context(
                     "fit": fmt(row.fit_seconds, 1),
                     "job": fmt(getattr(row, "job_seconds", float("nan")), 1),
                     "throughput": f"{row.samples_per_second:,.0f}" if pd.notna(row.samples_per_second) else "–",
+                    "memory": fmt(getattr(row, "peak_rss_mb", float("nan")), 0),
                 }
                 for row in jobs.itertuples()
             ],
