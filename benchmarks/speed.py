@@ -192,8 +192,10 @@ def run_pipeline(workdir: Path, overlay_path: Path, run_name: str, cores: int) -
     log(f"    $ {' '.join(command[1:])}   (in {workdir})")
     started = time.perf_counter()
     started_epoch = time.time()
+    # A cold JAX compilation cache, as on a first run: the loop gets no cache either.
+    env = {**os.environ, "JAX_COMPILATION_CACHE_DIR": str(workdir / "jax-cache")}
     with open(workdir / "snakemake.out", "w") as out:
-        done = subprocess.run(command, cwd=workdir, stdout=out, stderr=subprocess.STDOUT)
+        done = subprocess.run(command, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
     wall = time.perf_counter() - started
     if done.returncode:
         tail = (workdir / "snakemake.out").read_text()[-4000:]
