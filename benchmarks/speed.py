@@ -332,6 +332,10 @@ def main() -> int:
     for row in peak["sizes"]:
         log(f"    n={row['n']:5d}  {row['seconds'] * 1e3:8.1f} ms  {row['gflops']:7.1f} GFLOP/s")
     limit = peak["peak_gflops"]
+    gemms = peak["mlp_gemms"]
+    log(f"    the base MLP's matmuls alone at batch {gemms['batch']} (forward + backward, numpy): "
+        f"{gemms['gflops']:.1f} GFLOP/s = {100 * gemms['gflops'] / limit:.1f} % of peak, the ceiling of any "
+        "framework at this batch size")
 
     # (b)
     log()
@@ -380,7 +384,8 @@ def main() -> int:
 
     # table
     log()
-    rows = [("float32 matmul peak (GFLOP/s)", f"{limit:.1f}", "the limit", "")]
+    rows = [("float32 matmul peak (GFLOP/s)", f"{limit:.1f}", "the limit", ""),
+            (f"base MLP's matmuls alone, batch {gemms['batch']} (% peak)", f"{100 * gemms['gflops'] / limit:.1f} %", "ceiling", "")]
     if together:
         rows.append((f"{pipeline_backend}: {cores} x 1-thread fits at once (% peak)",
                      f"{100 * together['gflops'] / limit:.1f} %", f">= {100 * TARGETS['training']:.0f} %",

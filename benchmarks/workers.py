@@ -128,10 +128,51 @@ def run_peak(args: argparse.Namespace) -> None:
         {
             "sizes": results,
             "peak_gflops": max(row["gflops"] for row in results),
+            "mlp_gemms": mlp_gemms(args.batch, args.max_seconds),
             "blas": openblas_info(),
             "env": {key: os.environ.get(key) for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")},
         }
     )
+
+
+def mlp_gemms(batch: int, max_seconds: float, units: int = 500, inputs: int = 784, classes: int = 10) -> dict:
+    """The ceiling at this batch size: only the matrix products of one training step of the
+    base MLP (784-500-500-10), forward and backward, back to back in numpy's BLAS.
+
+    Rated like the training figures, 6 x parameters x batch / time, so it is the fraction
+    of the peak that a framework with zero overhead besides its matmuls would show.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    shapes = [(inputs, units), (units, units), (units, classes)]
+    weights = [rng.standard_normal(shape, dtype=np.float32) * 0.05 for shape in shapes]
+    x = rng.random((batch, inputs), dtype=np.float32)
+    parameters = sum(a * b + b for a, b in shapes)
+
+    def step():
+        activations = [x]
+        for weight in weights:  # forward
+            activations.append(activations[-1] @ weight)
+        delta = activations[-1]
+        for layer in reversed(range(len(weights))):  # backward: weight gradient, then input gradient
+            activations[layer].T @ delta
+            if layer:
+                delta = delta @ weights[layer].T
+
+    for _ in range(10):
+        step()
+    steps = max(5, 20000 // batch)
+    best = float("inf")
+    deadline = time.perf_counter() + max_seconds
+    for _ in range(3):
+        started = time.perf_counter()
+        for _ in range(steps):
+            step()
+        best = min(best, (time.perf_counter() - started) / steps)
+        if time.perf_counter() > deadline:
+            break
+    return {"batch": batch, "step_seconds": best, "gflops": 6 * parameters * batch / best / 1e9}
 
 
 # --------------------------------------------------------------------------- fit
@@ -550,6 +591,7 @@ def main() -> None:
     peak.add_argument("--sizes", type=int, nargs="+", default=[1024, 2048, 3072, 4096])
     peak.add_argument("--repeats", type=int, default=5)
     peak.add_argument("--max-seconds", type=float, default=10.0, help="per size")
+    peak.add_argument("--batch", type=int, default=100, help="batch of the base MLP's matmul ceiling")
     fit = sub.add_parser("fit")
     fit.add_argument("--backend", required=True, choices=["tensorflow", "jax"])
     fit.add_argument("--threads", type=int, default=os.cpu_count())
