@@ -84,16 +84,14 @@ def get_hyperparameters(wildcards):
 
 def get_train_priority(wildcards):
     """Costliest conditions first, so that the last jobs to start are short ones (0-100)."""
-    cost = {name: condition_cost(name) for name in GRID.conditions}
-    return round(100 * cost[wildcards.condition] / max(cost.values()))
+    return TRAIN_PRIORITY[wildcards.condition]
 
 
-def condition_cost(condition):
+def condition_cost(hyperparameters):
     """A condition's relative training cost: weights x epochs, plus a per-batch share.
 
     784 inputs and 10 classes are MNIST's shapes; only the ordering of conditions matters.
     """
-    hyperparameters = GRID.conditions[condition]
     units = hyperparameters["units"]
     weights = (
         784 * units
@@ -102,6 +100,13 @@ def condition_cost(condition):
     )
     batches_share = 1 + 100 / hyperparameters["batch_size"]
     return weights * hyperparameters["epochs"] * batches_share
+
+
+TRAIN_COST = {name: condition_cost(hp) for name, hp in GRID.conditions.items()}
+TRAIN_PRIORITY = {
+    name: round(100 * cost / max(TRAIN_COST.values()))
+    for name, cost in TRAIN_COST.items()
+}
 
 
 def get_data_input():
