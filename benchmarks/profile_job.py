@@ -15,26 +15,21 @@ runs. Run on an idle machine; the figures are only comparable within one invocat
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import speed  # noqa: E402
-from speed import measure_peak, throughput, worker  # noqa: E402
+from speed import concurrent_fits, measure_peak, throughput, worker  # noqa: E402
 
 # The tipsbench tree under test: this checkout, or TIPSBENCH_SOURCE (e.g. a patched copy).
 speed.SOURCE = Path(os.environ.get("TIPSBENCH_SOURCE") or speed.REPO).resolve()
 
 CORES = os.cpu_count() or 1
 
-# (label, backend, extra workers.py fit arguments). The first of each backend is the
-# pipeline as it is today: TerminateOnNaN (a per-batch callback), steps_per_execution=1.
 # (label, backend, extra workers.py fit arguments), each run in a fresh process. The first
 # row of each backend is Keras as the pipeline used it before this work: TerminateOnNaN (a
 # per-batch callback), steps_per_execution 1, validation batch = training batch (100).
@@ -122,20 +117,10 @@ def parallel(args) -> None:
         rate = throughput(single["fits"][0], single["train_samples"])
         print(f"{backend:10s} 1 process x 1 thread (alone): {rate['samples_per_second']:8.0f} samples/s "
               f"{rate['gflops']:6.1f} GFLOP/s ({100 * rate['gflops'] / limit:.1f}% peak)")
-        commands = [
-            [sys.executable, str(HERE / "workers.py"), "fit", "--backend", backend, "--threads", "1",
-             "--epochs", str(args.epochs), "--modes", "noval", *extra]
-            for _ in range(CORES)
-        ]
-        started = time.perf_counter()
-        processes = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for c in commands]
-        outputs = [p.communicate()[0] for p in processes]
-        wall = time.perf_counter() - started
-        results = [json.loads(next(l for l in o.splitlines() if l.startswith("@@RESULT "))[9:]) for o in outputs]
-        total = sum(throughput(r["fits"][0], r["train_samples"])["samples_per_second"] for r in results)
-        gflops = 6 * results[0]["fits"][0]["parameters"] * total / 1e9
-        print(f"{backend:10s} {CORES} processes x 1 thread (together): {total:8.0f} samples/s "
-              f"{gflops:6.1f} GFLOP/s ({100 * gflops / limit:.1f}% peak); wall {wall:.1f} s for {CORES} fits")
+        together = concurrent_fits(backend, CORES, args.epochs, tuple(extra))
+        print(f"{backend:10s} {CORES} processes x 1 thread (together): {together['samples_per_second']:8.0f} samples/s "
+              f"{together['gflops']:6.1f} GFLOP/s ({100 * together['gflops'] / limit:.1f}% peak); "
+              f"wall {together['wall_seconds']:.1f} s for {CORES} fits")
 
 
 def stages(args) -> None:
@@ -151,7 +136,6 @@ def stages(args) -> None:
         write_npz(prepared, data)
         for backend in [args.backend] if args.backend else ["tensorflow", "jax"]:
             for profile in (False, True):
-                started = time.perf_counter()
                 arguments = ["job", "--backend", backend, "--threads", str(CORES), "--epochs", str(args.epochs),
                              "--data", str(data), "--out", str(Path(scratch) / backend)]
                 result, wall = worker(*arguments, *(["--profile"] if profile else []))

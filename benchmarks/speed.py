@@ -42,10 +42,12 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+# The tests' helper that copies what the workflow needs into a scratch folder.
+sys.path.insert(0, str(REPO / "tests"))
+from workflow_helpers import copy_workflow  # noqa: E402
 WORKERS = HERE / "workers.py"
 PYTHON = sys.executable
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
-COPIED = ("Snakefile", "environment.yml", "workflow", "config", "report_templates", "profiles", "tests/data")
 TARGETS = {"training": 0.75, "ratio": 0.60, "overhead": 0.10}
 # config/config.yaml changed for the comparison: reduced keeps the full data and models but
 # runs 2 seeds of 10 epochs (16 pipeline fits + 1 audit, 28 loop fits); quick is a plumbing
@@ -79,10 +81,18 @@ def worker(*arguments: str, env: dict | None = None, timeout: int = 3600) -> tup
         timeout=timeout,
     )
     wall = time.perf_counter() - started
-    for line in done.stdout.splitlines():
+    result = parse_result(done.stdout)
+    if result is None:
+        raise RuntimeError(f"workers.py {' '.join(arguments)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return result, wall
+
+
+def parse_result(stdout: str) -> dict | None:
+    """The JSON a workers.py subcommand printed on its "@@RESULT " line, or None."""
+    for line in stdout.splitlines():
         if line.startswith("@@RESULT "):
-            return json.loads(line[len("@@RESULT "):]), wall
-    raise RuntimeError(f"workers.py {' '.join(arguments)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+            return json.loads(line[len("@@RESULT "):])
+    return None
 
 
 def other_heavy_processes() -> list[str]:
@@ -101,22 +111,29 @@ def config_backend() -> str:
     return yaml.safe_load((SOURCE / "config" / "config.yaml").read_text()).get("backend", "tensorflow")
 
 
-def concurrent_fits(backend: str, cores: int, epochs: int) -> dict:
-    """The pipeline's arrangement: `cores` one-thread training processes at once (train only)."""
+def concurrent_fits(backend: str, cores: int, epochs: int, extra: tuple[str, ...] = ()) -> dict:
+    """The pipeline's arrangement: `cores` one-thread training processes at once (train only).
+
+    ``extra``: more workers.py fit arguments (levers), the same for every process.
+    """
     command = [PYTHON, str(WORKERS), "fit", "--backend", backend, "--threads", "1", "--epochs", str(epochs),
-               "--modes", "noval"]
+               "--modes", "noval", *extra]
     started = time.perf_counter()
     processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                   env=worker_env()) for _ in range(cores)]
     outputs = [process.communicate()[0] for process in processes]
     wall = time.perf_counter() - started
-    results = [json.loads(next(line for line in out.splitlines() if line.startswith("@@RESULT "))[9:]) for out in outputs]
+    results = [parse_result(out) for out in outputs]
+    if None in results:
+        raise RuntimeError(f"a concurrent workers.py fit failed: {' '.join(command[2:])}")
     fits = [result["fits"][0] for result in results]
     samples = sum(fit["epochs_run"] * result["train_samples"] for fit, result in zip(fits, results))
     # Aggregate rate while all ran: total samples over the longest fit.
     seconds = max(fit["fit_seconds"] for fit in fits)
     parameters = fits[0]["parameters"]
-    steady = sum(6 * parameters * (f["epochs_run"] - 1) * r["train_samples"] / f["steady_seconds"] for f, r in zip(fits, results))
+    # Epochs 2..N of each process (none with a single epoch).
+    steady = sum(6 * parameters * (f["epochs_run"] - 1) * r["train_samples"] / f["steady_seconds"]
+                 for f, r in zip(fits, results) if f["steady_seconds"] > 0) or float("nan")
     return {
         "processes": cores,
         "samples_per_second": samples / seconds,
@@ -166,17 +183,6 @@ def throughput(fit: dict, train_samples: int) -> dict:
 # ----------------------------------------------------------------------------- (c)
 
 
-def scratch_copy(target: Path) -> Path:
-    for name in COPIED:
-        source = SOURCE / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    return target
-
-
 def overlay_config(grid: str, backend: str) -> dict:
     base_config = yaml.safe_load((SOURCE / "config" / "config.yaml").read_text())
     overlay = json.loads(json.dumps(GRIDS[grid]))
@@ -222,15 +228,15 @@ def run_pipeline(workdir: Path, overlay_path: Path, run_name: str, cores: int) -
     return {"wall_seconds": wall, "runs": runs, "phases": phases}
 
 
-def machine_share(fits: list[dict], cores: int, default_threads: int) -> float:
-    """Core-seconds spent inside fit(), in units of the whole machine's seconds."""
-    return sum(row["fit_seconds"] * min(row.get("threads") or default_threads, cores) for row in fits) / cores
+def machine_share(rows: list[dict], cores: int, default_threads: int, key: str = "fit_seconds") -> float:
+    """Core-seconds of ``key`` (inside fit(), or the whole job), in units of the whole machine's seconds."""
+    return sum((row[key] or 0) * min(row.get("threads") or default_threads, cores) for row in rows) / cores
 
 
 def compare(grid: str, backend: str, cores: int, keep: bool, loop_from: Path | None = None) -> dict:
     scratch = Path(tempfile.mkdtemp(prefix=f"tipsbench-speed-{grid}-"))
     try:
-        workdir = scratch_copy(scratch / "repo")
+        workdir = copy_workflow(scratch / "repo", SOURCE)
         overlay = overlay_config(grid, backend)
         overlay_path = scratch / "overlay.yaml"
         overlay_path.write_text(yaml.safe_dump(overlay))
@@ -254,7 +260,7 @@ def compare(grid: str, backend: str, cores: int, keep: bool, loop_from: Path | N
     runs = pipeline["runs"]
     wall = pipeline["wall_seconds"]
     fit_share = machine_share(runs, cores, cores)
-    job_share = sum((row["job_seconds"] or 0) * min(row.get("threads") or cores, cores) for row in runs) / cores
+    job_share = machine_share(runs, cores, cores, key="job_seconds")
     loop_fit = sum(row["fit_seconds"] for row in loop["fits"])
     rss = [row["peak_rss_mb"] for row in runs if row.get("peak_rss_mb")]
     return {

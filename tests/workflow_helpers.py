@@ -7,15 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
-
+# This repository; also imported by benchmarks/speed.py, so it does not come from conftest.
+ROOT = Path(__file__).resolve().parents[1]
 COPIED = ("Snakefile", "environment.yml", "workflow", "config", "report_templates", "profiles", "tests/data")
 
 
-def copy_workflow(target: Path) -> Path:
-    """Copy what the workflow needs (not results/, not .snakemake/) into ``target``."""
+def copy_workflow(target: Path, tree: Path = ROOT) -> Path:
+    """Copy what the workflow needs (not results/, not .snakemake/) from ``tree`` into ``target``."""
     for name in COPIED:
-        source = ROOT / name
+        source = tree / name
         if source.is_dir():
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
