@@ -1,5 +1,5 @@
 # tipsbench: the seven claims of "Tips for Training DNN" rebuilt over seeds.
-# config -> data -> runs -> tables -> figures -> report; one rule file per stage.
+# config -> data -> runs -> tables -> statistics -> figures -> report; one rule file per stage.
 
 
 configfile: "config/config.yaml"
@@ -8,7 +8,8 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
-include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/tables.smk"
+include: "workflow/rules/statistics.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/compare.smk"
 

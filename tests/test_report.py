@@ -11,10 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from browser import CHROMIUM, open_report
-from tipsbench.report import fmt, fmt_interval, fmt_p
-from tipsbench.stats import finding_sentence
 from workflow_helpers import snakemake
 
 pytestmark = pytest.mark.workflow
@@ -39,6 +36,15 @@ def report(smoke_run):
     return run, (run / "report" / "report.html").read_text(), tables
 
 
+def three(value: float, sign: str = "") -> str:
+    """A number as the report prints it, written out here rather than taken from the code under test."""
+    return format(value, f"{sign}.3f")
+
+
+def p_cell(p: float) -> str:
+    return "< 0.0001" if p < 1e-4 else format(p, ".4f")
+
+
 def section(html: str, anchor: str) -> str:
     """The HTML of one <section id=...>."""
     match = re.search(rf'<section[^>]*id="{anchor}".*?</section>', html, flags=re.DOTALL)
@@ -49,7 +55,14 @@ def section(html: str, anchor: str) -> str:
 def test_report_has_every_section_and_the_smoke_banner(report):
     _, html, _ = report
     assert "SMOKE RUN — not evidence" in html
-    for anchor in ("headline", "setup", *(f"study-{name}" for name in STUDIES), "final-model", "provenance", "reproduce"):
+    for anchor in (
+        "headline",
+        "setup",
+        *(f"study-{name}" for name in STUDIES),
+        "final-model",
+        "provenance",
+        "reproduce",
+    ):
         section(html, anchor)
     assert html.count('class="not-evidence"') == 2 * len(STUDIES)  # headline + study heading
 
@@ -58,9 +71,10 @@ def test_headline_numbers_equal_the_tables(report):
     _, html, tables = report
     headline = section(html, "headline")
     for row in tables["summary"].itertuples():
-        assert f"{fmt(row.test_accuracy_mean)} <span class=\"ci\">{fmt_interval(row.test_accuracy_ci_low, row.test_accuracy_ci_high)}</span>" in headline
+        ci = f"[{three(row.test_accuracy_ci_low)}, {three(row.test_accuracy_ci_high)}]"
+        assert f'{three(row.test_accuracy_mean)} <span class="ci">{ci}</span>' in headline
     for row in tables["findings"].itertuples():
-        assert fmt_interval(row.diff_ci_low, row.diff_ci_high, signed=True) in headline
+        assert f"[{three(row.diff_ci_low, '+')}, {three(row.diff_ci_high, '+')}]" in headline
         assert f">{row.verdict}</span>" in headline
 
 
@@ -69,26 +83,46 @@ def test_each_study_shows_its_verdict_sentence_and_numbers(report):
     for row in tables["findings"].itertuples():
         study = section(html, f"study-{row.study}")
         assert f">{row.verdict}</span>" in study
-        assert html_escape.escape(finding_sentence(row._asdict()), quote=False) in study
-        assert fmt_p(row.p_holm) in study
+        sentence = re.search(r'<p class="sentence">(.*?)</p>', study, flags=re.DOTALL).group(1)
+        sentence = html_escape.unescape(sentence)
+        assert (
+            f"Over {row.n_pairs} seeds, {row.arm_b} (B) reached {three(row.mean_b)} mean test accuracy"
+            in sentence
+        )
+        assert f"B − A = {three(row.mean_diff, '+').replace('-', '−')}" in sentence
+        p_holm = p_cell(row.p_holm)
+        assert ("Holm-adjusted p " + ("" if p_holm.startswith("<") else "= ") + p_holm) in sentence
+        assert "this smoke run is not evidence." in sentence
+        assert f'<td class="num">{p_holm}</td>' in study.replace("&lt;", "<")
         assert study.count("<img") == 2  # dot plot and learning curves
     summary = tables["summary"]
     for row in summary.itertuples():
         study = section(html, f"study-{row.study}")
-        assert f"{fmt(row.test_accuracy_mean)} ± {fmt(row.test_accuracy_sd)}" in study
+        assert f"{three(row.test_accuracy_mean)} ± {three(row.test_accuracy_sd)}" in study
 
 
 def test_report_is_self_contained(report):
     _, html, _ = report
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert "<link" not in html and "<script" not in html
-    assert all(src.startswith("data:image/svg+xml;base64,") for src in re.findall(r'<img src="([^"]+)"', html))
+    assert all(
+        src.startswith("data:image/svg+xml;base64,")
+        for src in re.findall(r'<img src="([^"]+)"', html)
+    )
 
 
 def test_provenance_and_reproduce_sections(report):
     run, html, _ = report
     provenance = section(html, "provenance")
-    for item in ("keras 3.15.1", "numpy", "pandas", "tensorflow", "git commit", "bit-identical", "SHA-256"):
+    for item in (
+        "keras 3.15.1",
+        "numpy",
+        "pandas",
+        "tensorflow",
+        "git commit",
+        "bit-identical",
+        "SHA-256",
+    ):
         assert item in provenance, item
     reproduce = section(html, "reproduce")
     assert "snakemake --cores 4 --configfile config/smoke.yaml" in reproduce
@@ -108,10 +142,19 @@ def test_pdf_pages_render(report, tmp_path):
     require("pdftoppm", shutil.which("pdftoppm"))
     run, _, _ = report
     pdf = run / "report" / "report.pdf"
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout).group(1))
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(
+                ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+            ).stdout,
+        ).group(1)
+    )
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
     assert len(list(tmp_path.glob("page-*.png"))) == pages >= 8
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "SMOKE RUN" in text and "Provenance" in text
 
 

@@ -26,7 +26,9 @@ print(json.dumps({{
 
 def probe(backend: str) -> dict:
     code = PROBE.format(workflow=str(ROOT / "workflow"), backend=backend)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -10,7 +10,6 @@ import json
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import DEFAULT_CONDITIONS, ROOT
 from workflow_helpers import snakemake
 
@@ -21,7 +20,10 @@ CONDITIONS = DEFAULT_CONDITIONS
 
 def test_every_condition_and_seed_was_trained_once(smoke_run):
     run, _ = smoke_run
-    trained = {(path.parent.parent.name, path.parent.name) for path in run.glob("runs/*/seed-*/metrics.json")}
+    trained = {
+        (path.parent.parent.name, path.parent.name)
+        for path in run.glob("runs/*/seed-*/metrics.json")
+    }
     assert trained == {(condition, f"seed-{seed}") for condition in CONDITIONS for seed in (0, 1)}
     metrics = json.loads((run / "runs" / "base" / "seed-1" / "metrics.json").read_text())
     assert metrics["condition"] == "base" and metrics["seed"] == 1
@@ -29,7 +31,13 @@ def test_every_condition_and_seed_was_trained_once(smoke_run):
     assert metrics["backend"] == "jax" and metrics["versions"]["keras"].startswith("3.")
     assert 0 <= metrics["test_accuracy"] <= 1 and metrics["samples_per_second"] > 0
     history = pd.read_csv(run / "runs" / "base" / "seed-1" / "history.csv")
-    assert list(history.columns) == ["epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy"]
+    assert list(history.columns) == [
+        "epoch",
+        "train_loss",
+        "train_accuracy",
+        "test_loss",
+        "test_accuracy",
+    ]
     assert history["epoch"].tolist() == [1, 2]
 
 
@@ -39,7 +47,9 @@ def test_runs_table_matches_the_run_files(smoke_run):
     assert len(runs) == 7 * 2 * 2  # studies x arms x seeds
     assert set(runs["condition"]) == CONDITIONS
     for row in runs.itertuples():
-        metrics = json.loads((run / "runs" / row.condition / f"seed-{row.seed}" / "metrics.json").read_text())
+        metrics = json.loads(
+            (run / "runs" / row.condition / f"seed-{row.seed}" / "metrics.json").read_text()
+        )
         assert row.test_accuracy == pytest.approx(metrics["test_accuracy"])
         assert row.train_accuracy == pytest.approx(metrics["train_accuracy"])
 
@@ -64,7 +74,9 @@ def test_report_is_marked_smoke_and_shows_every_study(smoke_run):
     assert "SMOKE RUN — not evidence" in html
     for study in ("loss", "batch", "depth", "activation", "optimizer", "dropout", "final"):
         assert f'id="study-{study}"' in html
-    assert html.count("<img src=\"data:image/svg+xml;base64,") == 2 * 7 + 1  # dot plot + curves per study, confusion
+    assert (
+        html.count('<img src="data:image/svg+xml;base64,') == 2 * 7 + 1
+    )  # dot plot + curves per study, confusion
     summary = pd.read_csv(run / "tables" / "summary.csv")
     mse = summary[(summary["study"] == "loss") & (summary["role"] == "A")].iloc[0]
     assert f"{mse.test_accuracy_mean:.3f} ± {mse.test_accuracy_sd:.3f}" in html
@@ -79,11 +91,24 @@ def test_nothing_to_do_after_a_complete_run(smoke_run):
 
 def test_editing_one_arm_reruns_only_that_condition(smoke_run):
     _, workdir = smoke_run
-    edit = {"studies": {"dropout": {"arms": [{"label": "no dropout", "slide_accuracy": 0.906},
-                                             {"label": "dropout 0.5", "slide_accuracy": 0.918,
-                                              "overrides": {"dropout_rate": 0.5}}]}}}
+    edit = {
+        "studies": {
+            "dropout": {
+                "arms": [
+                    {"label": "no dropout", "slide_accuracy": 0.906},
+                    {
+                        "label": "dropout 0.5",
+                        "slide_accuracy": 0.918,
+                        "overrides": {"dropout_rate": 0.5},
+                    },
+                ]
+            }
+        }
+    }
     (workdir / "edit.yaml").write_text(yaml.safe_dump(edit))
-    result = snakemake(workdir, "-n", "--cores", "2", "--configfile", "config/smoke.yaml", "edit.yaml")
+    result = snakemake(
+        workdir, "-n", "--cores", "2", "--configfile", "config/smoke.yaml", "edit.yaml"
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     import re
@@ -103,5 +128,11 @@ def test_snakemake_standard_report_lists_the_figures_and_tables(smoke_run, tmp_p
     result = snakemake(workdir, "--report", str(target), "--configfile", "config/smoke.yaml")
     assert result.returncode == 0, result.stderr[-2000:]
     names = zipfile.ZipFile(target).namelist()
-    for expected in ("loss-accuracy.svg", "final-curves.svg", "confusion.svg", "findings.csv", "summary.csv"):
+    for expected in (
+        "loss-accuracy.svg",
+        "final-curves.svg",
+        "confusion.svg",
+        "findings.csv",
+        "summary.csv",
+    ):
         assert any(name.endswith(expected) for name in names), expected

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from tipsbench.grid import Arm
-from tipsbench.tables import curves_table, runs_table, summary_table
+from tipsbench.stats import summary_table
+from tipsbench.tables import build_tables, curves_table, jobs_table, runs_table
 
 ARMS = [
     Arm("loss", "A", "mse", "mse", 0.395),
@@ -17,7 +19,12 @@ ARMS = [
 
 
 def run(accuracy, train=None):
-    return {"status": "ok", "test_accuracy": accuracy, "train_accuracy": train or accuracy, "test_loss": 1.0}
+    return {
+        "status": "ok",
+        "test_accuracy": accuracy,
+        "train_accuracy": train or accuracy,
+        "test_loss": 1.0,
+    }
 
 
 METRICS = {
@@ -37,8 +44,14 @@ def test_runs_table_has_one_row_per_study_arm_seed_and_shares_conditions():
     runs = runs_table(ARMS, METRICS)
     assert len(runs) == 12
     base_rows = runs[runs["condition"] == "base"]
-    assert sorted(set(zip(base_rows["study"], base_rows["role"]))) == [("depth", "A"), ("loss", "B")]
-    assert runs.loc[(runs["study"] == "loss") & (runs["role"] == "A"), "slide_accuracy"].tolist() == [0.395] * 3
+    assert sorted(set(zip(base_rows["study"], base_rows["role"]))) == [
+        ("depth", "A"),
+        ("loss", "B"),
+    ]
+    assert (
+        runs.loc[(runs["study"] == "loss") & (runs["role"] == "A"), "slide_accuracy"].tolist()
+        == [0.395] * 3
+    )
 
 
 def test_summary_table_statistics_by_hand():
@@ -61,8 +74,61 @@ def test_summary_of_one_seed_has_undefined_sd():
 
 
 def test_curves_table_tags_each_epoch_with_its_study_arm():
-    history = pd.DataFrame({"epoch": [1, 2], "train_loss": [2.0, 1.0], "test_loss": [2.1, 1.2],
-                            "train_accuracy": [0.3, 0.6], "test_accuracy": [0.3, 0.5]})
+    history = pd.DataFrame(
+        {
+            "epoch": [1, 2],
+            "train_loss": [2.0, 1.0],
+            "test_loss": [2.1, 1.2],
+            "train_accuracy": [0.3, 0.6],
+            "test_accuracy": [0.3, 0.5],
+        }
+    )
     curves = curves_table(ARMS, {("base", 0): history})
     assert len(curves) == 4
     assert list(curves.columns[:6]) == ["study", "role", "arm", "condition", "seed", "epoch"]
+
+
+def test_build_tables_sums_the_confusion_of_the_best_arm_only():
+    history = pd.DataFrame(
+        {
+            "epoch": [1],
+            "train_loss": [1.0],
+            "test_loss": [1.0],
+            "train_accuracy": [0.5],
+            "test_accuracy": [0.5],
+        }
+    )
+    labels = np.array([0, 1, 1])
+    # "base" (mean 0.92) is the best arm; "mse" predicts class 0 everywhere, "deep" class 1.
+    predictions = {
+        key: np.array([0, 0, 0]) if key[0] == "mse" else np.array([0, 1, 0]) for key in METRICS
+    }
+    tables = build_tables(
+        ARMS, METRICS, {key: history for key in METRICS}, predictions, labels, num_classes=2
+    )
+    confusion = tables["confusion"]
+    assert (
+        confusion["study"].iloc[0],
+        confusion["arm"].iloc[0],
+        confusion["condition"].iloc[0],
+    ) == ("loss", "cross-entropy", "base")
+    # 3 seeds of base: true 0 -> predicted 0 three times; true 1 -> 1 three times and 0 three times.
+    assert confusion[["predicted_0", "predicted_1"]].to_numpy().tolist() == [[3, 0], [3, 3]]
+    assert set(tables) == {"runs", "curves", "jobs", "confusion"}
+
+
+def test_jobs_table_keeps_what_each_job_recorded_about_its_machine_and_code():
+    record = {
+        "status": "ok",
+        "backend": "jax",
+        "versions": {"keras": "3.15.1"},
+        "machine": {"processor": "Xeon", "cpus": 2, "platform": "Linux-x"},
+        "code": {"commit": "abc123", "dirty": False},
+    }
+    jobs = jobs_table(
+        {("base", 0): record, ("base", 1): {**record, "code": {"commit": None, "dirty": None}}}
+    )
+    assert jobs.loc[
+        0, ["cpu", "cpus", "platform", "git_commit", "git_dirty", "version_keras"]
+    ].tolist() == ["Xeon", 2, "Linux-x", "abc123", False, "3.15.1"]
+    assert pd.isna(jobs.loc[1, "git_commit"])

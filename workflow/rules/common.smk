@@ -1,5 +1,6 @@
-# Validates the config, resolves it into the grid of unique conditions and builds the
-# target lists every stage asks for. Helpers only: no rules here.
+# Validates the config, resolves it ONCE into the experiment (tipsbench.experiment) and
+# builds the target lists every stage asks for. Helpers only: no rules here. Rules hand
+# their scripts parts of EXPERIMENT, never the raw config.
 
 import os
 import re
@@ -14,8 +15,10 @@ os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, [PACKAGE_ROOT, os.getenv("PYTHONPATH")]))
 )
 
+from tipsbench import layout
 from tipsbench.config import ConfigError, check_config
-from tipsbench.grid import resolve_grid
+from tipsbench.experiment import resolve_experiment
+from tipsbench.plots import RUN_FIGURES, STUDY_FIGURES, figure_spec
 
 # Validate the config (Snakemake's validate against the schema, which also fills in its
 # defaults, then the checks a schema cannot make) before anything else. A bad config ends
@@ -23,26 +26,24 @@ from tipsbench.grid import resolve_grid
 # sys.exit(message) is the one way out of a Snakefile that Snakemake prints without a
 # traceback. `snakemake --lint` checks the code, not the data, so it skips data.path.
 try:
-    check_config(
-        config,
-        Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml",
-        check_paths=getattr(workflow, "check_envvars", True),  # False only for --lint
-    )
+    # check_paths is False only for --lint.
+    check_config(config, check_paths=getattr(workflow, "check_envvars", True))
 except ConfigError as error:
     sys.exit(str(error))
-GRID = resolve_grid(config)
-RUN = f"results/{config['run_name']}"
+EXPERIMENT = resolve_experiment(config)
+RUN = layout.run_root(EXPERIMENT.run_name)
+STUDIES = [study.name for study in EXPERIMENT.studies]
 
 
 wildcard_constraints:
-    condition="|".join(re.escape(name) for name in GRID.conditions),
+    condition="|".join(re.escape(name) for name in EXPERIMENT.conditions),
     seed=r"\d+",
-    study="|".join(re.escape(name) for name in GRID.studies),
+    study="|".join(re.escape(name) for name in STUDIES),
 
 
 def run_folder(condition, seed):
     """Where the train rule writes one (condition, seed)."""
-    return f"{RUN}/runs/{condition}/seed-{seed}"
+    return layout.run_folder(RUN, condition, seed)
 
 
 def get_runs():
@@ -51,12 +52,16 @@ def get_runs():
     All of them; with `--config partial=True` only those whose training finished, so
     that tables and report can be built after `--keep-going` left some jobs failed.
     """
-    pairs = [(condition, seed) for condition in GRID.conditions for seed in GRID.seeds]
-    if config["partial"]:
+    pairs = [
+        (condition, seed)
+        for condition in EXPERIMENT.conditions
+        for seed in EXPERIMENT.seeds
+    ]
+    if EXPERIMENT.partial:
         pairs = [
             pair
             for pair in pairs
-            if os.path.exists(f"{run_folder(*pair)}/metrics.json")
+            if os.path.exists(layout.run_files(run_folder(*pair))["metrics"])
         ]
     return pairs
 
@@ -66,20 +71,20 @@ def get_missing_runs():
     finished = set(get_runs())
     return [
         run_folder(condition, seed)
-        for condition in GRID.conditions
-        for seed in GRID.seeds
+        for condition in EXPERIMENT.conditions
+        for seed in EXPERIMENT.seeds
         if (condition, seed) not in finished
     ]
 
 
-def get_run_outputs(filename):
-    """One path per (condition, seed) the tables use, to the given output of the train rule."""
-    return [f"{run_folder(*pair)}/{filename}" for pair in get_runs()]
+def get_run_outputs(name):
+    """One path per (condition, seed) the tables use, to the train rule's output ``name``."""
+    return [layout.run_files(run_folder(*pair))[name] for pair in get_runs()]
 
 
 def get_hyperparameters(wildcards):
     """The resolved hyperparameters of a condition."""
-    return GRID.conditions[wildcards.condition]
+    return EXPERIMENT.conditions[wildcards.condition]
 
 
 def get_train_priority(wildcards):
@@ -90,19 +95,19 @@ def get_train_priority(wildcards):
 def condition_cost(hyperparameters):
     """A condition's relative training cost: weights x epochs, plus a per-batch share.
 
-    784 inputs and 10 classes are MNIST's shapes; only the ordering of conditions matters.
+    Only the ordering of conditions matters.
     """
     units = hyperparameters["units"]
     weights = (
-        784 * units
+        EXPERIMENT.dataset.input_size * units
         + (hyperparameters["hidden_layers"] - 1) * units * units
-        + 10 * units
+        + EXPERIMENT.dataset.num_classes * units
     )
     batches_share = 1 + 100 / hyperparameters["batch_size"]
     return weights * hyperparameters["epochs"] * batches_share
 
 
-TRAIN_COST = {name: condition_cost(hp) for name, hp in GRID.conditions.items()}
+TRAIN_COST = {name: condition_cost(hp) for name, hp in EXPERIMENT.conditions.items()}
 TRAIN_PRIORITY = {
     name: round(100 * cost / max(TRAIN_COST.values()))
     for name, cost in TRAIN_COST.items()
@@ -111,37 +116,74 @@ TRAIN_PRIORITY = {
 
 def get_data_input():
     """The local data file, or nothing when the dataset is downloaded with Keras."""
-    return [config["data"]["path"]] if config["data"]["path"] else []
+    return [EXPERIMENT.data["path"]] if EXPERIMENT.data["path"] else []
 
 
 def get_arms():
-    """Every study arm as a plain dict (study, role, label, condition, slide accuracy)."""
-    return [vars(arm) for arm in GRID.arms]
+    """Every study arm as a plain record (study, role, label, condition, slide accuracy)."""
+    return [vars(arm) for arm in EXPERIMENT.arms]
+
+
+def get_figure_tables(wildcards):
+    """The tables a figure reads, by name (the figure registry in tipsbench.plots says which)."""
+    return {
+        name: layout.table(RUN, name) for name in figure_spec(wildcards.figure).tables
+    }
+
+
+def get_figure_labels(wildcards):
+    """What a figure's labels say: the study, the confidence level, the dataset's words."""
+    return {
+        "study": wildcards.get("study"),
+        "confidence": EXPERIMENT.statistics["confidence"],
+        "item": EXPERIMENT.dataset.item,
+        "class_names": list(EXPERIMENT.dataset.class_names),
+    }
+
+
+def get_figures():
+    """Every figure of the run: each study figure for each study, then the run figures."""
+    return [
+        layout.figure(RUN, f"{study}-{figure}")
+        for study in STUDIES
+        for figure in STUDY_FIGURES
+    ] + [layout.figure(RUN, figure) for figure in RUN_FIGURES]
 
 
 def get_report_inputs(wildcards):
     """Tables, figures and templates the report presents."""
-    tables = ("runs", "summary", "findings", "curves", "jobs", "confusion")
+    tables = (
+        "runs",
+        "summary",
+        "findings",
+        "curves",
+        "jobs",
+        "confusion",
+        "determinism",
+    )
     return {
-        **{name: f"{RUN}/tables/{name}.csv" for name in tables},
-        "accuracy_figures": expand(
-            f"{RUN}/figures/{{study}}-accuracy.svg", study=GRID.studies
-        ),
-        "curve_figures": expand(
-            f"{RUN}/figures/{{study}}-curves.svg", study=GRID.studies
-        ),
-        "confusion_figure": f"{RUN}/figures/confusion.svg",
+        **{name: layout.table(RUN, name) for name in tables},
+        "figures": get_figures(),
         "data_info": f"{RUN}/data/data.json",
-        "determinism": f"{RUN}/tables/determinism.csv",
         "templates": sorted(str(path) for path in Path("report_templates").iterdir()),
+    }
+
+
+def get_retrain_targets():
+    """Per condition, the files whose --forcerun retrains it (all its seeds)."""
+    seeds = [str(seed) for seed in EXPERIMENT.seeds]
+    pattern = "{" + ",".join(seeds) + "}" if len(seeds) > 1 else seeds[0]
+    return {
+        condition: layout.run_files(run_folder(condition, pattern))["metrics"]
+        for condition in EXPERIMENT.conditions
     }
 
 
 def get_audit_pair():
     """The (condition, seed) the determinism audit retrains; defaults to arm A of the first study."""
-    audit = config["determinism"]
-    condition = audit["condition"] or GRID.arms[0].condition
-    seed = GRID.seeds[0] if audit["seed"] is None else audit["seed"]
+    audit = EXPERIMENT.determinism
+    condition = audit["condition"] or EXPERIMENT.arms[0].condition
+    seed = EXPERIMENT.seeds[0] if audit["seed"] is None else audit["seed"]
     runs = get_runs()
     if (condition, seed) not in runs and runs:
         # A partial report audits a run that exists rather than train a missing one.
@@ -152,22 +194,19 @@ def get_audit_pair():
 def get_audit_inputs(wildcards):
     """The audited run's original files and those of its rerun."""
     condition, seed = get_audit_pair()
-    original = run_folder(condition, seed)
-    rerun = f"{RUN}/audit/{condition}/seed-{seed}"
+    original = layout.run_files(run_folder(condition, seed))
+    rerun = layout.run_files(layout.audit_folder(RUN, condition, seed))
     return {
-        "metrics": f"{original}/metrics.json",
-        "history": f"{original}/history.csv",
-        "weights": f"{original}/weights.npz",
-        "rerun_metrics": f"{rerun}/metrics.json",
-        "rerun_history": f"{rerun}/history.csv",
-        "rerun_weights": f"{rerun}/weights.npz",
+        **{name: original[name] for name in ("metrics", "history", "weights")},
+        **{f"rerun_{name}": rerun[name] for name in ("metrics", "history", "weights")},
     }
 
 
 def get_comparison_inputs():
     """The findings tables of the runs the comparison puts side by side."""
     return [
-        f"results/{run}/tables/findings.csv" for run in config["comparison"]["runs"]
+        layout.table(layout.run_root(run), "findings")
+        for run in EXPERIMENT.comparison_runs
     ]
 
 

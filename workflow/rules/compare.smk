@@ -17,6 +17,6 @@ rule compare:
     conda:
         "../../environment.yml"
     params:
-        runs=config["comparison"]["runs"],
+        runs=list(EXPERIMENT.comparison_runs),
     script:
         "../scripts/compare.py"

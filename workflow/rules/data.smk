@@ -13,6 +13,6 @@ rule prepare_data:
     conda:
         "../../environment.yml"
     params:
-        data=config["data"],
+        data=EXPERIMENT.data,
     script:
         "../scripts/prepare_data.py"

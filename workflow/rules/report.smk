@@ -1,49 +1,50 @@
-# Stage 4, figures and report: plots read only tables, the report reads tables and figures.
+# Stages 5 and 6, figures and report: plots read only tables, the report reads tables,
+# figures and the records the jobs wrote. Figures come from the registry in tipsbench.plots.
 
 
 rule plot_study:
-    """Draw one study's test accuracy per seed and its learning curves."""
+    """Draw one registered per-study figure of one study from the tables it needs."""
     input:
-        runs=f"{RUN}/tables/runs.csv",
-        summary=f"{RUN}/tables/summary.csv",
-        curves=f"{RUN}/tables/curves.csv",
-    output:
-        accuracy=report(
-            f"{RUN}/figures/{{study}}-accuracy.svg",
-            category="Studies",
-            subcategory="{study}",
-            labels={"study": "{study}", "figure": "test accuracy per seed"},
-        ),
-        curves=report(
-            f"{RUN}/figures/{{study}}-curves.svg",
-            category="Studies",
-            subcategory="{study}",
-            labels={"study": "{study}", "figure": "learning curves"},
-        ),
-    log:
-        f"{RUN}/logs/plot/{{study}}.log",
-    conda:
-        "../../environment.yml"
-    script:
-        "../scripts/plot_study.py"
-
-
-rule plot_confusion:
-    """Draw the confusion matrix of the best arm's test predictions."""
-    input:
-        confusion=f"{RUN}/tables/confusion.csv",
+        unpack(get_figure_tables),
     output:
         figure=report(
-            f"{RUN}/figures/confusion.svg",
-            category="Final model",
-            labels={"figure": "confusion matrix"},
+            layout.figure(RUN, "{study}-{figure}"),
+            category="Studies",
+            subcategory="{study}",
+            labels={"study": "{study}", "figure": "{figure}"},
         ),
     log:
-        f"{RUN}/logs/plot/confusion.log",
+        f"{RUN}/logs/plot/{{study}}-{{figure}}.log",
+    wildcard_constraints:
+        figure="|".join(STUDY_FIGURES),
     conda:
         "../../environment.yml"
+    params:
+        labels=get_figure_labels,
     script:
-        "../scripts/plot_confusion.py"
+        "../scripts/plot.py"
+
+
+rule plot_run:
+    """Draw one registered figure of the whole run (e.g. the best arm's confusion matrix)."""
+    input:
+        unpack(get_figure_tables),
+    output:
+        figure=report(
+            layout.figure(RUN, "{figure}"),
+            category="Final model",
+            labels={"figure": "{figure}"},
+        ),
+    log:
+        f"{RUN}/logs/plot/{{figure}}.log",
+    wildcard_constraints:
+        figure="|".join(RUN_FIGURES),
+    conda:
+        "../../environment.yml"
+    params:
+        labels=get_figure_labels,
+    script:
+        "../scripts/plot.py"
 
 
 rule report:
@@ -58,10 +59,9 @@ rule report:
     conda:
         "../../environment.yml"
     params:
-        config=config,
-        conditions=GRID.conditions,
+        experiment=EXPERIMENT.report_record(),
         configfiles=get_configfile_arguments(),
-        repository=workflow.basedir,
         missing=get_missing_runs(),
+        retrain=get_retrain_targets(),
     script:
         "../scripts/report.py"

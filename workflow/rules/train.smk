@@ -6,10 +6,7 @@ rule train:
     input:
         data=f"{RUN}/data/prepared.npz",
     output:
-        metrics=f"{RUN}/runs/{{condition}}/seed-{{seed}}/metrics.json",
-        history=f"{RUN}/runs/{{condition}}/seed-{{seed}}/history.csv",
-        weights=f"{RUN}/runs/{{condition}}/seed-{{seed}}/weights.npz",
-        predictions=f"{RUN}/runs/{{condition}}/seed-{{seed}}/predictions.npz",
+        **layout.run_files(run_folder("{condition}", "{seed}")),
     log:
         f"{RUN}/logs/train/{{condition}}-seed-{{seed}}.log",
     priority: get_train_priority
@@ -25,17 +22,14 @@ rule train:
         runtime=60,
     params:
         hyperparameters=get_hyperparameters,
-        backend=config["backend"],
+        backend=EXPERIMENT.backend,
     script:
         "../scripts/train.py"
 
 
 use rule train as retrain_audit with:
     output:
-        metrics=f"{RUN}/audit/{{condition}}/seed-{{seed}}/metrics.json",
-        history=f"{RUN}/audit/{{condition}}/seed-{{seed}}/history.csv",
-        weights=f"{RUN}/audit/{{condition}}/seed-{{seed}}/weights.npz",
-        predictions=f"{RUN}/audit/{{condition}}/seed-{{seed}}/predictions.npz",
+        **layout.run_files(layout.audit_folder(RUN, "{condition}", "{seed}")),
     log:
         f"{RUN}/logs/audit/{{condition}}-seed-{{seed}}.log",
 
@@ -45,7 +39,7 @@ rule determinism:
     input:
         unpack(get_audit_inputs),
     output:
-        table=f"{RUN}/tables/determinism.csv",
+        table=layout.table(RUN, "determinism"),
     log:
         f"{RUN}/logs/determinism.log",
     conda:

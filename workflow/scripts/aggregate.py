@@ -1,24 +1,35 @@
-"""Snakemake adapter: collect the runs' metrics, histories and predictions into the run's tables."""
+"""Snakemake adapter: read every run's files and write the runs, curves, jobs and confusion tables."""
 
 from tipsbench.files import send_output_to
 
 send_output_to(snakemake.log[0])
 
-from tipsbench.data import load_prepared  # noqa: E402
-from tipsbench.files import write_csv  # noqa: E402
-from tipsbench.tables import aggregate_runs  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
+from tipsbench.data import load_prepared  # noqa: E402
+from tipsbench.files import read_json, write_csv  # noqa: E402
+from tipsbench.grid import Arm  # noqa: E402
+from tipsbench.tables import build_tables  # noqa: E402
+
+metrics, histories, predictions = {}, {}, {}
+for metrics_path, history_path, predictions_path in zip(
+    snakemake.input.metrics, snakemake.input.histories, snakemake.input.predictions
+):
+    run = read_json(metrics_path)
+    key = (run["condition"], int(run["seed"]))
+    metrics[key] = run
+    histories[key] = pd.read_csv(history_path)
+    with np.load(predictions_path) as archive:
+        predictions[key] = archive["predicted"]
 data = load_prepared(snakemake.input.data)
-tables = aggregate_runs(
-    snakemake.params.arms,
-    snakemake.input.metrics,
-    snakemake.input.histories,
-    snakemake.input.predictions,
+tables = build_tables(
+    [Arm(**arm) for arm in snakemake.params.arms],
+    metrics,
+    histories,
+    predictions,
     labels=data["labels_test"],
     num_classes=data["y_test"].shape[1],
-    studies=snakemake.params.studies,
-    settings=snakemake.params.statistics,
-    smoke=snakemake.params.smoke,
 )
 for name, table in tables.items():
     write_csv(table, snakemake.output[name])

@@ -17,7 +17,9 @@ table = verdict_table({run: pd.read_csv(path) for run, path in zip(runs, snakema
 write_csv(table, snakemake.output.table)
 template = Path(snakemake.input.template)
 environment = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(template.parent)), autoescape=True, undefined=jinja2.StrictUndefined
+    loader=jinja2.FileSystemLoader(str(template.parent)),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
 )
 html = environment.get_template(template.name).render(
     css=Path(snakemake.input.css).read_text(), **comparison_context(table, runs)

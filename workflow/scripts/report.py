@@ -15,18 +15,14 @@ tables = {
     name: pd.read_csv(snakemake.input[name])
     for name in ("runs", "summary", "findings", "curves", "jobs", "confusion", "determinism")
 }
-figures = {
-    Path(path).stem: Path(path).read_text()
-    for path in [*snakemake.input.accuracy_figures, *snakemake.input.curve_figures, snakemake.input.confusion_figure]
-}
+figures = {Path(path).stem: Path(path).read_text() for path in snakemake.input.figures}
 context = build_context(
-    snakemake.params.config,
-    snakemake.params.conditions,
+    snakemake.params.experiment,
     tables,
     figures,
     read_json(snakemake.input.data_info),
-    repository=snakemake.params.repository,
     configfiles=snakemake.params.configfiles,
+    retrain=snakemake.params.retrain,
     missing=snakemake.params.missing,
 )
 template_dir = Path(snakemake.input.templates[0]).parent

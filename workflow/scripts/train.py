@@ -12,7 +12,7 @@ send_output_to(snakemake.log[0])
 configure_runtime(snakemake.params.backend, snakemake.threads)
 
 from tipsbench.data import load_prepared  # noqa: E402
-from tipsbench.files import write_csv, write_json, write_npz  # noqa: E402
+from tipsbench.files import write_csv, write_json, write_npz, write_weights  # noqa: E402
 from tipsbench.training import job_timing, train_condition  # noqa: E402
 
 result = train_condition(
@@ -22,7 +22,7 @@ result = train_condition(
     threads=snakemake.threads,
 )
 write_csv(result["history"], snakemake.output.history)
-write_npz({f"w{index}": weight for index, weight in enumerate(result["weights"])}, snakemake.output.weights)
+write_weights(result["weights"], snakemake.output.weights)
 write_npz({"predicted": result["predictions"]}, snakemake.output.predictions)
 # metrics.json is written last: its presence means the run's other files are complete.
 write_json(

@@ -35,7 +35,9 @@ def compare_runs(
     and the largest absolute difference of each.
     """
     metric_difference = max(
-        _largest_difference(np.asarray(original["metrics"][name], float), np.asarray(rerun["metrics"][name], float))
+        _largest_difference(
+            np.asarray(original["metrics"][name], float), np.asarray(rerun["metrics"][name], float)
+        )
         for name in COMPARED_METRICS
     )
     history_difference = _largest_difference(
@@ -45,10 +47,12 @@ def compare_runs(
         weight_difference = float("inf")
     else:
         weight_difference = max(
-            (_largest_difference(a, b) for a, b in zip(original["weights"], rerun["weights"])), default=0.0
+            (_largest_difference(a, b) for a, b in zip(original["weights"], rerun["weights"])),
+            default=0.0,
         )
     weights_identical = len(original["weights"]) == len(rerun["weights"]) and all(
-        a.shape == b.shape and a.tobytes() == b.tobytes() for a, b in zip(original["weights"], rerun["weights"])
+        a.shape == b.shape and a.tobytes() == b.tobytes()
+        for a, b in zip(original["weights"], rerun["weights"])
     )
     identical = weights_identical and metric_difference == 0 and history_difference == 0
     largest = max(metric_difference, history_difference, weight_difference)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from tipsbench.report import VERDICT_CLASSES, fmt, fmt_interval, fmt_p
+from tipsbench.wording import VERDICT_CLASSES, fmt, fmt_interval, level, p_phrase
 
 COLUMNS = [
     "study",
@@ -28,6 +28,7 @@ COLUMNS = [
     "p_holm",
     "verdict",
     "evidence",
+    "confidence",
 ]
 
 
@@ -60,7 +61,7 @@ def comparison_context(table: pd.DataFrame, runs: list[str]) -> dict[str, Any]:
                     "arms": f"{row.arm_a} {fmt(row.mean_a)} → {row.arm_b} {fmt(row.mean_b)}",
                     "diff": fmt(row.mean_diff, signed=True),
                     "ci": fmt_interval(row.diff_ci_low, row.diff_ci_high, signed=True),
-                    "p": fmt_p(row.p_holm),
+                    "p": p_phrase(row.p_holm, "adj. p"),
                     "n": int(row.n_pairs),
                     "expect": row.expect,
                 }
@@ -74,4 +75,5 @@ def comparison_context(table: pd.DataFrame, runs: list[str]) -> dict[str, Any]:
         and len({cell["verdict"] for cell in row["cells"] if cell}) == 1
     )
     shared = sum(1 for row in rows if sum(cell is not None for cell in row["cells"]) > 1)
-    return {"runs": runs, "rows": rows, "n_agree": agree, "n_shared": shared}
+    levels = ", ".join(level(value) for value in dict.fromkeys(table["confidence"]))
+    return {"runs": runs, "rows": rows, "n_agree": agree, "n_shared": shared, "level": levels}

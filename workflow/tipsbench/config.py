@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from tipsbench.data import DATASETS
 from tipsbench.grid import resolve_grid
+from tipsbench.schema import SCHEMA_PATH
 
 PREFIX = "config error: "
 MAX_VALUE_CHARS = 60
@@ -50,7 +53,9 @@ class ConfigError(ValueError):
         super().__init__(f"{PREFIX}{where}: {what}")
 
 
-def check_config(config: dict[str, Any], schema_path: str | Path, *, check_paths: bool = True) -> None:
+def check_config(
+    config: dict[str, Any], schema_path: str | Path = SCHEMA_PATH, *, check_paths: bool = True
+) -> None:
     """Validate ``config`` (filling in the schema's defaults) or raise ``ConfigError``.
 
     ``schema_path`` must be absolute (Snakemake resolves relative schema paths against
@@ -74,6 +79,14 @@ def check_config(config: dict[str, Any], schema_path: str | Path, *, check_paths
             raise
         raise schema_error(config, schema_path, caught) from None
 
+    dataset = config["data"]["dataset"]
+    if dataset not in DATASETS:
+        hint = did_you_mean(dataset, list(DATASETS))
+        raise ConfigError(
+            "data.dataset",
+            f"{show(dataset)} is not one of {', '.join(DATASETS)}"
+            + (f" ({hint.strip()})" if hint else ""),
+        )
     try:
         grid = resolve_grid(config)
     except ValueError as error:
@@ -87,7 +100,9 @@ def check_config(config: dict[str, Any], schema_path: str | Path, *, check_paths
             f"{audit['condition']!r} names no condition of this config (conditions: {', '.join(grid.conditions)})",
         )
     if audit["seed"] is not None and audit["seed"] not in grid.seeds:
-        raise ConfigError("determinism.seed", f"{audit['seed']} is not one of the seeds {grid.seeds}")
+        raise ConfigError(
+            "determinism.seed", f"{audit['seed']} is not one of the seeds {grid.seeds}"
+        )
 
     path = config["data"]["path"]
     if check_paths and path:
@@ -123,7 +138,12 @@ def format_path(path: Iterable[str | int]) -> str:
 
 def describe(error: ValidationError) -> str:
     """What was wrong and what was expected, in words, for one jsonschema error."""
-    kind, expected, value, schema = error.validator, error.validator_value, error.instance, error.schema
+    kind, expected, value, schema = (
+        error.validator,
+        error.validator_value,
+        error.instance,
+        error.schema,
+    )
     shown = show(value)
 
     if "propertyNames" in error.relative_schema_path:
@@ -159,7 +179,11 @@ def describe(error: ValidationError) -> str:
             hint = f" (on the command line write --config {'.'.join(map(str, error.path))}={value.capitalize()})"
         return f"expected {wanted}, got {shown}{hint}"
     if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        bounds = [key for key in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum") if key in schema]
+        bounds = [
+            key
+            for key in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")
+            if key in schema
+        ]
         if len(bounds) == 2:
             low = "[" if "minimum" in schema else "("
             high = "]" if "maximum" in schema else ")"
@@ -172,8 +196,12 @@ def describe(error: ValidationError) -> str:
             "exclusiveMaximum": f"{shown} must be less than {show(expected)}",
         }[kind]
     if kind == "enum":
-        hint = did_you_mean(value, [str(item) for item in expected]) if isinstance(value, str) else ""
-        return f"{shown} is not one of {', '.join(map(str, expected))}" + (f" ({hint.strip()})" if hint else "")
+        hint = (
+            did_you_mean(value, [str(item) for item in expected]) if isinstance(value, str) else ""
+        )
+        return f"{shown} is not one of {', '.join(map(str, expected))}" + (
+            f" ({hint.strip()})" if hint else ""
+        )
     if kind == "const":
         return f"{shown} must be {show(expected)}"
     if kind in ("minItems", "maxItems"):
@@ -193,11 +221,17 @@ def describe(error: ValidationError) -> str:
     if kind == "pattern":
         return f"{shown} does not match the pattern {expected}"
     if kind == "minLength":
-        return "must not be empty" if expected == 1 else f"{shown} is shorter than {expected} characters"
+        return (
+            "must not be empty"
+            if expected == 1
+            else f"{shown} is shorter than {expected} characters"
+        )
     if kind == "maxLength":
         return f"{shown} is longer than {expected} characters"
     if kind == "minProperties":
-        return f"expected at least {expected} entr{'y' if expected == 1 else 'ies'}, got {len(value)}"
+        return (
+            f"expected at least {expected} entr{'y' if expected == 1 else 'ies'}, got {len(value)}"
+        )
     return " ".join(error.message.split())
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import zlib
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,13 +40,18 @@ class DataError(ValueError):
 
 @dataclass(frozen=True)
 class DatasetSpec:
-    """What a dataset must look like: per-array shape, dtype and SHA-256 of the C-order bytes."""
+    """What a dataset must look like (per-array shape, dtype and SHA-256 of the C-order bytes)
+    and how the report names it and its classes."""
 
     name: str
+    title: str
     num_classes: int
     image_shape: tuple[int, ...]
     sizes: dict[str, int]
     sha256: dict[str, str]
+    class_names: tuple[str, ...]
+    # What one image shows, for axis labels and sentences ("true digit").
+    item: str
 
 
 # The known datasets. The checksums are those of the arrays Keras' own loader returns
@@ -54,6 +59,7 @@ class DatasetSpec:
 DATASETS: dict[str, DatasetSpec] = {
     "mnist": DatasetSpec(
         name="mnist",
+        title="MNIST",
         num_classes=10,
         image_shape=(28, 28),
         sizes={"train": 60000, "test": 10000},
@@ -63,6 +69,8 @@ DATASETS: dict[str, DatasetSpec] = {
             "x_test": "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161",
             "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
         },
+        class_names=tuple(str(digit) for digit in range(10)),
+        item="digit",
     ),
     # Zalando's Fashion-MNIST: MNIST's shapes and split sizes, 10 clothing classes. Checksums
     # computed from Debian's dataset-fashion-mnist IDX files, read as Keras' loader reads
@@ -71,6 +79,7 @@ DATASETS: dict[str, DatasetSpec] = {
     # download check (f4a8712d..., 9018921c..., 8181f547..., 15d48437...).
     "fashion_mnist": DatasetSpec(
         name="fashion_mnist",
+        title="Fashion-MNIST",
         num_classes=10,
         image_shape=(28, 28),
         sizes={"train": 60000, "test": 10000},
@@ -80,6 +89,20 @@ DATASETS: dict[str, DatasetSpec] = {
             "x_test": "c867c93ff95360594e8ec3287995350b824dd110b11595c0e13d5423f621867a",
             "y_test": "3d0e6c6ea990b53b6f8f500a41cac93881d981b315f84578b7d915342ade01e9",
         },
+        # Zalando's label names, in label order.
+        class_names=(
+            "T-shirt/top",
+            "Trouser",
+            "Pullover",
+            "Dress",
+            "Coat",
+            "Sandal",
+            "Shirt",
+            "Sneaker",
+            "Bag",
+            "Ankle boot",
+        ),
+        item="garment",
     ),
 }
 
@@ -237,8 +260,12 @@ def verify_arrays(
     checksums = {name: array_sha256(arrays[name]) for name in ARRAY_NAMES}
     for name in ARRAY_NAMES:
         if checksums[name] != expected[name]:
-            origin = f"data.sha256.{name} in the config" if sha256 else f"the known {spec.name} checksum"
-            others = [other.name for other in DATASETS.values() if other.sha256[name] == checksums[name]]
+            origin = (
+                f"data.sha256.{name} in the config" if sha256 else f"the known {spec.name} checksum"
+            )
+            others = [
+                other.name for other in DATASETS.values() if other.sha256[name] == checksums[name]
+            ]
             what = (
                 f"these are the {others[0]} arrays, not the {spec.name} data the config asks for "
                 f"(data.dataset: {others[0]}?)"
@@ -290,12 +317,16 @@ def prepare_dataset(data_config: dict) -> tuple[dict[str, np.ndarray], dict]:
     """The data step: read or download, verify, preprocess; return the arrays and their provenance."""
     spec = DATASETS.get(data_config["dataset"])
     if spec is None:
-        raise DataError(f"unknown dataset {data_config['dataset']!r} (known: {', '.join(DATASETS)})")
+        raise DataError(
+            f"unknown dataset {data_config['dataset']!r} (known: {', '.join(DATASETS)})"
+        )
     path = data_config.get("path")
     arrays = read_local(path) if path else download_keras(spec.name)
     source = str(path) if path else f"keras.datasets.{spec.name}"
     checksums = verify_arrays(arrays, spec, data_config.get("sha256"), source=source)
-    prepared = preprocess(arrays, data_config["train_size"], data_config.get("test_size"), spec.num_classes)
+    prepared = preprocess(
+        arrays, data_config["train_size"], data_config.get("test_size"), spec.num_classes
+    )
     info = {
         "dataset": spec.name,
         "source": source,

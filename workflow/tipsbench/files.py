@@ -10,9 +10,10 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 def write_json(data: dict[str, Any], path: str | Path) -> None:
     """Write a dict as indented JSON (NaN written as null)."""
+
     def clean(value: Any) -> Any:
         if isinstance(value, float) and not np.isfinite(value):
             return None
@@ -68,6 +70,17 @@ def write_npz(arrays: dict[str, np.ndarray], path: str | Path) -> None:
     with atomic_path(path) as temporary:
         with open(temporary, "wb") as handle:
             np.savez_compressed(handle, **arrays)
+
+
+def write_weights(weights: list[np.ndarray], path: str | Path) -> None:
+    """Write a model's weight arrays, in ``model.get_weights()`` order, as ``w0``, ``w1``, ..."""
+    write_npz({f"w{index}": weight for index, weight in enumerate(weights)}, path)
+
+
+def read_weights(path: str | Path) -> list[np.ndarray]:
+    """The weight arrays written by ``write_weights``, in order."""
+    with np.load(path) as archive:
+        return [archive[f"w{index}"] for index in range(len(archive.files))]
 
 
 def write_text(text: str, path: str | Path) -> None:

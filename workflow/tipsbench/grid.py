@@ -28,8 +28,6 @@ HYPERPARAMETER_SLUGS: dict[str, str] = {
     "test_noise": "noise",
 }
 
-CLAIM_DIRECTIONS = ("B > A", "A > B")
-
 
 @dataclass(frozen=True)
 class Arm:

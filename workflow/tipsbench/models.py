@@ -12,14 +12,7 @@ from typing import Any
 import keras
 from keras import layers
 
-OPTIMIZERS = {
-    "sgd": keras.optimizers.SGD,
-    "adam": keras.optimizers.Adam,
-    "rmsprop": keras.optimizers.RMSprop,
-    "adagrad": keras.optimizers.Adagrad,
-}
-LOSSES = ("categorical_crossentropy", "mean_squared_error")
-ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear")
+from tipsbench.schema import allowed
 
 
 def build_model(
@@ -28,18 +21,21 @@ def build_model(
     """A compiled ``Sequential`` MLP for one condition.
 
     ``steps_per_execution`` is Keras' compile option: batches per call into the compiled
-    function. It changes the speed, not the numbers.
+    function. It changes the speed, not the numbers. The allowed activations, losses and
+    optimizers are the config schema's; each is Keras' object of that name.
     """
+    for key in ("activation", "loss", "optimizer"):
+        if hyperparameters[key] not in allowed(key):
+            raise ValueError(
+                f"unknown {key} {hyperparameters[key]!r} (expected one of {allowed(key)})"
+            )
     activation = hyperparameters["activation"]
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r} (expected one of {ACTIVATIONS})")
-    if hyperparameters["loss"] not in LOSSES:
-        raise ValueError(f"unknown loss {hyperparameters['loss']!r} (expected one of {LOSSES})")
-    optimizer_class = OPTIMIZERS.get(hyperparameters["optimizer"])
-    if optimizer_class is None:
-        raise ValueError(
-            f"unknown optimizer {hyperparameters['optimizer']!r} (expected one of {tuple(OPTIMIZERS)})"
-        )
+    optimizer = keras.optimizers.get(
+        {
+            "class_name": hyperparameters["optimizer"],
+            "config": {"learning_rate": hyperparameters["learning_rate"]},
+        }
+    )
     dropout_rate = hyperparameters["dropout_rate"]
     if not 0 <= dropout_rate < 1:
         raise ValueError(f"dropout_rate={dropout_rate} is outside [0, 1)")
@@ -47,13 +43,17 @@ def build_model(
     model = keras.Sequential(name="mlp")
     model.add(keras.Input(shape=(input_dim,)))
     for index in range(hyperparameters["hidden_layers"]):
-        model.add(layers.Dense(hyperparameters["units"], activation=activation, name=f"hidden_{index + 1}"))
+        model.add(
+            layers.Dense(
+                hyperparameters["units"], activation=activation, name=f"hidden_{index + 1}"
+            )
+        )
         if dropout_rate > 0:
             model.add(layers.Dropout(dropout_rate, name=f"dropout_{index + 1}"))
     model.add(layers.Dense(num_classes, activation="softmax", name="output"))
     model.compile(
         loss=hyperparameters["loss"],
-        optimizer=optimizer_class(learning_rate=hyperparameters["learning_rate"]),
+        optimizer=optimizer,
         metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
         steps_per_execution=steps_per_execution,
     )

@@ -1,7 +1,8 @@
 """Statistics of the runs table: per-arm descriptions, paired comparisons of a study's two arms, and verdicts.
 
-Every function here is pure: it reads a ``runs`` table (``tables.runs_table``) and a
-``statistics`` settings dict and returns numbers, a table or a sentence. The two arms of a
+Every function here is pure: it reads a ``runs`` table (``tables.runs_table``) and the
+config's ``statistics`` settings and returns numbers or a table (the words of a findings
+row's notes come from ``tipsbench.wording``). The two arms of a
 study share their seeds, so they are compared pair by pair (difference B − A per seed);
 the p-value of each study's configured test is Holm-adjusted across the studies, and the
 verdict (REPRODUCED, REVERSED, INCONCLUSIVE) follows from it and the sign of the difference.
@@ -18,18 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-DEFAULT_SETTINGS: dict[str, Any] = {
-    "alpha": 0.05,
-    "confidence": 0.95,
-    "test": "paired_t",
-    "bootstrap_resamples": 10000,
-    "bootstrap_seed": 0,
-    "trained_threshold": 0.2,
-    "metric": "test_accuracy",
-}
-
-# The configured test's key and how a sentence names it.
-TEST_NAMES: dict[str, str] = {"paired_t": "paired t-test", "wilcoxon": "Wilcoxon signed-rank test"}
+from tipsbench import wording
+from tipsbench.experiment import Study
+from tipsbench.schema import defaults
 
 VERDICTS = ("REPRODUCED", "REVERSED", "INCONCLUSIVE")
 CLAIM_DIRECTIONS = ("B > A", "A > B")
@@ -89,30 +81,16 @@ ZERO_SPREAD = 1e-9
 
 
 def resolve_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The settings with defaults filled in, checked; a ValueError names any bad key or value."""
-    merged = dict(DEFAULT_SETTINGS)
-    for key, value in (settings or {}).items():
-        if key not in DEFAULT_SETTINGS:
-            raise ValueError(f"unknown statistics setting {key!r}; known: {sorted(DEFAULT_SETTINGS)}")
-        merged[key] = value
-    for key in ("alpha", "confidence"):
-        value = merged[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
-            raise ValueError(f"statistics setting {key} must be a number strictly between 0 and 1, got {value!r}")
-    if merged["test"] not in TEST_NAMES:
-        raise ValueError(f"statistics setting test must be one of {sorted(TEST_NAMES)}, got {merged['test']!r}")
-    resamples = merged["bootstrap_resamples"]
-    if isinstance(resamples, bool) or not isinstance(resamples, (int, np.integer)) or resamples < 1:
-        raise ValueError(f"statistics setting bootstrap_resamples must be a positive integer, got {resamples!r}")
-    seed = merged["bootstrap_seed"]
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"statistics setting bootstrap_seed must be a non-negative integer, got {seed!r}")
-    threshold = merged["trained_threshold"]
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-        raise ValueError(f"statistics setting trained_threshold must be a number in [0, 1], got {threshold!r}")
-    if not isinstance(merged["metric"], str) or not merged["metric"]:
-        raise ValueError(f"statistics setting metric must be a column name, got {merged['metric']!r}")
-    return merged
+    """The config's ``statistics`` settings with the schema's defaults under them.
+
+    The schema validated the values; this only fills what a caller (a unit test, a
+    notebook) left out, and refuses a key the schema does not know.
+    """
+    merged = defaults("statistics")
+    unknown = sorted(set(settings or {}) - set(merged))
+    if unknown:
+        raise ValueError(f"unknown statistics setting {unknown[0]!r}; known: {sorted(merged)}")
+    return {**merged, **(settings or {})}
 
 
 def _as_vector(values: Any, name: str) -> np.ndarray:
@@ -143,7 +121,11 @@ def describe(values: Any, confidence: float) -> dict[str, float]:
     With fewer than two values there is no spread, so sd and both intervals are NaN; when
     every value is the same the spread is zero and both intervals collapse onto the mean.
     """
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
+    if (
+        isinstance(confidence, bool)
+        or not isinstance(confidence, (int, float))
+        or not 0 < confidence < 1
+    ):
         raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
     array = _as_vector(values, "values")
     array = array[~np.isnan(array)]
@@ -211,7 +193,9 @@ def summary_table(runs: pd.DataFrame, settings: Mapping[str, Any] | None = None)
             description = describe(_numeric(group[metric]), settings["confidence"])
             row.update({f"{metric}_{key}": description[key] for key in DESCRIBE_KEYS})
         low, high = row["test_accuracy_pi_low"], row["test_accuracy_pi_high"]
-        row["slide_in_pi"] = pd.NA if any(map(math.isnan, (slide, low, high))) else bool(low <= slide <= high)
+        row["slide_in_pi"] = (
+            pd.NA if any(map(math.isnan, (slide, low, high))) else bool(low <= slide <= high)
+        )
         rows.append(row)
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     summary["slide_in_pi"] = summary["slide_in_pi"].astype("boolean")
@@ -266,7 +250,7 @@ def compare_arms(a: Any, b: Any, settings: Mapping[str, Any] | None = None) -> d
     available = ~(np.isnan(a) | np.isnan(b))
     dropped = int((~available).sum())
     if dropped:
-        notes.append(f"{dropped} pair(s) dropped: a value is not available")
+        notes.append(wording.note_dropped_pairs(dropped))
     a, b = a[available], b[available]
     differences = b - a
     n = int(differences.size)
@@ -292,25 +276,18 @@ def compare_arms(a: Any, b: Any, settings: Mapping[str, Any] | None = None) -> d
         "note": "",
     }
     if n == 0:
-        notes.append("no paired seeds: nothing to compare")
+        notes.append(wording.NOTE_NO_PAIRS)
     elif n == 1:
-        notes.append("n too small: 1 paired seed, and a spread, an interval or a test needs at least 2")
+        notes.append(wording.NOTE_ONE_PAIR)
     elif description["sd"] == 0.0:
         mean_diff = description["mean"]
         result["boot_ci_low"] = result["boot_ci_high"] = mean_diff
         if abs(mean_diff) <= ZERO_SPREAD:
-            notes.append(
-                "zero variance: every seed gives the same difference, 0 (both arms agree on every "
-                "seed), so no test, effect size or probability is defined"
-            )
+            notes.append(wording.NOTE_ZERO_DIFFERENCE)
         else:
             result["cohen_dz"] = math.copysign(math.inf, mean_diff)
             result["p_wilcoxon"] = _wilcoxon_p(differences)
-            notes.append(
-                f"zero variance: every seed gives the same difference ({_signed(mean_diff)}), so the "
-                "t-test p is undefined (not reported), d_z is infinite and no probability for a "
-                "fresh seed is given"
-            )
+            notes.append(wording.note_constant_difference(mean_diff))
     else:
         result["boot_ci_low"], result["boot_ci_high"] = _bootstrap_ci(differences, settings)
         result["p_ttest"] = float(sps.ttest_rel(b, a).pvalue)
@@ -362,40 +339,36 @@ def verdict(expect: str, mean_diff: float, p_adjusted: float, alpha: float) -> s
     return "REPRODUCED" if math.copysign(1, mean_diff) == claimed_sign else "REVERSED"
 
 
-def _seed_list(seeds: list[int]) -> str:
-    return ("seed " if len(seeds) == 1 else "seeds ") + ", ".join(str(seed) for seed in seeds)
-
-
 def _arm_notes(
-    role: str, label: str, arm_runs: pd.DataFrame, other_seeds: set[int], metric: str, threshold: float
+    role: str,
+    label: str,
+    arm_runs: pd.DataFrame,
+    other_seeds: set[int],
+    metric: str,
+    threshold: float,
 ) -> list[str]:
     """What the note must say about one arm: missing seeds, unavailable values, chance-level and diverged runs."""
     notes = []
-    name = f"arm {role} ({label})"
     missing = sorted(other_seeds - set(arm_runs["seed"]))
     if missing:
-        notes.append(f"{_seed_list(missing)} missing in {name}")
+        notes.append(wording.note_missing_seeds(role, label, missing))
     values = _numeric(arm_runs[metric])
     unavailable = sorted(arm_runs.loc[values.isna(), "seed"].tolist())
     if unavailable:
-        notes.append(f"{_seed_list(unavailable)} of {name}: {metric.replace('_', ' ')} not available, left out")
+        notes.append(wording.note_unavailable(role, label, unavailable, metric))
     test_accuracy = _numeric(arm_runs["test_accuracy"]).dropna()
     at_chance = int((test_accuracy <= threshold).sum())
-    if at_chance and at_chance == len(test_accuracy):
-        notes.append(f"all {at_chance} seeds of {name} stayed at chance (test accuracy ≤ {threshold:g})")
-    elif at_chance:
-        notes.append(
-            f"{at_chance} of {len(test_accuracy)} seeds of {name} never left chance (test accuracy ≤ {threshold:g})"
-        )
+    if at_chance:
+        notes.append(wording.note_at_chance(role, label, at_chance, len(test_accuracy), threshold))
     diverged = int((arm_runs["status"] == "diverged").sum())
     if diverged:
-        notes.append(f"{diverged} of {len(arm_runs)} seeds of {name} diverged; their accuracy is kept as a result")
+        notes.append(wording.note_diverged(role, label, diverged, len(arm_runs)))
     return notes
 
 
 def findings_table(
     runs: pd.DataFrame,
-    studies: Mapping[str, Mapping[str, Any]],
+    studies: list[Study],
     settings: Mapping[str, Any] | None = None,
     smoke: bool = False,
 ) -> pd.DataFrame:
@@ -413,30 +386,35 @@ def findings_table(
     _require_columns(runs, ["study", "role", "seed", "status", "test_accuracy", metric])
     p_column = "p_ttest" if settings["test"] == "paired_t" else "p_wilcoxon"
     rows = []
-    for study, spec in studies.items():
-        arms = spec.get("arms", [])
-        if len(arms) != 2:
-            raise ValueError(f"study {study!r} must have exactly two arms (A, B), got {len(arms)}")
-        expect = spec.get("expect")
-        if expect not in CLAIM_DIRECTIONS:
-            raise ValueError(f"study {study!r}: expect must be one of {CLAIM_DIRECTIONS}, got {expect!r}")
-        labels = [arm["label"] for arm in arms]
+    for spec in studies:
+        study, expect = spec.name, spec.expect
+        labels = [arm.label for arm in spec.arms]
         study_runs = runs[runs["study"] == study]
         arm_runs = {role: study_runs[study_runs["role"] == role] for role in ("A", "B")}
         for role, frame in arm_runs.items():
             if frame["seed"].duplicated().any():
-                raise ValueError(f"study {study!r} arm {role} has a seed more than once: {frame['seed'].tolist()}")
+                raise ValueError(
+                    f"study {study!r} arm {role} has a seed more than once: {frame['seed'].tolist()}"
+                )
         notes = []
         for role, label, other in (("A", labels[0], "B"), ("B", labels[1], "A")):
             if arm_runs[role].empty:
-                notes.append(f"arm {role} ({label}) has no runs")
+                notes.append(wording.note_no_runs(role, label))
                 continue
-            notes += _arm_notes(role, label, arm_runs[role], set(arm_runs[other]["seed"]), metric, threshold)
+            notes += _arm_notes(
+                role, label, arm_runs[role], set(arm_runs[other]["seed"]), metric, threshold
+            )
         # Pair by seed: only seeds both arms ran can be compared.
         paired = pd.merge(
-            arm_runs["A"][["seed", metric]], arm_runs["B"][["seed", metric]], on="seed", suffixes=("_a", "_b")
+            arm_runs["A"][["seed", metric]],
+            arm_runs["B"][["seed", metric]],
+            on="seed",
+            suffixes=("_a", "_b"),
         ).sort_values("seed")
-        a, b = _numeric(paired[f"{metric}_a"]).to_numpy(), _numeric(paired[f"{metric}_b"]).to_numpy()
+        a, b = (
+            _numeric(paired[f"{metric}_a"]).to_numpy(),
+            _numeric(paired[f"{metric}_b"]).to_numpy(),
+        )
         # The arm notes already name seeds whose value is not available, so drop them here
         # rather than let compare_arms report them a second time.
         available = ~(np.isnan(a) | np.isnan(b))
@@ -446,22 +424,26 @@ def findings_table(
         nonzero = int(np.count_nonzero(b[available] - a[available]))
         if settings["test"] == "wilcoxon" and nonzero >= 1 and 2 / 2**nonzero >= settings["alpha"]:
             # With k non-zero pairs the most extreme two-sided Wilcoxon p is 2 / 2^k.
-            notes.append(
-                f"with {nonzero} non-zero paired differences the Wilcoxon test cannot reach "
-                f"p < {settings['alpha']:g} (its smallest two-sided p is {2 / 2**nonzero:.4g})"
-            )
-        trained = {role: int((_numeric(frame["test_accuracy"]) > threshold).sum()) for role, frame in arm_runs.items()}
+            notes.append(wording.note_wilcoxon_floor(nonzero, settings["alpha"]))
+        trained = {
+            role: int((_numeric(frame["test_accuracy"]) > threshold).sum())
+            for role, frame in arm_runs.items()
+        }
         rows.append(
             {
                 "study": study,
-                "title": spec.get("title") or study,
+                "title": spec.title,
                 "arm_a": labels[0],
                 "arm_b": labels[1],
                 "expect": expect,
                 "metric": metric,
                 # The paired comparison's numbers that the findings table keeps (not its note:
                 # the study's notes, which include it, are joined below).
-                **{key: value for key, value in comparison.items() if key in FINDINGS_COLUMNS and key != "note"},
+                **{
+                    key: value
+                    for key, value in comparison.items()
+                    if key in FINDINGS_COLUMNS and key != "note"
+                },
                 "p_value": comparison[p_column],
                 "trained_a": trained["A"],
                 "trained_b": trained["B"],
@@ -476,57 +458,7 @@ def findings_table(
         )
     findings = pd.DataFrame(rows, columns=FINDINGS_COLUMNS)
     findings["p_holm"] = holm(findings["p_value"].to_numpy(dtype=float))
-    findings["verdict"] = [verdict(row.expect, row.mean_diff, row.p_holm, row.alpha) for row in findings.itertuples()]
+    findings["verdict"] = [
+        verdict(row.expect, row.mean_diff, row.p_holm, row.alpha) for row in findings.itertuples()
+    ]
     return findings
-
-
-def format_p(p: float) -> str:
-    """A p-value for a sentence: "p = 0.012", "p = 0.0004", "p < 0.0001", or "p not available"."""
-    if p is None or math.isnan(p):
-        return "p not available"
-    if p < 0.0001:
-        return "p < 0.0001"
-    if p < 0.001:
-        return f"p = {p:.4f}"
-    return f"p = {p:.3f}"
-
-
-def _signed(value: float) -> str:
-    """A difference with its sign, using a true minus sign: +0.809, −0.012."""
-    return f"{value:+.3f}".replace("-", "−")
-
-
-def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
-    """One plain-English sentence for one study, built only from its row of the findings table."""
-    expect = row["expect"]
-    smoke_tail = "; this smoke run is not evidence." if not bool(row["evidence"]) else "."
-    n = int(row["n_pairs"])
-    if n == 0:
-        return (
-            f"No seed has results for both {row['arm_a']} (A) and {row['arm_b']} (B), "
-            f"so the claim {expect} cannot be tested{smoke_tail}"
-        )
-    metric = str(row["metric"]).replace("_", " ")
-    level = f"{float(row['confidence']) * 100:g} %"
-    if row["test"] == "wilcoxon":
-        low, high, interval = row["boot_ci_low"], row["boot_ci_high"], f"{level} bootstrap CI"
-    else:
-        low, high, interval = row["diff_ci_low"], row["diff_ci_high"], f"{level} CI"
-    if math.isnan(low) or math.isnan(high):
-        interval = f"no {interval} from {n} seed" if n == 1 else f"{interval} not available"
-    else:
-        interval = f"{interval} {_signed(low)} to {_signed(high)}"
-    if row["verdict"] not in VERDICTS:
-        raise ValueError(f"verdict must be one of {VERDICTS}, got {row['verdict']!r}")
-    p_text = "Holm-adjusted " + format_p(float(row["p_holm"]))
-    outcome = {
-        "REPRODUCED": f"so the claim {expect} is reproduced",
-        "REVERSED": f"so the claim {expect} is reversed: the other arm is significantly better",
-        "INCONCLUSIVE": f"so the claim {expect} is neither reproduced nor reversed at α = {float(row['alpha']):g}",
-    }[row["verdict"]]
-    seeds = "1 seed" if n == 1 else f"{n} seeds"
-    return (
-        f"Over {seeds}, {row['arm_b']} (B) reached {float(row['mean_b']):.3f} mean {metric} against "
-        f"{float(row['mean_a']):.3f} for {row['arm_a']} (A): B − A = {_signed(float(row['mean_diff']))} "
-        f"({interval}, {TEST_NAMES[row['test']]}, {p_text}), {outcome}{smoke_tail}"
-    )

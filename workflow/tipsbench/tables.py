@@ -1,4 +1,4 @@
-"""Aggregate the runs into tidy tables: one row per study × arm × seed, per study × arm, per epoch.
+"""The tables stage: tidy tables of every study arm and seed, every epoch and every training job.
 
 A condition shared by several studies is trained once and appears once per study arm
 here: the tables are about arms, the training jobs about conditions.
@@ -6,7 +6,8 @@ here: the tables are about arms, the training jobs about conditions.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -65,14 +66,9 @@ def runs_table(arms: Iterable[Arm], metrics: dict[tuple[str, int], dict[str, Any
     return pd.DataFrame(rows, columns=columns)
 
 
-def summary_table(runs: pd.DataFrame, settings: dict[str, Any] | None = None) -> pd.DataFrame:
-    """One row per study × arm: n, mean, sd, intervals, min and max of test and train accuracy."""
-    from tipsbench import stats
-
-    return stats.summary_table(runs, settings)
-
-
-def curves_table(arms: Iterable[Arm], histories: dict[tuple[str, int], pd.DataFrame]) -> pd.DataFrame:
+def curves_table(
+    arms: Iterable[Arm], histories: dict[tuple[str, int], pd.DataFrame]
+) -> pd.DataFrame:
     """Per-epoch learning curves, one row per study × arm × seed × epoch."""
     frames = []
     for arm in arms:
@@ -80,7 +76,11 @@ def curves_table(arms: Iterable[Arm], histories: dict[tuple[str, int], pd.DataFr
             if condition == arm.condition:
                 frames.append(
                     history.assign(
-                        study=arm.study, role=arm.role, arm=arm.label, condition=condition, seed=seed
+                        study=arm.study,
+                        role=arm.role,
+                        arm=arm.label,
+                        condition=condition,
+                        seed=seed,
                     )
                 )
     if not frames:
@@ -108,18 +108,33 @@ JOB_COLUMNS = [
 
 
 def jobs_table(metrics: dict[tuple[str, int], dict[str, Any]]) -> pd.DataFrame:
-    """One row per training job (condition × seed): where its time went and what it ran on."""
+    """One row per training job (condition × seed): where its time went and what it ran on.
+
+    The machine, package versions and code commit are those the job itself recorded, so
+    a report rebuilt later, or on another machine, still describes where each run ran.
+    """
     rows = []
     for (condition, seed), run in sorted(metrics.items()):
         row = {name: run.get(name) for name in JOB_COLUMNS}
         row.update(condition=condition, seed=seed)
-        row.update({f"version_{package}": version for package, version in run.get("versions", {}).items()})
-        row["cpu"] = run.get("machine", {}).get("processor")
+        row.update(
+            {f"version_{package}": version for package, version in run.get("versions", {}).items()}
+        )
+        machine, code = run.get("machine", {}), run.get("code", {})
+        row.update(
+            cpu=machine.get("processor"),
+            cpus=machine.get("cpus"),
+            platform=machine.get("platform"),
+            git_commit=code.get("commit"),
+            git_dirty=code.get("dirty"),
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def confusion_table(labels: np.ndarray, predictions: Iterable[np.ndarray], num_classes: int) -> pd.DataFrame:
+def confusion_table(
+    labels: np.ndarray, predictions: Iterable[np.ndarray], num_classes: int
+) -> pd.DataFrame:
     """Confusion counts summed over runs: one row per true class, one column per predicted class."""
     counts = np.zeros((num_classes, num_classes), dtype=np.int64)
     for predicted in predictions:
@@ -129,46 +144,36 @@ def confusion_table(labels: np.ndarray, predictions: Iterable[np.ndarray], num_c
     return frame
 
 
-def best_arm(summary: pd.DataFrame) -> pd.Series:
-    """The study arm with the highest mean test accuracy (the first one on ties)."""
-    return summary.loc[summary["test_accuracy_mean"].idxmax()]
+def best_arm(runs: pd.DataFrame) -> pd.Series:
+    """The study arm with the highest mean test accuracy over its seeds (the first one on ties)."""
+    accuracy = runs.assign(test_accuracy=runs["test_accuracy"].astype(float))
+    means = accuracy.groupby(ARM_COLUMNS, sort=False)["test_accuracy"].mean()
+    return pd.Series(dict(zip(ARM_COLUMNS, means.idxmax())))
 
 
-def aggregate_runs(
-    arms: Iterable[dict[str, Any]],
-    metric_paths: Iterable[str],
-    history_paths: Iterable[str],
-    prediction_paths: Iterable[str],
+def build_tables(
+    arms: Iterable[Arm],
+    metrics: dict[tuple[str, int], dict[str, Any]],
+    histories: dict[tuple[str, int], pd.DataFrame],
+    predictions: dict[tuple[str, int], np.ndarray],
     labels: np.ndarray,
     num_classes: int,
-    studies: dict[str, Any],
-    settings: dict[str, Any],
-    smoke: bool = False,
 ) -> dict[str, pd.DataFrame]:
-    """The aggregate step: read every run's files and build the run's tables.
+    """The tables stage: every run's records, keyed by (condition, seed), as tidy tables.
 
-    ``runs``, ``summary``, ``findings`` and ``curves`` describe study arms (the statistics
-    follow ``settings``, the config's ``statistics``); ``jobs`` the training jobs;
-    ``confusion`` the test predictions of the best arm, summed over its seeds.
+    ``runs`` and ``curves`` describe study arms, ``jobs`` the training jobs, ``confusion``
+    the test predictions of the best arm summed over its seeds.
     """
-    from tipsbench import stats
-    from tipsbench.files import read_json
-
-    arms = [Arm(**arm) for arm in arms]
-    metrics, histories, predictions = {}, {}, {}
-    for metric_path, history_path, prediction_path in zip(metric_paths, history_paths, prediction_paths):
-        run = read_json(metric_path)
-        key = (run["condition"], int(run["seed"]))
-        metrics[key] = run
-        histories[key] = pd.read_csv(history_path)
-        with np.load(prediction_path) as archive:
-            predictions[key] = archive["predicted"]
+    arms = list(arms)
     runs = runs_table(arms, metrics)
-    summary = summary_table(runs, settings)
-    best = best_arm(summary)
+    best = best_arm(runs)
     confusion = confusion_table(
         labels,
-        [predicted for (condition, _), predicted in sorted(predictions.items()) if condition == best["condition"]],
+        [
+            predicted
+            for (condition, _), predicted in sorted(predictions.items())
+            if condition == best["condition"]
+        ],
         num_classes=num_classes,
     )
     confusion.insert(0, "arm", best["arm"])
@@ -176,8 +181,6 @@ def aggregate_runs(
     confusion.insert(2, "condition", best["condition"])
     return {
         "runs": runs,
-        "summary": summary,
-        "findings": stats.findings_table(runs, studies, settings, smoke=smoke),
         "curves": curves_table(arms, histories),
         "jobs": jobs_table(metrics),
         "confusion": confusion,

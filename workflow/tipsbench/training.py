@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-BACKENDS = ("tensorflow", "jax")
 # Batches per call into the compiled train/test function (Keras' steps_per_execution): an
 # epoch of batch 100 in one call instead of 100 Python round trips. Same arithmetic, same
 # weights bit for bit; measured 17 % less fit time on TensorFlow, 3 % on JAX (benchmarks/).
@@ -37,8 +36,10 @@ def framework_threads(threads: int) -> int:
 
 def configure_runtime(backend: str, threads: int) -> None:
     """Select the Keras backend and the thread count through the environment, before import."""
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r} (expected one of {BACKENDS})")
+    from tipsbench.schema import allowed
+
+    if backend not in allowed("backend"):
+        raise ValueError(f"unknown backend {backend!r} (expected one of {allowed('backend')})")
     if "keras" in sys.modules and os.environ.get("KERAS_BACKEND", "tensorflow") != backend:
         raise RuntimeError("configure_runtime must run before keras is imported")
     threads = framework_threads(threads)
@@ -49,7 +50,8 @@ def configure_runtime(backend: str, threads: int) -> None:
     os.environ["TF_NUM_INTEROP_THREADS"] = "1"
     os.environ["TF_DETERMINISTIC_OPS"] = "1"
     os.environ["XLA_FLAGS"] = (
-        os.environ.get("XLA_FLAGS", "") + f" --xla_cpu_multi_thread_eigen={'true' if threads > 1 else 'false'}"
+        os.environ.get("XLA_FLAGS", "")
+        + f" --xla_cpu_multi_thread_eigen={'true' if threads > 1 else 'false'}"
     ).strip()
     if backend == "jax":
         # keras.utils.set_random_seed seeds TensorFlow whenever it is installed, and so imports
@@ -63,7 +65,9 @@ def configure_runtime(backend: str, threads: int) -> None:
         # program, the XLA flags and the versions, and a cached executable is the one a fresh
         # compile gives. JAX_COMPILATION_CACHE_DIR moves it, JAX_ENABLE_COMPILATION_CACHE=false
         # turns it off.
-        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tipsbench" / "jax"
+        cache = (
+            Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tipsbench" / "jax"
+        )
         os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", str(cache))
         os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
 
@@ -120,7 +124,9 @@ def _stop_on_non_finite_loss():
     return StopOnNonFiniteLoss()
 
 
-def model_inputs(hyperparameters: dict[str, Any], data: dict[str, np.ndarray], seed: int) -> dict[str, np.ndarray]:
+def model_inputs(
+    hyperparameters: dict[str, Any], data: dict[str, np.ndarray], seed: int
+) -> dict[str, np.ndarray]:
     """The arrays a condition trains and is tested on: unscaled and/or a noisy test set if it asks.
 
     ``scale_inputs`` false undoes the data step's division by 255 (rounded back to the
@@ -134,7 +140,9 @@ def model_inputs(hyperparameters: dict[str, Any], data: dict[str, np.ndarray], s
     noise = hyperparameters.get("test_noise", 0.0)
     if noise > 0:
         rng = np.random.default_rng(seed)
-        data["x_test"] = (data["x_test"] + rng.normal(0.0, noise, data["x_test"].shape)).astype(np.float32)
+        data["x_test"] = (data["x_test"] + rng.normal(0.0, noise, data["x_test"].shape)).astype(
+            np.float32
+        )
     return data
 
 
@@ -222,7 +230,12 @@ def train_condition(
         "threads": int(threads),
         "backend": keras.backend.backend(),
         "versions": package_versions(),
-        "machine": {"platform": platform.platform(), "processor": _cpu_model(), "cpus": os.cpu_count()},
+        "machine": {
+            "platform": platform.platform(),
+            "processor": _cpu_model(),
+            "cpus": os.cpu_count(),
+        },
+        "code": code_version(),
     }
     return {
         "history": history,
@@ -230,6 +243,34 @@ def train_condition(
         "weights": [np.asarray(weight) for weight in model.get_weights()],
         "predictions": probabilities.argmax(axis=1).astype(np.uint8),
     }
+
+
+def code_version(repository: str | Path | None = None) -> dict[str, Any]:
+    """The git commit of the code that ran and whether its tracked files had uncommitted changes.
+
+    ``repository`` defaults to the checkout this package lives in. Outside a git checkout
+    (a copied workflow, an installed package) the commit is None and dirty unknown.
+    """
+    import subprocess
+
+    repository = Path(repository or Path(__file__).resolve().parents[2])
+
+    def git(*arguments: str) -> str:
+        return subprocess.run(
+            ["git", *arguments],
+            cwd=repository,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=20,
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": dirty}
 
 
 def _cpu_model() -> str:
@@ -252,7 +293,11 @@ def job_timing(started: float) -> dict[str, Any]:
     finished = time.time()
     return {
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "started_at": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(timespec="seconds"),
-        "finished_at": dt.datetime.fromtimestamp(finished, dt.timezone.utc).isoformat(timespec="seconds"),
+        "started_at": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(
+            timespec="seconds"
+        ),
+        "finished_at": dt.datetime.fromtimestamp(finished, dt.timezone.utc).isoformat(
+            timespec="seconds"
+        ),
         "job_seconds": round(finished - started, 3),
     }

@@ -1,0 +1,194 @@
+"""Unit tests of the report's context and template on small hand-made tables (no training)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from conftest import ROOT, load_config
+
+from tipsbench.experiment import resolve_experiment
+from tipsbench.report import build_context, render
+from tipsbench.stats import findings_table, summary_table
+
+SEEDS = (0, 1, 2)
+ACCURACY = {"loss-mean-squared-error": [0.30, 0.40, 0.35], "base": [0.90, 0.92, 0.94]}
+
+
+@pytest.fixture
+def experiment():
+    """The smoke config cut to its first study, on Fashion-MNIST, at a 90 % confidence level."""
+    config = load_config("smoke.yaml")
+    config["studies"] = {"loss": config["studies"]["loss"]}
+    config["statistics"]["confidence"] = 0.9
+    config["data"]["dataset"] = "fashion_mnist"
+    return resolve_experiment(config)
+
+
+def tables_of(experiment) -> dict[str, pd.DataFrame]:
+    arms = experiment.arms
+    runs = pd.DataFrame(
+        [
+            {
+                "study": arm.study,
+                "role": arm.role,
+                "arm": arm.label,
+                "condition": arm.condition,
+                "seed": seed,
+                "status": "ok",
+                "last_good_epoch": 2,
+                "epochs_run": 2,
+                "test_accuracy": ACCURACY[arm.condition][seed],
+                "test_loss": 1.0,
+                "train_accuracy": ACCURACY[arm.condition][seed],
+                "train_loss": 1.0,
+                "fit_seconds": 1.0,
+                "samples_per_second": 100.0,
+                "slide_accuracy": arm.slide_accuracy,
+            }
+            for arm in arms
+            for seed in SEEDS
+        ]
+    )
+    jobs = pd.DataFrame(
+        [
+            {
+                "condition": condition,
+                "seed": seed,
+                "status": "ok",
+                "backend": "tensorflow",
+                "threads": 1,
+                "fit_seconds": 60.0,
+                "job_seconds": 65.0,
+                "samples_per_second": 1000.0,
+                "peak_rss_mb": 400.0,
+                "started_at": f"2026-01-01T00:0{seed}:00+00:00",
+                "finished_at": f"2026-01-01T00:0{seed + 1}:00+00:00",
+                "version_keras": "3.15.1",
+                "cpu": "Test CPU",
+                "cpus": 16,
+                "platform": "Linux-test",
+                "git_commit": "0123abc",
+                "git_dirty": False,
+            }
+            for condition in ACCURACY
+            for seed in SEEDS
+        ]
+    )
+    confusion = pd.DataFrame(
+        {
+            "study": "loss",
+            "arm": "cross-entropy",
+            "condition": "base",
+            "true": range(10),
+            **{f"predicted_{k}": [3 * (k == t) for t in range(10)] for k in range(10)},
+        }
+    )
+    determinism = pd.DataFrame(
+        [
+            {
+                "condition": "base",
+                "seed": 0,
+                "backend": "tensorflow",
+                "result": "bit-identical",
+                "weights_max_abs_diff": 0.0,
+            }
+        ]
+    )
+    settings = experiment.statistics
+    return {
+        "runs": runs,
+        "summary": summary_table(runs, settings),
+        "findings": findings_table(runs, list(experiment.studies), settings, smoke=True),
+        "curves": pd.DataFrame(),
+        "jobs": jobs,
+        "confusion": confusion,
+        "determinism": determinism,
+    }
+
+
+def context_of(experiment):
+    figures = {name: "<svg/>" for name in ("loss-accuracy", "loss-curves", "confusion")}
+    data_info = {
+        "source": "x.npz",
+        "train_size": 1000,
+        "test_size": 500,
+        "array_sha256": {"x_train": "ab"},
+    }
+    retrain = {"base": "results/smoke/runs/base/seed-{0,1,2}/metrics.json"}
+    return build_context(
+        experiment.report_record(),
+        tables_of(experiment),
+        figures,
+        data_info,
+        configfiles=["config/smoke.yaml"],
+        retrain=retrain,
+    )
+
+
+def test_facts_come_from_the_tables_and_the_jobs_records(experiment):
+    context = context_of(experiment)
+    assert (context["seeds"], context["n_seeds"], context["n_runs"], context["n_conditions"]) == (
+        "0, 1, 2",
+        3,
+        6,
+        2,
+    )
+    assert context["backend"] == "tensorflow"  # from the jobs, not the config's jax
+    assert context["wall_time"] == "3 min 00 s"  # first start 00:00 to last finish 00:03
+    provenance = context["provenance"]
+    assert (provenance["cpu"], provenance["cores"], provenance["commit"], provenance["dirty"]) == (
+        "Test CPU",
+        "16",
+        "0123abc",
+        "no",
+    )
+    assert context["reproduce"]["conditions"] == [
+        {
+            "condition": "base",
+            "command": "snakemake --cores 4 --configfile config/smoke.yaml --forcerun "
+            "results/smoke/runs/base/seed-{0,1,2}/metrics.json",
+        }
+    ]
+
+
+def test_numbers_and_words_follow_the_settings_and_the_dataset(experiment):
+    context = context_of(experiment)
+    assert (
+        context["statistics"]["level"] == "90 %"
+        and context["statistics"]["test"] == "paired t-test"
+    )
+    assert context["base"].startswith("2 × Dense(500, sigmoid) → Dense(10, softmax)")
+    (study,) = context["studies"]
+    arm_b = study["arms"][1]
+    assert (arm_b["label"], arm_b["test"], arm_b["changes"]) == (
+        "cross-entropy",
+        "0.920 ± 0.020",
+        "the base condition",
+    )
+    assert study["finding"]["diff"] == "+0.570"  # 0.92 - 0.35
+    assert (
+        study["figures"][0]["caption"].startswith("Final test accuracy")
+        and "90 % CI" in study["figures"][0]["caption"]
+    )
+    assert context["final"]["figures"][0]["caption"] == (
+        "Rows: true garment; cells: % of that garment predicted as each column."
+    )
+
+
+def test_the_template_says_only_what_the_context_says(experiment):
+    html = render(context_of(experiment), ROOT / "report_templates")
+    assert "95 %" not in html and "90 % CI" in html
+    assert "The 1 claim at a glance" in html and "seven" not in html.lower()
+    assert "digit" not in html and "Fashion-MNIST" in html
+    assert re.search(r"retrained here over 3 seeds", html)
+
+
+def test_no_template_holds_a_literal_level_claim_count_or_dataset_word():
+    for template in (ROOT / "report_templates").glob("*.j2"):
+        text = template.read_text()
+        assert not re.search(r"\d+ ?%", text), template.name
+        assert not re.search(r"\b(seven|eight|digit|MNIST|784)\b", text, flags=re.IGNORECASE), (
+            template.name
+        )

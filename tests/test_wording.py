@@ -1,0 +1,152 @@
+"""Unit tests of tipsbench.wording: every expected text is written out here, not built with the code under test."""
+
+from __future__ import annotations
+
+import pytest
+from test_stats import DEFAULT_SETTINGS, NAN, hand_runs, studies
+
+from tipsbench.stats import findings_table
+from tipsbench.wording import (
+    describe_base,
+    describe_changes,
+    finding_sentence,
+    fmt_interval,
+    fmt_p,
+    level,
+    p_phrase,
+)
+
+
+@pytest.mark.parametrize(
+    "p, text",
+    [
+        (0.00003, "p < 0.0001"),
+        (0.0001, "p = 0.0001"),
+        (0.00042, "p = 0.0004"),
+        (0.0123, "p = 0.0123"),
+        (0.5, "p = 0.5000"),
+        (NAN, "p not available"),
+    ],
+)
+def test_p_phrase_has_the_tables_digits(p, text):
+    assert p_phrase(p) == text
+
+
+def test_one_p_formatter_for_cells_and_sentences():
+    assert fmt_p(0.01234) == "0.0123" and fmt_p(0.00001) == "< 0.0001" and fmt_p(NAN) == "–"
+    assert p_phrase(0.01234, "adj. p") == "adj. p = 0.0123"
+
+
+def test_levels_intervals_and_conditions():
+    assert level(0.95) == "95 %" and level(0.9) == "90 %" and level(0.995) == "99.5 %"
+    assert fmt_interval(-0.0123, 0.5, signed=True) == "[-0.012, +0.500]"
+    assert fmt_interval(NAN, 0.5) == "–"
+    base = {
+        "hidden_layers": 2,
+        "units": 500,
+        "activation": "sigmoid",
+        "loss": "categorical_crossentropy",
+        "optimizer": "sgd",
+        "learning_rate": 0.1,
+        "batch_size": 100,
+        "epochs": 20,
+        "dropout_rate": 0.0,
+    }
+    assert (
+        describe_changes({**base, "batch_size": 10000, "units": 7}, base)
+        == "units = 7, batch_size = 10000"
+    )
+    assert describe_changes(base, base) == "the base condition"
+    assert describe_base(base, 3) == (
+        "2 × Dense(500, sigmoid) → Dense(3, softmax); loss categorical_crossentropy; "
+        "sgd(learning_rate=0.1); batch 100; 20 epochs"
+    )
+
+
+def test_sentences_of_the_hand_made_findings():
+    rows = findings_table(hand_runs(), studies(), DEFAULT_SETTINGS).set_index("study", drop=False)
+    # loss: CI 0.72 +- 0.227675 -> +0.492 to +0.948; Holm p = max(4 p_depth, 3 p_optimizer, 2 p_loss).
+    holm_loss = rows.loc["loss", "p_holm"]
+    assert (
+        f"{holm_loss:.4f}" == "0.0138"
+    )  # 3 x p_optimizer = 3 x 0.004594, above 2 x p_loss = 0.010716.
+    assert finding_sentence(rows.loc["loss"]) == (
+        "Over 3 seeds, cross-entropy (B) reached 0.920 mean test accuracy against 0.200 for mse (A): "
+        "B − A = +0.720 (95 % CI +0.492 to +0.948, paired t-test, Holm-adjusted p = 0.0138), "
+        "so the claim B > A is reproduced."
+    )
+    # depth: mean -0.81, CI half 4.30265 * 0.02 / sqrt(3) = 0.049683 -> -0.860 to -0.760.
+    assert finding_sentence(rows.loc["depth"]) == (
+        "Over 3 seeds, 9 layers (B) reached 0.110 mean test accuracy against 0.920 for 3 layers (A): "
+        "B − A = −0.810 (95 % CI −0.860 to −0.760, paired t-test, Holm-adjusted p = 0.0008), "
+        "so the claim A > B is reproduced."
+    )
+    # dropout: d = [0.01, -0.01], CI 0 +- 12.7062 * 0.014142 / sqrt(2) = +-0.127.
+    assert finding_sentence(rows.loc["dropout"]) == (
+        "Over 2 seeds, dropout 0.2 (B) reached 0.910 mean test accuracy against 0.910 for no dropout (A): "
+        "B − A = +0.000 (95 % CI −0.127 to +0.127, paired t-test, Holm-adjusted p = 1.0000), "
+        "so the claim B > A is neither reproduced nor reversed at α = 0.05."
+    )
+    assert finding_sentence(rows.loc["optimizer"]).endswith(
+        "so the claim B > A is reversed: the other arm is significantly better."
+    )
+
+
+def test_sentence_variants_from_a_row_alone():
+    row = {
+        "study": "loss",
+        "arm_a": "mse",
+        "arm_b": "cross-entropy",
+        "expect": "B > A",
+        "metric": "test_accuracy",
+        "n_pairs": 5,
+        "mean_a": 0.112,
+        "mean_b": 0.921,
+        "mean_diff": 0.809,
+        "diff_ci_low": 0.8,
+        "diff_ci_high": 0.818,
+        "boot_ci_low": 0.803,
+        "boot_ci_high": 0.815,
+        "p_holm": 0.0001,
+        "verdict": "REPRODUCED",
+        "evidence": True,
+        "test": "paired_t",
+        "alpha": 0.05,
+        "confidence": 0.95,
+    }
+    assert finding_sentence(row) == (
+        "Over 5 seeds, cross-entropy (B) reached 0.921 mean test accuracy against 0.112 for mse (A): "
+        "B − A = +0.809 (95 % CI +0.800 to +0.818, paired t-test, Holm-adjusted p = 0.0001), "
+        "so the claim B > A is reproduced."
+    )
+    smoke = finding_sentence({**row, "evidence": False, "p_holm": 0.00001})
+    assert smoke.endswith(
+        "Holm-adjusted p < 0.0001), so the claim B > A is reproduced; this smoke run is not evidence."
+    )
+    wilcoxon = finding_sentence(
+        {**row, "test": "wilcoxon", "confidence": 0.9, "p_holm": 0.0625, "verdict": "INCONCLUSIVE"}
+    )
+    # The sentence always gives the t interval: the percentile bootstrap covers less than its label at few seeds.
+    assert (
+        "(90 % CI +0.800 to +0.818, Wilcoxon signed-rank test, Holm-adjusted p = 0.0625)"
+        in wilcoxon
+    )
+    one = finding_sentence(
+        {
+            **row,
+            "n_pairs": 1,
+            "diff_ci_low": NAN,
+            "diff_ci_high": NAN,
+            "p_holm": NAN,
+            "verdict": "INCONCLUSIVE",
+        }
+    )
+    assert one.startswith("Over 1 seed, ")
+    assert "(no 95 % CI from 1 seed, paired t-test, Holm-adjusted p not available)" in one
+    none = finding_sentence({**row, "n_pairs": 0, "evidence": False})
+    assert none == (
+        "No seed has results for both mse (A) and cross-entropy (B), so the claim B > A cannot be tested; "
+        "this smoke run is not evidence."
+    )
+    with pytest.raises(ValueError, match="'MAYBE'"):
+        finding_sentence({**row, "verdict": "MAYBE"})

@@ -1,0 +1,46 @@
+"""Where everything of a run lives under ``results/<run_name>/``: the one place the layout is spelled.
+
+The rules build their input and output paths with these functions, so a script never
+builds a path itself and the layout can change here alone. Called with the wildcard
+strings ``"{condition}"`` and ``"{seed}"`` they give the rules' patterns.
+"""
+
+from __future__ import annotations
+
+# The files one training job writes, by name; metrics.json is written last and marks the run complete.
+RUN_FILES = {
+    "metrics": "metrics.json",
+    "history": "history.csv",
+    "weights": "weights.npz",
+    "predictions": "predictions.npz",
+}
+
+
+def run_root(run_name: str) -> str:
+    """The folder of one run of the workflow."""
+    return f"results/{run_name}"
+
+
+def run_folder(root: str, condition: str, seed: int | str) -> str:
+    """Where the train rule writes one (condition, seed)."""
+    return f"{root}/runs/{condition}/seed-{seed}"
+
+
+def audit_folder(root: str, condition: str, seed: int | str) -> str:
+    """Where the determinism audit writes its retrained copy of one (condition, seed)."""
+    return f"{root}/audit/{condition}/seed-{seed}"
+
+
+def run_files(folder: str) -> dict[str, str]:
+    """The paths of a training job's files in ``folder``, by name."""
+    return {name: f"{folder}/{filename}" for name, filename in RUN_FILES.items()}
+
+
+def table(root: str, name: str) -> str:
+    """A table of the tables or statistics stage."""
+    return f"{root}/tables/{name}.csv"
+
+
+def figure(root: str, name: str) -> str:
+    """A figure; per-study figures are named ``<study>-<figure>``."""
+    return f"{root}/figures/{name}.svg"
