@@ -45,6 +45,7 @@ REPO = HERE.parent
 # The tests' helper that copies what the workflow needs into a scratch folder.
 sys.path.insert(0, str(REPO / "tests"))
 from workflow_helpers import copy_workflow  # noqa: E402
+
 WORKERS = HERE / "workers.py"
 PYTHON = sys.executable
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
@@ -83,7 +84,10 @@ def worker(*arguments: str, env: dict | None = None, timeout: int = 3600) -> tup
     wall = time.perf_counter() - started
     result = parse_result(done.stdout)
     if result is None:
-        raise RuntimeError(f"workers.py {' '.join(arguments)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        raise RuntimeError(
+            f"workers.py {' '.join(arguments)} failed:\n"
+            f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+        )
     return result, wall
 
 
@@ -91,13 +95,15 @@ def parse_result(stdout: str) -> dict | None:
     """The JSON a workers.py subcommand printed on its "@@RESULT " line, or None."""
     for line in stdout.splitlines():
         if line.startswith("@@RESULT "):
-            return json.loads(line[len("@@RESULT "):])
+            return json.loads(line[len("@@RESULT ") :])
     return None
 
 
 def other_heavy_processes() -> list[str]:
     """Other Snakemake runs or training jobs on this machine (they make every timing wrong)."""
-    found = subprocess.run(["pgrep", "-af", "snakemake --cores|train.py"], capture_output=True, text=True).stdout
+    found = subprocess.run(
+        ["pgrep", "-af", "snakemake --cores|train.py"], capture_output=True, text=True
+    ).stdout
     return [line for line in found.splitlines() if str(os.getpid()) != line.split()[0]]
 
 
@@ -108,7 +114,9 @@ def installed_backends() -> list[str]:
 
 
 def config_backend() -> str:
-    return yaml.safe_load((SOURCE / "config" / "config.yaml").read_text()).get("backend", "tensorflow")
+    return yaml.safe_load((SOURCE / "config" / "config.yaml").read_text()).get(
+        "backend", "tensorflow"
+    )
 
 
 def concurrent_fits(backend: str, cores: int, epochs: int, extra: tuple[str, ...] = ()) -> dict:
@@ -116,11 +124,27 @@ def concurrent_fits(backend: str, cores: int, epochs: int, extra: tuple[str, ...
 
     ``extra``: more workers.py fit arguments (levers), the same for every process.
     """
-    command = [PYTHON, str(WORKERS), "fit", "--backend", backend, "--threads", "1", "--epochs", str(epochs),
-               "--modes", "noval", *extra]
+    command = [
+        PYTHON,
+        str(WORKERS),
+        "fit",
+        "--backend",
+        backend,
+        "--threads",
+        "1",
+        "--epochs",
+        str(epochs),
+        "--modes",
+        "noval",
+        *extra,
+    ]
     started = time.perf_counter()
-    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                  env=worker_env()) for _ in range(cores)]
+    processes = [
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=worker_env()
+        )
+        for _ in range(cores)
+    ]
     outputs = [process.communicate()[0] for process in processes]
     wall = time.perf_counter() - started
     results = [parse_result(out) for out in outputs]
@@ -132,8 +156,11 @@ def concurrent_fits(backend: str, cores: int, epochs: int, extra: tuple[str, ...
     seconds = max(fit["fit_seconds"] for fit in fits)
     parameters = fits[0]["parameters"]
     # Epochs 2..N of each process (none with a single epoch).
-    steady = sum(6 * parameters * (f["epochs_run"] - 1) * r["train_samples"] / f["steady_seconds"]
-                 for f, r in zip(fits, results) if f["steady_seconds"] > 0) or float("nan")
+    steady = sum(
+        6 * parameters * (f["epochs_run"] - 1) * r["train_samples"] / f["steady_seconds"]
+        for f, r in zip(fits, results)
+        if f["steady_seconds"] > 0
+    ) or float("nan")
     return {
         "processes": cores,
         "samples_per_second": samples / seconds,
@@ -164,7 +191,16 @@ def measure_peak(cores: int, quick: bool) -> dict:
 
 
 def measure_backend(backend: str, cores: int, epochs: int, data: str | None) -> dict:
-    arguments = ["fit", "--backend", backend, "--threads", str(cores), "--epochs", str(epochs), "--evaluate"]
+    arguments = [
+        "fit",
+        "--backend",
+        backend,
+        "--threads",
+        str(cores),
+        "--epochs",
+        str(epochs),
+        "--evaluate",
+    ]
     if data:
         arguments += ["--data", data]
     result, wall = worker(*arguments)
@@ -187,7 +223,9 @@ def overlay_config(grid: str, backend: str) -> dict:
     base_config = yaml.safe_load((SOURCE / "config" / "config.yaml").read_text())
     overlay = json.loads(json.dumps(GRIDS[grid]))
     data_path = base_config["data"]["path"]
-    overlay.setdefault("data", {})["path"] = str((REPO / data_path).resolve()) if data_path else None
+    overlay.setdefault("data", {})["path"] = (
+        str((REPO / data_path).resolve()) if data_path else None
+    )
     overlay["run_name"] = f"speed-{grid}"
     overlay["backend"] = backend
     return overlay
@@ -210,27 +248,58 @@ def run_pipeline(workdir: Path, overlay_path: Path, run_name: str, cores: int) -
     for folder in ("runs", "audit"):
         for path in sorted((workdir / "results" / run_name / folder).glob("*/seed-*/metrics.json")):
             metrics = json.loads(path.read_text())
-            runs.append({"kind": folder, **{key: metrics.get(key) for key in (
-                "condition", "seed", "fit_seconds", "job_seconds", "threads", "peak_rss_mb", "backend",
-                "started_at", "finished_at")}})
+            runs.append(
+                {
+                    "kind": folder,
+                    **{
+                        key: metrics.get(key)
+                        for key in (
+                            "condition",
+                            "seed",
+                            "fit_seconds",
+                            "job_seconds",
+                            "threads",
+                            "peak_rss_mb",
+                            "backend",
+                            "started_at",
+                            "finished_at",
+                        )
+                    },
+                }
+            )
     # Where the wall time went, from the jobs' start and end stamps (1 s resolution):
     # before the first training job (Snakemake start-up, DAG, data step), the training
     # span, and after the last one (aggregate, plots, audit comparison, report, PDF).
     from datetime import datetime
 
-    stamps = [(datetime.fromisoformat(r["started_at"]).timestamp(), datetime.fromisoformat(r["finished_at"]).timestamp())
-              for r in runs if r.get("started_at") and r.get("finished_at")]
+    stamps = [
+        (
+            datetime.fromisoformat(r["started_at"]).timestamp(),
+            datetime.fromisoformat(r["finished_at"]).timestamp(),
+        )
+        for r in runs
+        if r.get("started_at") and r.get("finished_at")
+    ]
     phases = {}
     if stamps:
         first, last = min(s for s, _ in stamps), max(f for _, f in stamps)
-        phases = {"before training": first - started_epoch, "training span": last - first,
-                  "after training": started_epoch + wall - last}
+        phases = {
+            "before training": first - started_epoch,
+            "training span": last - first,
+            "after training": started_epoch + wall - last,
+        }
     return {"wall_seconds": wall, "runs": runs, "phases": phases}
 
 
-def machine_share(rows: list[dict], cores: int, default_threads: int, key: str = "fit_seconds") -> float:
-    """Core-seconds of ``key`` (inside fit(), or the whole job), in units of the whole machine's seconds."""
-    return sum((row[key] or 0) * min(row.get("threads") or default_threads, cores) for row in rows) / cores
+def machine_share(
+    rows: list[dict], cores: int, default_threads: int, key: str = "fit_seconds"
+) -> float:
+    """Core-seconds of ``key`` (inside fit(), or the whole job), in units of the whole
+    machine's seconds."""
+    return (
+        sum((row[key] or 0) * min(row.get("threads") or default_threads, cores) for row in rows)
+        / cores
+    )
 
 
 def compare(grid: str, backend: str, cores: int, keep: bool, loop_from: Path | None = None) -> dict:
@@ -242,15 +311,25 @@ def compare(grid: str, backend: str, cores: int, keep: bool, loop_from: Path | N
         overlay_path.write_text(yaml.safe_dump(overlay))
         log(f"(c) {grid} grid on {backend}: overlay {json.dumps(GRIDS[grid])}")
         pipeline = run_pipeline(workdir, overlay_path, overlay["run_name"], cores)
-        log(f"    pipeline: {pipeline['wall_seconds']:.1f} s wall, {len(pipeline['runs'])} training jobs")
+        log(
+            f"    pipeline: {pipeline['wall_seconds']:.1f} s wall, "
+            f"{len(pipeline['runs'])} training jobs"
+        )
         if loop_from:
             previous = json.loads(loop_from.read_text())["comparison"]
-            assert previous["grid"] == grid and previous["backend"] == backend, "--loop-from: another grid or backend"
+            assert previous["grid"] == grid and previous["backend"] == backend, (
+                "--loop-from: another grid or backend"
+            )
             loop, loop_wall = previous["loop"], previous["loop_wall"]
-            log(f"    plain loop: {loop_wall:.1f} s wall, {len(loop['fits'])} fits (reused from {loop_from})")
+            log(
+                f"    plain loop: {loop_wall:.1f} s wall, {len(loop['fits'])} fits "
+                f"(reused from {loop_from})"
+            )
         else:
             log(f"    $ python benchmarks/workers.py loop --backend {backend} --threads {cores}")
-            loop, loop_wall = worker("loop", "--backend", backend, "--threads", str(cores), "--config", str(overlay_path))
+            loop, loop_wall = worker(
+                "loop", "--backend", backend, "--threads", str(cores), "--config", str(overlay_path)
+            )
             log(f"    plain loop: {loop_wall:.1f} s wall, {len(loop['fits'])} fits")
     finally:
         if keep:
@@ -296,21 +375,57 @@ def verdict(value: float | None, target: float, higher_is_better: bool) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--grid", choices=["full", "reduced", "none"], default="reduced",
-                        help="the grid of the pipeline-vs-loop comparison (default: reduced)")
-    parser.add_argument("--quick", action="store_true", help="fast sanity pass (small sizes, 3-epoch fits, 1-seed 1-epoch grid)")
-    parser.add_argument("--cores", type=int, default=os.cpu_count(), help="snakemake --cores and threads of every fit")
-    parser.add_argument("--backends", nargs="+", default=None, help="default: every installed Keras backend")
-    parser.add_argument("--pipeline-backend", default=None, help="backend of (c), default: config/config.yaml's")
-    parser.add_argument("--epochs", type=int, default=None, help="epochs of the (b) fits (default 20, quick 3)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--grid",
+        choices=["full", "reduced", "none"],
+        default="reduced",
+        help="the grid of the pipeline-vs-loop comparison (default: reduced)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="fast sanity pass (small sizes, 3-epoch fits, 1-seed 1-epoch grid)",
+    )
+    parser.add_argument(
+        "--cores",
+        type=int,
+        default=os.cpu_count(),
+        help="snakemake --cores and threads of every fit",
+    )
+    parser.add_argument(
+        "--backends", nargs="+", default=None, help="default: every installed Keras backend"
+    )
+    parser.add_argument(
+        "--pipeline-backend", default=None, help="backend of (c), default: config/config.yaml's"
+    )
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="epochs of the (b) fits (default 20, quick 3)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy of (c)")
-    parser.add_argument("--skip-fits", action="store_true", help="skip (b), e.g. to compare two trees' pipelines")
-    parser.add_argument("--loop-from", type=Path, default=None,
-                        help="reuse the plain loop of an earlier --json result (same grid and backend)")
-    parser.add_argument("--json", type=Path, default=None, help="also write every number to this file")
-    parser.add_argument("--source", type=Path, default=REPO,
-                        help="the tipsbench tree to measure (default: this checkout), e.g. a copy with a patch applied")
+    parser.add_argument(
+        "--skip-fits", action="store_true", help="skip (b), e.g. to compare two trees' pipelines"
+    )
+    parser.add_argument(
+        "--loop-from",
+        type=Path,
+        default=None,
+        help="reuse the plain loop of an earlier --json result (same grid and backend)",
+    )
+    parser.add_argument(
+        "--json", type=Path, default=None, help="also write every number to this file"
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=REPO,
+        help=(
+            "the tipsbench tree to measure (default: this checkout), "
+            "e.g. a copy with a patch applied"
+        ),
+    )
     args = parser.parse_args()
     global SOURCE
     SOURCE = args.source.resolve()
@@ -320,8 +435,10 @@ def main() -> int:
     epochs = args.epochs or (3 if args.quick else 20)
     grid = "quick" if args.quick and args.grid != "none" else args.grid
 
-    log(f"tipsbench speed benchmark: {os.cpu_count()} CPUs, --cores {cores}, backends {backends}, "
-        f"pipeline backend {pipeline_backend}, grid {grid}, source {SOURCE}")
+    log(
+        f"tipsbench speed benchmark: {os.cpu_count()} CPUs, --cores {cores}, backends {backends}, "
+        f"pipeline backend {pipeline_backend}, grid {grid}, source {SOURCE}"
+    )
     busy = other_heavy_processes()
     if busy:
         log("WARNING: other heavy processes are running; timings will be low and noisy:")
@@ -332,22 +449,35 @@ def main() -> int:
     peak = measure_peak(cores, args.quick)
     blas = peak["blas"]
     log()
-    log(f"(a) float32 matmul peak: {peak['peak_gflops']:.1f} GFLOP/s  ({blas.get('library')} {blas.get('version')}, "
+    log(
+        f"(a) float32 matmul peak: {peak['peak_gflops']:.1f} GFLOP/s  "
+        f"({blas.get('library')} {blas.get('version')}, "
         f"kernel {blas.get('kernel')}, {blas.get('threads')} threads; unset for this process: "
-        f"{', '.join(f'{k}={v}' for k, v in peak['unset_for_peak'].items()) or 'nothing'})")
+        f"{', '.join(f'{k}={v}' for k, v in peak['unset_for_peak'].items()) or 'nothing'})"
+    )
     for row in peak["sizes"]:
         log(f"    n={row['n']:5d}  {row['seconds'] * 1e3:8.1f} ms  {row['gflops']:7.1f} GFLOP/s")
     limit = peak["peak_gflops"]
     gemms = peak["mlp_gemms"]
-    log(f"    the base MLP's matmuls alone at batch {gemms['batch']} (forward + backward, numpy): "
-        f"{gemms['gflops']:.1f} GFLOP/s = {100 * gemms['gflops'] / limit:.1f} % of peak, the ceiling of any "
-        "framework at this batch size")
+    log(
+        f"    the base MLP's matmuls alone at batch {gemms['batch']} (forward + backward, numpy): "
+        f"{gemms['gflops']:.1f} GFLOP/s = {100 * gemms['gflops'] / limit:.1f} % of peak, "
+        "the ceiling of any "
+        "framework at this batch size"
+    )
 
     # (b)
     log()
-    log(f"(b) base condition, {epochs} epochs, batch 100, {cores} threads, fresh process per backend")
-    header = (f"    {'backend':10s} {'import s':>8s} {'validation':>10s} {'fit s':>7s} {'samples/s':>10s} "
-              f"{'GFLOP/s':>8s} {'% peak':>7s} {'steady':>7s} {'val s':>6s} {'eval+pred s':>11s} {'peak RSS MB':>11s}")
+    log(
+        f"(b) base condition, {epochs} epochs, batch 100, {cores} threads, "
+        "fresh process per backend"
+    )
+    header = (
+        f"    {'backend':10s} {'import s':>8s} {'validation':>10s} {'fit s':>7s} "
+        f"{'samples/s':>10s} "
+        f"{'GFLOP/s':>8s} {'% peak':>7s} {'steady':>7s} {'val s':>6s} {'eval+pred s':>11s} "
+        f"{'peak RSS MB':>11s}"
+    )
     log(header)
     per_backend = {}
     for backend in [] if args.skip_fits else backends:
@@ -355,23 +485,45 @@ def main() -> int:
         per_backend[backend] = result
         for fit in result["fits"]:
             rate = throughput(fit, result["train_samples"])
-            steady = 6 * fit["parameters"] * (fit["epochs_run"] - 1) * result["train_samples"] / fit["steady_seconds"] / 1e9
-            fit.update(rate, fraction_of_peak=rate["gflops"] / limit, steady_fraction=steady / limit)
+            steady = (
+                6
+                * fit["parameters"]
+                * (fit["epochs_run"] - 1)
+                * result["train_samples"]
+                / fit["steady_seconds"]
+                / 1e9
+            )
+            fit.update(
+                rate, fraction_of_peak=rate["gflops"] / limit, steady_fraction=steady / limit
+            )
             startup = result["import_seconds"] + result["first_seed_seconds"]
-            log(f"    {backend:10s} {startup:8.2f} {'per epoch' if fit['validate'] else 'none':>10s} "
-                f"{fit['fit_seconds']:7.2f} {rate['samples_per_second']:10.0f} {rate['gflops']:8.1f} "
-                f"{100 * fit['fraction_of_peak']:6.1f}% {100 * steady / limit:6.1f}% {fit['validation_seconds']:6.2f} "
-                f"{fit.get('evaluate_seconds', 0) + fit.get('predict_seconds', 0):11.2f} {result['peak_rss_mb']:11.0f}")
-    log("    (import s: import of Keras + backend + the first keras.utils.set_random_seed, which imports TensorFlow "
-        "if installed; steady: epochs 2..N only. GFLOP/s counts 6 x P x training samples only: the per-epoch "
-        "validation adds 2 x P x 10,000 forward FLOPs per epoch, so with validation at most 75 % of any rate "
-        "can be 'training' FLOPs)")
+            log(
+                f"    {backend:10s} {startup:8.2f} "
+                f"{'per epoch' if fit['validate'] else 'none':>10s} "
+                f"{fit['fit_seconds']:7.2f} {rate['samples_per_second']:10.0f} "
+                f"{rate['gflops']:8.1f} "
+                f"{100 * fit['fraction_of_peak']:6.1f}% {100 * steady / limit:6.1f}% "
+                f"{fit['validation_seconds']:6.2f} "
+                f"{fit.get('evaluate_seconds', 0) + fit.get('predict_seconds', 0):11.2f} "
+                f"{result['peak_rss_mb']:11.0f}"
+            )
+    log(
+        "    (import s: import of Keras + backend + the first keras.utils.set_random_seed, "
+        "which imports TensorFlow if installed; steady: epochs 2..N only. GFLOP/s counts "
+        "6 x P x training samples only: the per-epoch validation adds 2 x P x 10,000 forward "
+        "FLOPs per epoch, so with validation at most 75 % of any rate can be 'training' FLOPs)"
+    )
     together = None if args.skip_fits else concurrent_fits(pipeline_backend, cores, epochs)
     if together:
-        log(f"    {pipeline_backend}: {cores} one-thread fits at once (the pipeline's arrangement), no validation: "
+        log(
+            f"    {pipeline_backend}: {cores} one-thread fits at once "
+            "(the pipeline's arrangement), no validation: "
             f"{together['samples_per_second']:.0f} samples/s, {together['gflops']:.1f} GFLOP/s = "
-            f"{100 * together['gflops'] / limit:.1f} % of peak (steady {100 * together['steady_gflops'] / limit:.1f} %), "
-            f"{together['busy_cores']:.2f} cores busy, peak RSS {together['peak_rss_mb']:.0f} MB each")
+            f"{100 * together['gflops'] / limit:.1f} % of peak "
+            f"(steady {100 * together['steady_gflops'] / limit:.1f} %), "
+            f"{together['busy_cores']:.2f} cores busy, "
+            f"peak RSS {together['peak_rss_mb']:.0f} MB each"
+        )
 
     # (c)
     comparison = None
@@ -379,51 +531,130 @@ def main() -> int:
         log()
         comparison = compare(grid, pipeline_backend, cores, args.keep, args.loop_from)
         c = comparison
-        log(f"    pipeline: {c['pipeline_wall']:8.1f} s wall  {c['pipeline_jobs']} training jobs (threads {c['pipeline_threads']}), "
-            f"sum fit {c['pipeline_fit_sum']:.1f} s = {c['pipeline_fit_machine_seconds']:.1f} machine-s, "
-            f"sum job {c['pipeline_job_machine_seconds']:.1f} machine-s")
+        log(
+            f"    pipeline: {c['pipeline_wall']:8.1f} s wall  {c['pipeline_jobs']} training jobs "
+            f"(threads {c['pipeline_threads']}), "
+            f"sum fit {c['pipeline_fit_sum']:.1f} s = "
+            f"{c['pipeline_fit_machine_seconds']:.1f} machine-s, "
+            f"sum job {c['pipeline_job_machine_seconds']:.1f} machine-s"
+        )
         if c["pipeline_phases"]:
-            log("    pipeline phases: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in c["pipeline_phases"].items()))
-        log(f"    loop:     {c['loop_wall']:8.1f} s wall  {c['loop_fits']} fits, sum fit {c['loop_fit_sum']:.1f} s, "
-            f"overhead {100 * c['loop_overhead']:.1f} %")
-        log(f"    ratio pipeline/loop = {c['ratio']:.3f}   pipeline overhead = {100 * c['overhead']:.1f} %")
+            log(
+                "    pipeline phases: "
+                + ", ".join(
+                    f"{name} {seconds:.0f} s" for name, seconds in c["pipeline_phases"].items()
+                )
+            )
+        log(
+            f"    loop:     {c['loop_wall']:8.1f} s wall  {c['loop_fits']} fits, "
+            f"sum fit {c['loop_fit_sum']:.1f} s, "
+            f"overhead {100 * c['loop_overhead']:.1f} %"
+        )
+        log(
+            f"    ratio pipeline/loop = {c['ratio']:.3f}   "
+            f"pipeline overhead = {100 * c['overhead']:.1f} %"
+        )
 
     # table
     log()
-    rows = [("float32 matmul peak (GFLOP/s)", f"{limit:.1f}", "the limit", ""),
-            (f"base MLP's matmuls alone, batch {gemms['batch']} (% peak)", f"{100 * gemms['gflops'] / limit:.1f} %", "ceiling", "")]
+    rows = [
+        ("float32 matmul peak (GFLOP/s)", f"{limit:.1f}", "the limit", ""),
+        (
+            f"base MLP's matmuls alone, batch {gemms['batch']} (% peak)",
+            f"{100 * gemms['gflops'] / limit:.1f} %",
+            "ceiling",
+            "",
+        ),
+    ]
     if together:
-        rows.append((f"{pipeline_backend}: {cores} x 1-thread fits at once (% peak)",
-                     f"{100 * together['gflops'] / limit:.1f} %", f">= {100 * TARGETS['training']:.0f} %",
-                     verdict(together["gflops"] / limit, TARGETS["training"], True)))
+        rows.append(
+            (
+                f"{pipeline_backend}: {cores} x 1-thread fits at once (% peak)",
+                f"{100 * together['gflops'] / limit:.1f} %",
+                f">= {100 * TARGETS['training']:.0f} %",
+                verdict(together["gflops"] / limit, TARGETS["training"], True),
+            )
+        )
     for backend, result in per_backend.items():
         for fit in result["fits"]:
-            label = f"{backend} fit, {cores} threads, {'with' if fit['validate'] else 'no'} validation (% peak)"
-            target = TARGETS["training"] if (backend == pipeline_backend and not fit["validate"]) else None
-            rows.append((label, f"{100 * fit['fraction_of_peak']:.1f} %",
-                         f">= {100 * target:.0f} %" if target else "info",
-                         verdict(fit["fraction_of_peak"], target, True) if target else ""))
-        rows.append((f"{backend} import + first seeding (s)",
-                     f"{result['import_seconds'] + result['first_seed_seconds']:.2f}", "info", ""))
-        rows.append((f"{backend} training job peak RSS (MB)", f"{result['peak_rss_mb']:.0f}", "info", ""))
+            label = (
+                f"{backend} fit, {cores} threads, "
+                f"{'with' if fit['validate'] else 'no'} validation (% peak)"
+            )
+            target = (
+                TARGETS["training"]
+                if (backend == pipeline_backend and not fit["validate"])
+                else None
+            )
+            rows.append(
+                (
+                    label,
+                    f"{100 * fit['fraction_of_peak']:.1f} %",
+                    f">= {100 * target:.0f} %" if target else "info",
+                    verdict(fit["fraction_of_peak"], target, True) if target else "",
+                )
+            )
+        rows.append(
+            (
+                f"{backend} import + first seeding (s)",
+                f"{result['import_seconds'] + result['first_seed_seconds']:.2f}",
+                "info",
+                "",
+            )
+        )
+        rows.append(
+            (f"{backend} training job peak RSS (MB)", f"{result['peak_rss_mb']:.0f}", "info", "")
+        )
     if comparison:
-        rows.append((f"{grid} grid: pipeline / loop wall", f"{comparison['ratio']:.3f}", f"<= {TARGETS['ratio']}",
-                     verdict(comparison["ratio"], TARGETS["ratio"], False)))
-        rows.append((f"{grid} grid: pipeline overhead", f"{100 * comparison['overhead']:.1f} %",
-                     f"<= {100 * TARGETS['overhead']:.0f} %", verdict(comparison["overhead"], TARGETS["overhead"], False)))
+        rows.append(
+            (
+                f"{grid} grid: pipeline / loop wall",
+                f"{comparison['ratio']:.3f}",
+                f"<= {TARGETS['ratio']}",
+                verdict(comparison["ratio"], TARGETS["ratio"], False),
+            )
+        )
+        rows.append(
+            (
+                f"{grid} grid: pipeline overhead",
+                f"{100 * comparison['overhead']:.1f} %",
+                f"<= {100 * TARGETS['overhead']:.0f} %",
+                verdict(comparison["overhead"], TARGETS["overhead"], False),
+            )
+        )
         if comparison["pipeline_peak_rss_mb"]:
-            rows.append(("pipeline training job peak RSS, max (MB)", f"{comparison['pipeline_peak_rss_mb']:.0f}", "info", ""))
+            rows.append(
+                (
+                    "pipeline training job peak RSS, max (MB)",
+                    f"{comparison['pipeline_peak_rss_mb']:.0f}",
+                    "info",
+                    "",
+                )
+            )
     width = max(len(row[0]) for row in rows)
     log(f"{'figure':{width}s}  {'value':>10s}  {'target':>10s}  result")
     for name, value, target, result in rows:
         log(f"{name:{width}s}  {value:>10s}  {target:>10s}  {result}")
     if args.quick or grid == "reduced" or epochs < 20:
-        log("note: targets are set for 20-epoch fits and the full grid; "
-            f"{'--quick' if args.quick else 'the reduced grid'} checks the plumbing and the trend only")
+        log(
+            "note: targets are set for 20-epoch fits and the full grid; "
+            f"{'--quick' if args.quick else 'the reduced grid'} "
+            "checks the plumbing and the trend only"
+        )
     if busy:
         log("note: other heavy processes were running: numbers are not evidence")
     if args.json:
-        args.json.write_text(json.dumps({"peak": peak, "backends": per_backend, "concurrent": together, "comparison": comparison}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "peak": peak,
+                    "backends": per_backend,
+                    "concurrent": together,
+                    "comparison": comparison,
+                },
+                indent=2,
+            )
+        )
     return 0
 
 

@@ -86,7 +86,9 @@ def openblas_info() -> dict:
     import numpy as np
 
     blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-    info.update(source="numpy.show_config + ctypes", library=blas.get("name"), version=blas.get("version"))
+    info.update(
+        source="numpy.show_config + ctypes", library=blas.get("name"), version=blas.get("version")
+    )
     info["build"] = blas.get("openblas configuration")
     libraries = glob.glob(str(Path(np.__file__).parent.parent / "numpy.libs" / "*openblas*.so*"))
     for path in libraries:
@@ -130,12 +132,17 @@ def run_peak(args: argparse.Namespace) -> None:
             "peak_gflops": max(row["gflops"] for row in results),
             "mlp_gemms": mlp_gemms(args.batch, args.max_seconds),
             "blas": openblas_info(),
-            "env": {key: os.environ.get(key) for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")},
+            "env": {
+                key: os.environ.get(key)
+                for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")
+            },
         }
     )
 
 
-def mlp_gemms(batch: int, max_seconds: float, units: int = 500, inputs: int = 784, classes: int = 10) -> dict:
+def mlp_gemms(
+    batch: int, max_seconds: float, units: int = 500, inputs: int = 784, classes: int = 10
+) -> dict:
     """The ceiling at this batch size: only the matrix products of one training step of the
     base MLP (784-500-500-10), forward and backward, back to back in numpy's BLAS.
 
@@ -155,7 +162,9 @@ def mlp_gemms(batch: int, max_seconds: float, units: int = 500, inputs: int = 78
         for weight in weights:  # forward
             activations.append(activations[-1] @ weight)
         delta = activations[-1]
-        for layer in reversed(range(len(weights))):  # backward: weight gradient, then input gradient
+        for layer in reversed(
+            range(len(weights))
+        ):  # backward: weight gradient, then input gradient
             activations[layer].T @ delta
             if layer:
                 delta = delta @ weights[layer].T
@@ -212,7 +221,12 @@ def load_data(path: str | None, train_size: int = 10000) -> dict:
     from tipsbench.data import prepare_dataset
 
     prepared, _ = prepare_dataset(
-        {"dataset": "mnist", "path": path or str(default_mnist()), "train_size": train_size, "test_size": None}
+        {
+            "dataset": "mnist",
+            "path": path or str(default_mnist()),
+            "train_size": train_size,
+            "test_size": None,
+        }
     )
     return prepared
 
@@ -272,7 +286,8 @@ class StageClock:
 
 
 def pipeline_setting(name: str, default):
-    """A training setting of the tipsbench code under test (absent in older trees: Keras' default)."""
+    """A training setting of the tipsbench code under test (absent in older trees: Keras'
+    default)."""
     import tipsbench.training
 
     return getattr(tipsbench.training, name, default)
@@ -280,7 +295,11 @@ def pipeline_setting(name: str, default):
 
 def compile_options(args: argparse.Namespace) -> dict:
     options = {}
-    steps = pipeline_setting("STEPS_PER_EXECUTION", 1) if args.steps_per_execution is None else args.steps_per_execution
+    steps = (
+        pipeline_setting("STEPS_PER_EXECUTION", 1)
+        if args.steps_per_execution is None
+        else args.steps_per_execution
+    )
     if steps != 1:
         options["steps_per_execution"] = steps
     if args.jit_compile != "auto":
@@ -306,7 +325,8 @@ def build(hyperparameters: dict, data: dict, options: dict):
 
 
 def digest(model, history: dict) -> str:
-    """SHA-256 of the final weights and the per-epoch history: equal digests = bit-identical runs."""
+    """SHA-256 of the final weights and the per-epoch history: equal digests = bit-identical
+    runs."""
     import numpy as np
 
     sha = hashlib.sha256()
@@ -316,7 +336,9 @@ def digest(model, history: dict) -> str:
     return sha.hexdigest()[:16]
 
 
-def one_fit(hyperparameters: dict, data: dict, seed: int, threads: int, args, validate: bool) -> dict:
+def one_fit(
+    hyperparameters: dict, data: dict, seed: int, threads: int, args, validate: bool
+) -> dict:
     import keras
 
     from tipsbench.training import _seed_and_pin
@@ -376,7 +398,9 @@ def one_fit(hyperparameters: dict, data: dict, seed: int, threads: int, args, va
         started = time.perf_counter()
         model.predict(data["x_test"], batch_size=1000, verbose=0)
         row["predict_seconds"] = time.perf_counter() - started
-    row["digest"] = digest(model, {key: [float(v) for v in values] for key, values in fit.history.items()})
+    row["digest"] = digest(
+        model, {key: [float(v) for v in values] for key, values in fit.history.items()}
+    )
     return row
 
 
@@ -407,14 +431,20 @@ def run_fit(args: argparse.Namespace) -> None:
     rows = []
     for repeat in range(args.repeats):
         for mode in args.modes:
-            rows.append({"repeat": repeat, **one_fit(hyperparameters, data, args.seed, args.threads, args, mode == "val")})
+            rows.append(
+                {
+                    "repeat": repeat,
+                    **one_fit(hyperparameters, data, args.seed, args.threads, args, mode == "val"),
+                }
+            )
     emit(
         {
             "backend": backend,
             "threads": args.threads,
             "import_seconds": import_seconds,
             "first_seed_seconds": first_seed_seconds,
-            "tensorflow_imported": "tensorflow" in sys.modules and sys.modules["tensorflow"] is not None,
+            "tensorflow_imported": "tensorflow" in sys.modules
+            and sys.modules["tensorflow"] is not None,
             "data_seconds": data_seconds,
             "epochs": args.epochs,
             "train_samples": int(len(data["x_train"])),
@@ -455,7 +485,13 @@ def run_job(args: argparse.Namespace) -> None:
 
     import keras
 
-    timings = {"fit": 0.0, "validation (in fit)": 0.0, "evaluate x2": 0.0, "predict": 0.0, "build + compile": 0.0}
+    timings = {
+        "fit": 0.0,
+        "validation (in fit)": 0.0,
+        "evaluate x2": 0.0,
+        "predict": 0.0,
+        "build + compile": 0.0,
+    }
     depth = {"fit": 0}
     original = {name: getattr(keras.Model, name) for name in ("fit", "evaluate", "predict")}
 
@@ -501,7 +537,9 @@ def run_job(args: argparse.Namespace) -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    result = train_condition(dict(BASE, epochs=args.epochs), data, seed=args.seed, threads=args.threads, verbose=0)
+    result = train_condition(
+        dict(BASE, epochs=args.epochs), data, seed=args.seed, threads=args.threads, verbose=0
+    )
     if profiler:
         profiler.disable()
     lap("train_condition")
@@ -563,7 +601,9 @@ def run_loop(args: argparse.Namespace) -> None:
             hyperparameters = {**config["base"], **(arm.get("overrides") or {})}
             for seed in config["seeds"]:
                 keras.utils.set_random_seed(seed)
-                model = build_model(hyperparameters, data["x_train"].shape[1], data["y_train"].shape[1])
+                model = build_model(
+                    hyperparameters, data["x_train"].shape[1], data["y_train"].shape[1]
+                )
                 started = time.perf_counter()
                 model.fit(
                     data["x_train"],
@@ -573,7 +613,14 @@ def run_loop(args: argparse.Namespace) -> None:
                     validation_data=(data["x_test"], data["y_test"]),
                     verbose=0,
                 )
-                fits.append({"study": study, "arm": arm["label"], "seed": seed, "fit_seconds": time.perf_counter() - started})
+                fits.append(
+                    {
+                        "study": study,
+                        "arm": arm["label"],
+                        "seed": seed,
+                        "fit_seconds": time.perf_counter() - started,
+                    }
+                )
     emit(
         {
             "backend": keras.backend.backend(),
@@ -585,27 +632,41 @@ def run_loop(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     peak = sub.add_parser("peak")
     peak.add_argument("--sizes", type=int, nargs="+", default=[1024, 2048, 3072, 4096])
     peak.add_argument("--repeats", type=int, default=5)
     peak.add_argument("--max-seconds", type=float, default=10.0, help="per size")
-    peak.add_argument("--batch", type=int, default=100, help="batch of the base MLP's matmul ceiling")
+    peak.add_argument(
+        "--batch", type=int, default=100, help="batch of the base MLP's matmul ceiling"
+    )
     fit = sub.add_parser("fit")
     fit.add_argument("--backend", required=True, choices=["tensorflow", "jax"])
     fit.add_argument("--threads", type=int, default=os.cpu_count())
     fit.add_argument("--epochs", type=int, default=20)
     fit.add_argument("--seed", type=int, default=0)
-    fit.add_argument("--data", default=None, help="prepared.npz or mnist.npz (default: the config's)")
+    fit.add_argument(
+        "--data", default=None, help="prepared.npz or mnist.npz (default: the config's)"
+    )
     fit.add_argument("--modes", nargs="+", default=["val", "noval"], choices=["val", "noval"])
     fit.add_argument("--repeats", type=int, default=1)
     fit.add_argument("--overrides", default="{}", help="JSON hyperparameter overrides of the base")
-    fit.add_argument("--steps-per-execution", type=int, default=None, help="default: the pipeline's")
+    fit.add_argument(
+        "--steps-per-execution", type=int, default=None, help="default: the pipeline's"
+    )
     fit.add_argument("--jit-compile", default="auto", choices=["auto", "true", "false"])
-    fit.add_argument("--validation-batch-size", type=int, default=None, help="default: the pipeline's")
-    fit.add_argument("--nan-guard", default="epoch", choices=["batch", "epoch", "none"],
-                     help="batch: keras.callbacks.TerminateOnNaN; epoch: a check per epoch (the pipeline's)")
+    fit.add_argument(
+        "--validation-batch-size", type=int, default=None, help="default: the pipeline's"
+    )
+    fit.add_argument(
+        "--nan-guard",
+        default="epoch",
+        choices=["batch", "epoch", "none"],
+        help="batch: keras.callbacks.TerminateOnNaN; epoch: a check per epoch (the pipeline's)",
+    )
     fit.add_argument("--onednn", default=None, choices=["0", "1"])
     fit.add_argument("--interop", type=int, default=None)
     fit.add_argument("--xla-flags", default="")

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without these flags Chromium phones home at start-up; a report must not, and neither may the browser.
+# Without these flags Chromium phones home at start-up; a report must not, and neither may the
+# browser.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -24,7 +25,8 @@ CHROMIUM_ARGS = [
 
 
 def open_report(html: Path, screenshot: Path, width: int = 1280) -> dict[str, list[str]]:
-    """Load ``html`` offline, save a full-page screenshot; return console errors and other requests."""
+    """Load ``html`` offline, save a full-page screenshot; return console errors and other
+    requests."""
     from playwright.sync_api import sync_playwright
 
     own_url = html.resolve().as_uri()
@@ -36,15 +38,21 @@ def open_report(html: Path, screenshot: Path, width: int = 1280) -> dict[str, li
             page = context.new_page()
             page.on(
                 "console",
-                lambda message: message.type in ("error", "warning")
-                and seen["console_errors"].append(f"{message.type}: {message.text}"),
+                lambda message: (
+                    message.type in ("error", "warning")
+                    and seen["console_errors"].append(f"{message.type}: {message.text}")
+                ),
             )
-            page.on("pageerror", lambda error: seen["console_errors"].append(f"page error: {error}"))
+            page.on(
+                "pageerror", lambda error: seen["console_errors"].append(f"page error: {error}")
+            )
             page.on(
                 "request",
-                lambda request: request.url != own_url
-                and not request.url.startswith("data:")
-                and seen["outside_requests"].append(request.url),
+                lambda request: (
+                    request.url != own_url
+                    and not request.url.startswith("data:")
+                    and seen["outside_requests"].append(request.url)
+                ),
             )
             page.goto(own_url, wait_until="load")
             page.screenshot(path=str(screenshot), full_page=True)

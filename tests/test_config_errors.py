@@ -20,21 +20,28 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-
 from conftest import ROOT, SCHEMA, SUBSET, load_config, merge
-from tipsbench.config import ConfigError, check_config
 from workflow_helpers import copy_workflow, snakemake
+
+from tipsbench.config import ConfigError, check_config
 
 # What Snakemake itself prints before it reads the Snakefile; anything else is ours.
 PREAMBLE = {
     "Using workflow specific profile profiles/default for setting default command line arguments.",
-    "Config file config/config.yaml is extended by additional config specified via the command line.",
+    (
+        "Config file config/config.yaml is extended by additional config specified via the "
+        "command line."
+    ),
 }
 
 # id: (overlay YAML merged over config/smoke.yaml, the key named, what the line must say).
 # Snakemake deep-merges mappings but replaces lists, so an overlay's `arms` is the whole list.
 CONFIG_CASES = {
-    "unknown-top-level-key": ("epoch: 5", "top level", "unknown key 'epoch' (allowed: run_name, seeds,"),
+    "unknown-top-level-key": (
+        "epoch: 5",
+        "top level",
+        "unknown key 'epoch' (allowed: run_name, seeds,",
+    ),
     "unknown-arm-key": (
         """
         studies:
@@ -44,7 +51,10 @@ CONFIG_CASES = {
               - {label: cross-entropy}
         """,
         "studies.loss.arms[0]",
-        "unknown key 'slide_acc' (did you mean 'slide_accuracy'? allowed: label, slide_accuracy, overrides)",
+        (
+            "unknown key 'slide_acc' (did you mean 'slide_accuracy'? allowed: label, "
+            "slide_accuracy, overrides)"
+        ),
     ),
     "unknown-hyperparameter": (
         """
@@ -65,9 +75,13 @@ CONFIG_CASES = {
         "expected a number, got '1e-3' (YAML reads it as text",
     ),
     "seeds-as-text": (
-        "seeds: ['0', '1']",  # what `--config seeds=[0,1]` gives: Snakemake reads list items as text
+        # what `--config seeds=[0,1]` gives: Snakemake reads list items as text
+        "seeds: ['0', '1']",
         "seeds[1]",
-        "expected an integer, got '1' (a list given with --config holds text: put it in a YAML file",
+        (
+            "expected an integer, got '1' (a list given with --config holds text: "
+            "put it in a YAML file"
+        ),
     ),
     "negative-epochs": ("base: {epochs: -1}", "base.epochs", "-1 is less than the minimum 1"),
     "zero-epochs": ("base: {epochs: 0}", "base.epochs", "0 is less than the minimum 1"),
@@ -84,7 +98,11 @@ CONFIG_CASES = {
         "-100 is less than the minimum 1",
     ),
     "zero-train-size": ("data: {train_size: 0}", "data.train_size", "0 is outside [1, 60000]"),
-    "train-size-above-60000": ("data: {train_size: 60001}", "data.train_size", "60001 is outside [1, 60000]"),
+    "train-size-above-60000": (
+        "data: {train_size: 60001}",
+        "data.train_size",
+        "60001 is outside [1, 60000]",
+    ),
     "empty-seeds": ("seeds: []", "seeds", "expected at least 1 item, got 0"),
     "duplicate-seeds": ("seeds: [0, 1, 0]", "seeds", "[0, 1, 0] has duplicate items (0)"),
     "unknown-activation": (
@@ -119,7 +137,11 @@ CONFIG_CASES = {
         "studies.dropout.arms[1].overrides.dropout_rate",
         "1.0 is outside [0, 1)",
     ),
-    "dropout-negative": ("base: {dropout_rate: -0.1}", "base.dropout_rate", "-0.1 is outside [0, 1)"),
+    "dropout-negative": (
+        "base: {dropout_rate: -0.1}",
+        "base.dropout_rate",
+        "-0.1 is outside [0, 1)",
+    ),
     "study-with-one-arm": (
         "studies: {loss: {arms: [{label: mse}]}}",
         "studies.loss.arms",
@@ -174,7 +196,10 @@ def _flip_one_pixel(arrays: dict) -> dict:
 
 # id: (how to make data/bad.npz from the subset's arrays, or bytes; the DataError's message).
 DATA_CASES = {
-    "not-an-npz": (b"this is not an npz archive\n", "data file data/bad.npz is not an .npz archive"),
+    "not-an-npz": (
+        b"this is not an npz archive\n",
+        "data file data/bad.npz is not an .npz archive",
+    ),
     "missing-array": (
         lambda arrays: {name: arrays[name] for name in ("x_train", "y_train", "x_test")},
         "data file data/bad.npz lacks array(s) y_test (has: x_train, y_train, x_test)",
@@ -199,7 +224,16 @@ PREPARED = "results/smoke/data/prepared.npz"
 def _run_config_case(root: Path, case: str):
     workdir = copy_workflow(root / f"config-{case}")
     (workdir / "overlay.yaml").write_text(textwrap.dedent(CONFIG_CASES[case][0]).strip() + "\n")
-    result = snakemake(workdir, "-n", "--cores", "1", "--configfile", "config/smoke.yaml", "overlay.yaml", timeout=300)
+    result = snakemake(
+        workdir,
+        "-n",
+        "--cores",
+        "1",
+        "--configfile",
+        "config/smoke.yaml",
+        "overlay.yaml",
+        timeout=300,
+    )
     return workdir, result
 
 
@@ -213,7 +247,16 @@ def _run_data_case(root: Path, case: str):
         np.savez_compressed(workdir / "data" / "bad.npz", **make(_subset()))
     (workdir / "overlay.yaml").write_text("data: {path: data/bad.npz}\n")
     # The target comes first: --configfile takes every argument after it.
-    result = snakemake(workdir, PREPARED, "--cores", "1", "--configfile", "config/smoke.yaml", "overlay.yaml", timeout=300)
+    result = snakemake(
+        workdir,
+        PREPARED,
+        "--cores",
+        "1",
+        "--configfile",
+        "config/smoke.yaml",
+        "overlay.yaml",
+        timeout=300,
+    )
     return workdir, result
 
 
@@ -297,6 +340,16 @@ def test_valid_configs_pass_and_get_the_schema_defaults(smoke_raw, monkeypatch):
     assert smoke_raw == load_config("smoke.yaml")
 
 
+def test_the_known_datasets_are_the_choices(smoke_raw, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    for name in ("mnist", "fashion_mnist"):
+        check_config(merge(smoke_raw, {"data": {"dataset": name}}), SCHEMA)
+    assert _error(smoke_raw, "data: {dataset: fashion-mnist}") == (
+        "config error: data.dataset: 'fashion-mnist' is not one of mnist, fashion_mnist "
+        "(did you mean 'fashion_mnist'?)"
+    )
+
+
 def test_unknown_override_names_arm_key_and_the_allowed_keys(smoke_raw):
     overlay = "studies: {loss: {arms: [{label: a, overrides: {dropuot: 0.2}}, {label: b}]}}"
     assert _error(smoke_raw, overlay, check_paths=False) == (
@@ -308,7 +361,9 @@ def test_unknown_override_names_arm_key_and_the_allowed_keys(smoke_raw):
 
 def test_several_unknown_keys_are_all_named(smoke_raw):
     message = _error(smoke_raw, "base: {epoch: 3, drop: 0.1}", check_paths=False)
-    assert message.startswith("config error: base: unknown key 'epoch' (and 'drop') (did you mean 'epochs'?")
+    assert message.startswith(
+        "config error: base: unknown key 'epoch' (and 'drop') (did you mean 'epochs'?"
+    )
 
 
 def test_missing_required_key_and_bad_study_name(smoke_raw):
@@ -316,18 +371,24 @@ def test_missing_required_key_and_bad_study_name(smoke_raw):
     assert _error(smoke_raw, f"studies: {{new: {new}}}", check_paths=False) == (
         "config error: studies.new: missing required key 'expect'"
     )
-    assert _error(smoke_raw, "studies: {New: {claim: x, expect: B > A, arms: []}}", check_paths=False) == (
+    assert _error(
+        smoke_raw, "studies: {New: {claim: x, expect: B > A, arms: []}}", check_paths=False
+    ) == (
         "config error: studies: name 'New' is not allowed (names must match ^[a-z0-9][a-z0-9-]*$)"
     )
 
 
-def test_data_path_is_checked_from_the_working_directory_unless_told_not_to(smoke_raw, tmp_path, monkeypatch):
+def test_data_path_is_checked_from_the_working_directory_unless_told_not_to(
+    smoke_raw, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     message = _error(smoke_raw, "data: {path: nowhere/mnist.npz}")
     assert message == (
         f"config error: data.path: file nowhere/mnist.npz does not exist "
         f"(looked for {tmp_path.resolve() / 'nowhere' / 'mnist.npz'})"
     )
-    (tmp_path / "idx-folder").mkdir()  # A folder of IDX files is a valid source; the data step reads it.
+    (
+        tmp_path / "idx-folder"
+    ).mkdir()  # A folder of IDX files is a valid source; the data step reads it.
     check_config(merge(smoke_raw, yaml.safe_load("data: {path: idx-folder}")), SCHEMA)
     check_config(smoke_raw, SCHEMA, check_paths=False)  # --lint: the data need not be there

@@ -1,4 +1,5 @@
-"""Unit tests of tipsbench.data: checksums accept the same arrays in any container, refuse the rest."""
+"""Unit tests of tipsbench.data: checksums accept the same arrays in any container, refuse the
+rest."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import gzip
 import numpy as np
 import pytest
 import yaml
-
 from conftest import ROOT, SCHEMA, SUBSET, load_config
+
 from tipsbench.data import (
     DATASETS,
     IDX_FILES,
@@ -46,7 +47,9 @@ def test_subset_is_accepted_and_keeps_file_order(subset_config):
     assert info["train_size"] == 1000 and info["test_size"] == 500
 
 
-def test_a_different_container_of_the_same_arrays_is_accepted(tmp_path, subset_config, subset_arrays):
+def test_a_different_container_of_the_same_arrays_is_accepted(
+    tmp_path, subset_config, subset_arrays
+):
     copy = tmp_path / "uncompressed.npz"
     np.savez(copy, **subset_arrays)  # Not compressed: other bytes on disk, same arrays.
     _, info = prepare_dataset(dict(subset_config, path=str(copy)))
@@ -62,7 +65,9 @@ def test_changed_pixel_is_refused_naming_the_array(subset_config, subset_arrays)
 
 
 def test_subset_is_refused_against_full_mnist_checksums(subset_arrays):
-    with pytest.raises(DataError, match=r"array x_train has shape \(1000, 28, 28\), expected \(60000, 28, 28\)"):
+    with pytest.raises(
+        DataError, match=r"array x_train has shape \(1000, 28, 28\), expected \(60000, 28, 28\)"
+    ):
         verify_arrays(subset_arrays, MNIST)
 
 
@@ -74,7 +79,9 @@ def test_wrong_dtype_is_refused(subset_config, subset_arrays):
 
 def test_wrong_shape_is_refused(subset_config, subset_arrays):
     flat = dict(subset_arrays, x_test=subset_arrays["x_test"].reshape(500, 784))
-    with pytest.raises(DataError, match=r"array x_test has shape \(500, 784\), expected \(n, 28, 28\)"):
+    with pytest.raises(
+        DataError, match=r"array x_test has shape \(500, 784\), expected \(n, 28, 28\)"
+    ):
         verify_arrays(flat, MNIST, subset_config["sha256"])
 
 
@@ -100,7 +107,9 @@ def test_preprocess_slices_flattens_scales_and_one_hot_encodes(subset_arrays):
         prepared["x_train"][3] * 255, subset_arrays["x_train"][3].reshape(784).astype(np.float32)
     )
     assert prepared["y_train"].shape == (100, 10)
-    np.testing.assert_array_equal(prepared["y_train"].argmax(axis=1), subset_arrays["y_train"][:100])
+    np.testing.assert_array_equal(
+        prepared["y_train"].argmax(axis=1), subset_arrays["y_train"][:100]
+    )
     np.testing.assert_array_equal(prepared["y_train"].sum(axis=1), np.ones(100))
 
 
@@ -144,7 +153,8 @@ def fashion_arrays():
 
 
 @pytest.mark.parametrize(
-    "gz", [True, False, {"x_train": True, "y_train": False, "x_test": False, "y_test": True}],
+    "gz",
+    [True, False, {"x_train": True, "y_train": False, "x_test": False, "y_test": True}],
     ids=["gzipped", "plain", "mixed"],
 )
 def test_idx_directory_gives_the_same_arrays_as_the_npz(tmp_path, subset_config, subset_arrays, gz):
@@ -168,12 +178,16 @@ def test_idx_file_with_a_bad_magic_number_is_refused_naming_it(tmp_path, subset_
     write_idx_dir(directory, subset_arrays, gz=False)
     labels = directory / "t10k-labels-idx1-ubyte"
     write_idx(labels, subset_arrays["y_test"], magic=0x0000_0803)  # says 3 dimensions
-    with pytest.raises(DataError, match=rf"IDX file {labels} has magic number 0x00000803, expected 0x00000801"):
+    with pytest.raises(
+        DataError, match=rf"IDX file {labels} has magic number 0x00000803, expected 0x00000801"
+    ):
         read_idx_dir(directory)
     # A gzipped file without .gz in its name: the message says so.
     images = directory / "train-images-idx3-ubyte"
     images.write_bytes(gzip.compress(images.read_bytes()))
-    with pytest.raises(DataError, match=rf"IDX file {images} has magic number .* looks gzip-compressed"):
+    with pytest.raises(
+        DataError, match=rf"IDX file {images} has magic number .* looks gzip-compressed"
+    ):
         read_idx_dir(directory)
 
 
@@ -205,19 +219,24 @@ def test_truncated_corrupt_or_doubled_idx_files_are_refused_naming_them(tmp_path
         read_idx_dir(directory)
 
     write_idx_dir(directory, subset_arrays, gz=False)  # now both the plain and the .gz file
-    with pytest.raises(DataError, match="has both train-labels-idx1-ubyte and train-labels-idx1-ubyte.gz"):
+    with pytest.raises(
+        DataError, match="has both train-labels-idx1-ubyte and train-labels-idx1-ubyte.gz"
+    ):
         read_idx_dir(directory)
 
 
 # --- Fashion-MNIST: the same code path, another entry of the table -------------------------
 
 
-def test_every_known_dataset_is_a_config_choice():
+def test_every_known_dataset_is_a_complete_entry():
     schema = yaml.safe_load(SCHEMA.read_text())
-    assert schema["properties"]["data"]["properties"]["dataset"]["enum"] == list(DATASETS)
     for spec in DATASETS.values():
+        assert len(spec.class_names) == spec.num_classes and spec.item
         assert sorted(spec.sha256) == sorted(IDX_FILES)
-        assert spec.sizes["train"] <= schema["properties"]["data"]["properties"]["train_size"]["maximum"]
+        assert (
+            spec.sizes["train"]
+            <= schema["properties"]["data"]["properties"]["train_size"]["maximum"]
+        )
 
 
 def test_fashion_configs_change_the_data_not_the_lecture(default_config):
@@ -246,14 +265,20 @@ def test_fashion_subset_is_refused_as_mnist(fashion_config, subset_config, fashi
     mismatch = "array x_train has SHA-256 7350186bf86b76af…, expected 2304e0137aea1f23…"
     with pytest.raises(DataError, match=mismatch):
         prepare_dataset(dict(subset_config, path=fashion_config["path"]))
-    with pytest.raises(DataError, match=r"array x_train has shape \(1000, 28, 28\), expected \(60000, 28, 28\)"):
+    with pytest.raises(
+        DataError, match=r"array x_train has shape \(1000, 28, 28\), expected \(60000, 28, 28\)"
+    ):
         verify_arrays(fashion_arrays, MNIST)
 
 
-def test_arrays_of_another_known_dataset_are_named(monkeypatch, subset_config, fashion_config, fashion_arrays):
+def test_arrays_of_another_known_dataset_are_named(
+    monkeypatch, subset_config, fashion_config, fashion_arrays
+):
     # Pretend the two subsets were the full datasets, as the real files are to each other.
     for name, config in (("mnist", subset_config), ("fashion_mnist", fashion_config)):
-        spec = dataclasses.replace(DATASETS[name], sizes={"train": 1000, "test": 500}, sha256=config["sha256"])
+        spec = dataclasses.replace(
+            DATASETS[name], sizes={"train": 1000, "test": 500}, sha256=config["sha256"]
+        )
         monkeypatch.setitem(DATASETS, name, spec)
     with pytest.raises(
         DataError,

@@ -1,4 +1,5 @@
-"""Faults while running: a training job killed mid-epoch, a diverging run, a partial report after --keep-going.
+"""Faults while running: a training job killed mid-epoch, a diverging run, a partial report
+after --keep-going.
 
 One scenario on a copy of the repository: the smoke studies plus a study whose arm B
 diverges and one whose arm B trains long enough to be killed with SIGKILL mid-epoch.
@@ -18,7 +19,6 @@ import pandas as pd
 import psutil
 import pytest
 import yaml
-
 from workflow_helpers import copy_workflow, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -35,7 +35,10 @@ OVERLAY = {
             "expect": "A > B",
             "arms": [
                 {"label": "relu", "overrides": {"activation": "relu"}},
-                {"label": "relu, lr 1e20", "overrides": {"activation": "relu", "learning_rate": 1.0e20}},
+                {
+                    "label": "relu, lr 1e20",
+                    "overrides": {"activation": "relu", "learning_rate": 1.0e20},
+                },
             ],
         },
         "long": {
@@ -65,12 +68,18 @@ def killed_run(tmp_path_factory):
     executable = str(Path(sys.executable).with_name("snakemake"))
     process = subprocess.Popen(
         [executable, "--cores", "1", "--keep-going", *CONFIG],
-        cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     log = workdir / "results" / "faults" / "logs" / "train" / f"{KILLED}-seed-0.log"
-    wait_for(lambda: log.exists() and "Epoch 3/" in log.read_text(), 600, "the long job's third epoch")
+    wait_for(
+        lambda: log.exists() and "Epoch 3/" in log.read_text(), 600, "the long job's third epoch"
+    )
     victims = [
-        child for child in psutil.Process(process.pid).children(recursive=True)
+        child
+        for child in psutil.Process(process.pid).children(recursive=True)
         if any("train.py" in part for part in child.cmdline())
     ]
     assert len(victims) == 1, [child.cmdline() for child in victims]
@@ -82,7 +91,7 @@ def killed_run(tmp_path_factory):
 def test_killed_job_fails_the_run_but_the_others_finish(killed_run):
     workdir, returncode, output = killed_run
     assert returncode != 0
-    error = output[output.index("Error in rule train:"):]
+    error = output[output.index("Error in rule train:") :]
     assert f"results/faults/runs/{KILLED}/seed-0/metrics.json" in error.split("\n\n")[0]
     runs = workdir / "results" / "faults" / "runs"
     assert not (runs / KILLED / "seed-0" / "metrics.json").exists()
@@ -94,7 +103,9 @@ def test_killed_job_fails_the_run_but_the_others_finish(killed_run):
 
 def test_diverged_run_is_recorded_with_its_last_good_epoch(killed_run):
     workdir, _, _ = killed_run
-    metrics = json.loads((workdir / "results/faults/runs" / DIVERGED / "seed-0/metrics.json").read_text())
+    metrics = json.loads(
+        (workdir / "results/faults/runs" / DIVERGED / "seed-0/metrics.json").read_text()
+    )
     assert metrics["status"] == "diverged"
     assert metrics["last_good_epoch"] == 0 and metrics["epochs_run"] == 1
 
@@ -114,8 +125,13 @@ def test_partial_report_lists_the_missing_run_and_counts_the_diverged_one(killed
     findings = pd.read_csv(tables / "findings.csv").set_index("study")
     assert "arm B (40 epochs) has no runs" in findings.loc["long", "note"]
     html = (workdir / "results" / "faults" / "report" / "report.html").read_text()
-    missing = re.search(r'<div class="missing" id="missing-runs">.*?</div>', html, re.DOTALL).group(0)
-    assert "1 training run(s) are missing" in missing and f"results/faults/runs/{KILLED}/seed-0" in missing
+    missing = re.search(r'<div class="missing" id="missing-runs">.*?</div>', html, re.DOTALL).group(
+        0
+    )
+    assert (
+        "1 training run(s) are missing" in missing
+        and f"results/faults/runs/{KILLED}/seed-0" in missing
+    )
     assert ">diverged<" in html
 
 

@@ -1,4 +1,5 @@
-"""Unit tests of tipsbench.files: a write that fails half-way leaves neither a partial file nor litter."""
+"""Unit tests of tipsbench.files: a write that fails half-way leaves neither a partial file nor
+litter."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Unit tests of tipsbench.models: each condition of the default grid builds the network the protocol describes."""
+"""Unit tests of tipsbench.models: each condition of the default grid builds the network the
+protocol describes."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from tipsbench.models import build_model
 
 def layer_summary(model):
     return [
-        (type(layer).__name__, getattr(layer, "units", None) or getattr(layer, "rate", None),
-         getattr(getattr(layer, "activation", None), "__name__", None))
+        (
+            type(layer).__name__,
+            getattr(layer, "units", None) or getattr(layer, "rate", None),
+            getattr(getattr(layer, "activation", None), "__name__", None),
+        )
         for layer in model.layers
     ]
 

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from workflow_helpers import copy_workflow
 
 pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
@@ -34,25 +33,40 @@ TIMEOUT = 900
 IDLE_WAIT = 60
 TABLES = ("runs", "summary", "findings", "curves", "determinism", "confusion", "jobs")
 # Measured values (wall clock, peak memory): the only columns in which the two runs may differ.
-TIMING = {"fit_seconds", "samples_per_second", "job_seconds", "started_at", "finished_at", "peak_rss_mb"}
+TIMING = {
+    "fit_seconds",
+    "samples_per_second",
+    "job_seconds",
+    "started_at",
+    "finished_at",
+    "peak_rss_mb",
+}
 TIME_LIKE = re.compile(r"second|time|duration|elapsed|_at$")
-SUBMITTED = re.compile(r"^Job \d+ has been submitted with SLURM jobid (\d+) \(log: (.+)\)\.$", re.MULTILINE)
+SUBMITTED = re.compile(
+    r"^Job \d+ has been submitted with SLURM jobid (\d+) \(log: (.+)\)\.$", re.MULTILINE
+)
 
 
 def unavailable(reason: str) -> None:
     if REQUIRE_SLURM:
-        pytest.fail(f"no usable SLURM cluster: {reason} (TIPSBENCH_REQUIRE_SLURM=1; start one with .ci/slurm-up.sh)")
+        pytest.fail(
+            f"no usable SLURM cluster: {reason} "
+            "(TIPSBENCH_REQUIRE_SLURM=1; start one with .ci/slurm-up.sh)"
+        )
     pytest.skip(f"no usable SLURM cluster: {reason}")
 
 
 def cluster_problem() -> str | None:
-    """Why the cluster cannot take jobs now, or None when a node is idle (or mixed: has free CPUs)."""
+    """Why the cluster cannot take jobs now, or None when a node is idle (or mixed: has free
+    CPUs)."""
     if shutil.which("sinfo") is None:
         return "`sinfo` not found (SLURM client not installed)"
     deadline = time.monotonic() + IDLE_WAIT
     while True:
         try:
-            result = subprocess.run(["sinfo", "-h", "-N", "-o", "%N %T"], capture_output=True, text=True, timeout=30)
+            result = subprocess.run(
+                ["sinfo", "-h", "-N", "-o", "%N %T"], capture_output=True, text=True, timeout=30
+            )
         except subprocess.TimeoutExpired:
             return "`sinfo` timed out (slurmctld not answering)"
         if result.returncode != 0:
@@ -66,9 +80,12 @@ def cluster_problem() -> str | None:
 
 
 def run_snakemake(workdir: Path, *arguments: str) -> subprocess.CompletedProcess:
-    """Like workflow_helpers.snakemake, but on timeout stop Snakemake with SIGINT so it cancels its SLURM jobs."""
+    """Like workflow_helpers.snakemake, but on timeout stop Snakemake with SIGINT so it cancels
+    its SLURM jobs."""
     command = [str(Path(sys.executable).with_name("snakemake")), *arguments]
-    process = subprocess.Popen(command, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         stdout, stderr = process.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -78,7 +95,10 @@ def run_snakemake(workdir: Path, *arguments: str) -> subprocess.CompletedProcess
         except subprocess.TimeoutExpired:
             process.kill()
             stdout, stderr = process.communicate()
-        pytest.fail(f"the SLURM run took over {TIMEOUT}s and was stopped:\n{stdout[-3000:]}\n{stderr[-5000:]}")
+        pytest.fail(
+            f"the SLURM run took over {TIMEOUT}s and was stopped:\n"
+            f"{stdout[-3000:]}\n{stderr[-5000:]}"
+        )
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
@@ -92,14 +112,19 @@ def slurm_cluster():
 
 @pytest.fixture(scope="module")
 def slurm_run(tmp_path_factory):
-    """The smoke config run through profiles/slurm on a copy of the repository: (results, workdir, log)."""
+    """The smoke config run through profiles/slurm on a copy of the repository: (results,
+    workdir, log)."""
     workdir = copy_workflow(tmp_path_factory.mktemp("slurm"))
     started = time.monotonic()
     # --configfile takes every word up to the next flag, so it comes last.
-    result = run_snakemake(workdir, "--profile", "profiles/slurm", "--configfile", "config/smoke.yaml")
+    result = run_snakemake(
+        workdir, "--profile", "profiles/slurm", "--configfile", "config/smoke.yaml"
+    )
     seconds = time.monotonic() - started
     log = result.stdout + result.stderr
-    assert result.returncode == 0, f"SLURM run failed after {seconds:.0f}s:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+    assert result.returncode == 0, (
+        f"SLURM run failed after {seconds:.0f}s:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+    )
     print(f"SLURM smoke run: {seconds:.0f}s")
     return workdir / "results" / "smoke", workdir, log
 
@@ -107,20 +132,31 @@ def slurm_run(tmp_path_factory):
 def job_stats(log: str) -> Counter:
     """Snakemake's 'Job stats' table (rule -> count) from a run's output."""
     table = log.split("Job stats:", 1)[1].split("\n\n", 1)[0]
-    return Counter({rule: int(count) for rule, count in re.findall(r"^(\w+)\s+(\d+)$", table, flags=re.MULTILINE)})
+    return Counter(
+        {
+            rule: int(count)
+            for rule, count in re.findall(r"^(\w+)\s+(\d+)$", table, flags=re.MULTILINE)
+        }
+    )
 
 
 def test_every_job_ran_as_a_slurm_job(slurm_run):
     run, workdir, log = slurm_run
     stats = job_stats(log)
-    # `all` only gathers the targets and runs inside Snakemake itself; everything else is a SLURM job.
-    expected = Counter({rule: count for rule, count in stats.items() if rule not in ("all", "total")})
+    # `all` only gathers the targets and runs inside Snakemake itself; everything else is a
+    # SLURM job.
+    expected = Counter(
+        {rule: count for rule, count in stats.items() if rule not in ("all", "total")}
+    )
     assert expected["train"] == 16 and expected["report"] == 1
     submitted = SUBMITTED.findall(log)
-    assert len(submitted) == sum(expected.values()), f"{len(submitted)} SLURM submissions for {expected}"
+    assert len(submitted) == sum(expected.values()), (
+        f"{len(submitted)} SLURM submissions for {expected}"
+    )
     assert len({jobid for jobid, _ in submitted}) == len(submitted)
     logs_root = workdir / ".snakemake" / "slurm_logs"
-    # One log per job, written by slurmd under .snakemake/slurm_logs/rule_<rule>/[<wildcards>/]<jobid>.log.
+    # One log per job, written by slurmd under
+    # .snakemake/slurm_logs/rule_<rule>/[<wildcards>/]<jobid>.log.
     per_rule = Counter()
     for jobid, path in submitted:
         path = Path(path)
@@ -134,7 +170,8 @@ def test_every_job_ran_as_a_slurm_job(slurm_run):
 
 
 def test_timing_columns_are_the_known_ones(slurm_run):
-    """A new time-like column must be added to TIMING here, not compared exactly and fail at random."""
+    """A new time-like column must be added to TIMING here, not compared exactly and fail at
+    random."""
     run, _, _ = slurm_run
     for table in TABLES:
         columns = set(pd.read_csv(run / "tables" / f"{table}.csv").columns)

@@ -1,11 +1,12 @@
-"""Unit tests of tipsbench.training on a slice of the committed subset: divergence, determinism, metrics."""
+"""Unit tests of tipsbench.training on a slice of the committed subset: divergence, determinism,
+metrics."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import SUBSET
+
 from tipsbench.data import preprocess, read_npz
 from tipsbench.training import train_condition
 
@@ -30,14 +31,18 @@ def data():
 def test_a_run_reports_its_metrics_and_history(data):
     result = train_condition(BASE, data, seed=0, verbose=0)
     metrics = result["metrics"]
-    assert metrics["status"] == "ok" and metrics["epochs_run"] == 2 and metrics["last_good_epoch"] == 2
+    assert (
+        metrics["status"] == "ok" and metrics["epochs_run"] == 2 and metrics["last_good_epoch"] == 2
+    )
     assert metrics["parameters"] == 784 * 32 + 32 + 32 * 10 + 10
     assert metrics["train_samples"] == 300 and metrics["test_samples"] == 200
     assert 0 <= metrics["test_accuracy"] <= 1 and metrics["fit_seconds"] > 0
     assert list(result["history"]["epoch"]) == [1, 2]
     assert result["predictions"].shape == (200,)
     # The recorded accuracy is the share of correct predictions.
-    assert metrics["test_accuracy"] == pytest.approx(np.mean(result["predictions"] == data["labels_test"]), abs=1e-6)
+    assert metrics["test_accuracy"] == pytest.approx(
+        np.mean(result["predictions"] == data["labels_test"]), abs=1e-6
+    )
 
 
 def test_same_seed_gives_bit_identical_weights_and_another_seed_does_not(data):
@@ -51,7 +56,9 @@ def test_same_seed_gives_bit_identical_weights_and_another_seed_does_not(data):
 def test_a_diverging_run_is_recorded_not_raised(data):
     # ReLU units with a huge step overflow to inf, and inf - inf gives a NaN loss. (A sigmoid
     # net does not diverge this way: it saturates, and Keras clips the cross-entropy.)
-    result = train_condition({**BASE, "activation": "relu", "learning_rate": 1e10}, data, seed=0, verbose=0)
+    result = train_condition(
+        {**BASE, "activation": "relu", "learning_rate": 1e10}, data, seed=0, verbose=0
+    )
     metrics = result["metrics"]
     assert metrics["status"] == "diverged"
     assert metrics["last_good_epoch"] == 0  # the loss was already NaN in the first epoch
@@ -64,10 +71,14 @@ def test_model_inputs_unscaled_and_noisy_test_set(data):
 
     raw = model_inputs({**BASE, "scale_inputs": False}, data, seed=0)
     assert raw["x_train"].max() == 255.0
-    np.testing.assert_array_equal(raw["x_train"], np.rint(raw["x_train"]))  # exact pixel integers again
+    np.testing.assert_array_equal(
+        raw["x_train"], np.rint(raw["x_train"])
+    )  # exact pixel integers again
     noisy = [model_inputs({**BASE, "test_noise": 1.0}, data, seed=seed) for seed in (5, 5, 6)]
     difference = noisy[0]["x_test"] - data["x_test"]
     assert abs(difference.std() - 1.0) < 0.01 and abs(difference.mean()) < 0.01
-    np.testing.assert_array_equal(noisy[0]["x_test"], noisy[1]["x_test"])  # same seed, same noisy set
+    np.testing.assert_array_equal(
+        noisy[0]["x_test"], noisy[1]["x_test"]
+    )  # same seed, same noisy set
     assert not np.array_equal(noisy[0]["x_test"], noisy[2]["x_test"])
     np.testing.assert_array_equal(noisy[0]["x_train"], data["x_train"])  # training data stays clean

@@ -1,4 +1,5 @@
-"""Run Snakemake on a private copy of the repository, so tests never touch results/ of the checkout."""
+"""Run Snakemake on a private copy of the repository, so tests never touch results/ of the
+checkout."""
 
 from __future__ import annotations
 
@@ -9,11 +10,20 @@ from pathlib import Path
 
 # This repository; also imported by benchmarks/speed.py, so it does not come from conftest.
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ("Snakefile", "environment.yml", "workflow", "config", "report_templates", "profiles", "tests/data")
+COPIED = (
+    "Snakefile",
+    "environment.yml",
+    "workflow",
+    "config",
+    "report_templates",
+    "profiles",
+    "tests/data",
+)
 
 
 def copy_workflow(target: Path, tree: Path = ROOT) -> Path:
-    """Copy what the workflow needs (not results/, not .snakemake/) from ``tree`` into ``target``."""
+    """Copy what the workflow needs (not results/, not .snakemake/) from ``tree`` into
+    ``target``."""
     for name in COPIED:
         source = tree / name
         if source.is_dir():

@@ -39,7 +39,8 @@ def default_target(dataset: str) -> str:
 
 
 def make_subset(dataset: str, source: str, target: str) -> dict[str, str]:
-    """Verify the full data at ``source``, write its first images to ``target``; return their checksums."""
+    """Verify the full data at ``source``, write its first images to ``target``; return their
+    checksums."""
     arrays = read_local(source)
     verify_arrays(arrays, DATASETS[dataset], source=source)
     subset = {
