@@ -1,4 +1,4 @@
-"""Unit tests of tipsbench.compare: claims matched by study across runs, absent ones kept absent."""
+"""Unit tests of tipsbench.compare: claims matched by claim id across runs, absent ones kept absent."""
 
 from __future__ import annotations
 
@@ -7,52 +7,89 @@ import pandas as pd
 from tipsbench.compare import COLUMNS, comparison_context, verdict_table
 
 
-def findings(rows):
+def findings(rows, evidence=True):
+    """Findings rows (study, claim id, verdict, mean of B) with fixed other numbers."""
     base = {column: 0 for column in COLUMNS if column not in ("run",)}
     return pd.DataFrame(
         [
             {
                 **base,
-                "title": row[0].title(),
+                "title": study.title(),
                 "arm_a": "A",
                 "arm_b": "B",
                 "expect": "B > A",
-                "study": row[0],
-                "verdict": row[1],
+                "study": study,
+                "claim_id": claim,
+                "verdict": verdict,
                 "mean_a": 0.1,
-                "mean_b": row[2],
-                "mean_diff": row[2] - 0.1,
+                "mean_b": mean_b,
+                "mean_diff": mean_b - 0.1,
                 "diff_ci_low": 0.0,
                 "diff_ci_high": 0.5,
                 "p_holm": 0.01,
                 "n_pairs": 5,
-                "evidence": True,
+                "evidence": evidence,
                 "confidence": 0.95,
             }
-            for row in rows
+            for study, claim, verdict, mean_b in rows
         ]
     )
 
 
-def test_verdicts_side_by_side_with_absent_studies():
+def test_claims_side_by_side_by_claim_id_not_study_name():
     table = verdict_table(
         {
-            "slides": findings([("loss", "REPRODUCED", 0.9), ("final", "INCONCLUSIVE", 0.5)]),
-            "lee2017": findings([("loss", "REPRODUCED", 0.8), ("scaling", "REPRODUCED", 0.9)]),
+            "slides": findings(
+                [
+                    ("loss", "ce-beats-mse", "REPRODUCED", 0.9),
+                    ("dropout", "dropout-0.2-clean", "REVERSED", 0.5),
+                ]
+            ),
+            "lee2017": findings(
+                [
+                    ("loss", "ce-beats-mse", "REPRODUCED", 0.8),
+                    ("dropout", "dropout-0.7-noisy", "REPRODUCED", 0.9),
+                ]
+            ),
         }
     )
-    assert list(zip(table["study"], table["run"])) == [
-        ("loss", "slides"),
-        ("loss", "lee2017"),
-        ("final", "slides"),
-        ("scaling", "lee2017"),
+    assert list(zip(table["claim_id"], table["run"])) == [
+        ("ce-beats-mse", "slides"),
+        ("ce-beats-mse", "lee2017"),
+        ("dropout-0.2-clean", "slides"),
+        ("dropout-0.7-noisy", "lee2017"),
     ]
     context = comparison_context(table, ["slides", "lee2017"])
-    rows = {row["study"]: row["cells"] for row in context["rows"]}
-    assert rows["final"][1] is None and rows["scaling"][0] is None
-    assert rows["loss"][1]["arms"] == "A 0.100 → B 0.800"
-    assert rows["loss"][0]["diff"] == "+0.800" and rows["loss"][0]["ci"] == "[+0.000, +0.500]"
-    assert rows["loss"][0]["p"] == "adj. p = 0.0100" and context["level"] == "95 %"
-    assert (
-        context["n_shared"] == 1 and context["n_agree"] == 1
-    )  # "loss" is in both runs, with one verdict
+    rows = {row["claim_id"]: row["cells"] for row in context["rows"]}
+    # Two studies named "dropout" are two claims: each is absent from the other run.
+    assert rows["dropout-0.2-clean"][1] is None and rows["dropout-0.7-noisy"][0] is None
+    assert rows["ce-beats-mse"][1]["arms"] == "A 0.100 → B 0.800"
+    assert rows["ce-beats-mse"][0]["diff"] == "+0.800"
+    assert rows["ce-beats-mse"][0]["ci"] == "[+0.000, +0.500]"
+    assert rows["ce-beats-mse"][0]["p"] == "adj. p = 0.0100" and context["level"] == "95 %"
+    # Only the shared claim counts, and it agrees.
+    assert (context["n_shared"], context["n_agree"]) == (1, 1)
+
+
+def test_smoke_runs_are_shown_but_never_count_towards_agreement():
+    table = verdict_table(
+        {
+            "slides": findings([("loss", "ce-beats-mse", "REPRODUCED", 0.9)]),
+            "smoke": findings([("loss", "ce-beats-mse", "INCONCLUSIVE", 0.2)], evidence=False),
+            "fashion": findings([("loss", "ce-beats-mse", "REPRODUCED", 0.8)]),
+        }
+    )
+    context = comparison_context(table, ["slides", "smoke", "fashion"])
+    (row,) = context["rows"]
+    assert row["cells"][1]["verdict"] == "INCONCLUSIVE" and not row["cells"][1]["evidence"]
+    assert (context["n_shared"], context["n_agree"]) == (1, 1)  # the smoke run's verdict is ignored
+    alone = comparison_context(
+        verdict_table(
+            {
+                "slides": findings([("loss", "ce-beats-mse", "REPRODUCED", 0.9)]),
+                "smoke": findings([("loss", "ce-beats-mse", "REPRODUCED", 0.2)], evidence=False),
+            }
+        ),
+        ["slides", "smoke"],
+    )
+    assert (alone["n_shared"], alone["n_agree"]) == (0, 0)

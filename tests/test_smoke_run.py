@@ -120,6 +120,26 @@ def test_editing_one_arm_reruns_only_that_condition(smoke_run):
     assert "prepare_data" not in counts
 
 
+def test_adding_seeds_trains_only_the_new_seeds(smoke_run):
+    """The report's seeds advice is one edit away: listing more seeds trains just those."""
+    import re
+
+    _, workdir = smoke_run
+    (workdir / "more-seeds.yaml").write_text(yaml.safe_dump({"seeds": [0, 1, 2]}))
+    result = snakemake(
+        workdir, "-n", "--cores", "2", "--configfile", "config/smoke.yaml", "more-seeds.yaml"
+    )
+    assert result.returncode == 0, result.stderr
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.MULTILINE))
+    # One new job per condition (8 conditions), all of seed 2; seeds 0 and 1 stay as they are.
+    assert counts["train"] == "8"
+    assert {
+        seed
+        for _, seed in re.findall(r"wildcards: condition=([\w.\-]+), seed=(\d+)", result.stdout)
+    } == {"2"}
+    assert "prepare_data" not in counts and counts["statistics"] == "1"
+
+
 def test_snakemake_standard_report_lists_the_figures_and_tables(smoke_run, tmp_path):
     import zipfile
 

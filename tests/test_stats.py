@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tipsbench import stats
+from tipsbench import effects, stats
 from tipsbench.experiment import Study
 from tipsbench.grid import Arm
 from tipsbench.stats import (
@@ -25,7 +25,6 @@ from tipsbench.stats import (
     holm,
     resolve_settings,
     summary_table,
-    verdict,
 )
 
 NAN = float("nan")
@@ -107,6 +106,9 @@ def test_default_settings_are_the_schemas_documented_ones():
         "bootstrap_resamples": 10000,
         "bootstrap_seed": 0,
         "trained_threshold": 0.2,
+        "smallest_effect": 0.01,
+        "power": 0.8,
+        "diverged_score": "final_weights",
     }
 
 
@@ -238,7 +240,18 @@ def test_compare_arms_three_pairs_by_hand():
     # All three differences positive: the most extreme of 2^3 sign patterns on each side, p = 2 / 8.
     assert result["p_wilcoxon"] == pytest.approx(0.25)
     assert result["cohen_dz"] == pytest.approx(2.0)
-    assert result["prob_b_beats_a"] == pytest.approx(normal_cdf(2.0))  # 0.97725
+    # Predictive, not the plug-in normal_cdf(2.0) = 0.977: a new difference is mean + sd sqrt(1 + 1/n)
+    # times a t with 2 df, so P(> 0) = F_2(2 / sqrt(4/3)) = 1/2 + 1.7321 / (2 sqrt(5)) = 0.887298.
+    assert result["prob_b_beats_a"] == pytest.approx(0.5 + math.sqrt(3) / (2 * math.sqrt(5)))
+    assert result["prob_b_beats_a"] < normal_cdf(2.0)
+    # Prediction interval of one paired run's difference: 0.2 +- t(0.975, 2) * 0.1 * sqrt(4/3).
+    pi_half = t_quantile(0.975, 2) * 0.1 * math.sqrt(4 / 3)
+    assert (result["diff_pi_low"], result["diff_pi_high"]) == pytest.approx(
+        (0.2 - pi_half, 0.2 + pi_half)
+    )
+    # Hedges' g_z = d_z * J(2), J(2) = Gamma(1) / (sqrt(1) Gamma(1/2)) = 1 / sqrt(pi).
+    assert result["hedges_gz"] == pytest.approx(2.0 / math.sqrt(math.pi))
+    assert result["effect_sign"] == 1 and result["smallest_effect"] == 0.01
     assert (result["wins_b"], result["ties"]) == (3, 0)
     assert (result["mean_a"], result["mean_b"]) == pytest.approx((0.2, 0.4))
     assert result["note"] == ""
@@ -318,7 +331,7 @@ def test_compare_arms_no_pairs():
     )
 
 
-def test_all_equal_arms_have_zero_difference_and_no_test():
+def test_all_equal_arms_are_the_limit_of_no_difference():
     values = [0.90, 0.92, 0.94]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -326,13 +339,15 @@ def test_all_equal_arms_have_zero_difference_and_no_test():
     assert result["mean_diff"] == 0.0 and result["sd_diff"] == 0.0
     assert result["diff_ci_low"] == result["diff_ci_high"] == 0.0
     assert result["boot_ci_low"] == result["boot_ci_high"] == 0.0
-    for key in ("p_ttest", "p_wilcoxon", "cohen_dz", "prob_b_beats_a"):
-        assert math.isnan(result[key]), key
+    # No difference at all: t-test p 1, equivalent within any smallest effect, a new seed ties.
+    assert result["p_ttest"] == 1.0 and result["p_equivalence"] == 0.0
+    assert result["prob_b_beats_a"] == 0.5 and result["effect_sign"] == 0
+    assert math.isnan(result["p_wilcoxon"]) and math.isnan(result["cohen_dz"])
     assert (result["wins_b"], result["ties"]) == (0, 3)
-    assert result["note"].startswith("zero variance: every seed gives the same difference, 0")
+    assert result["note"].startswith("zero variance: both arms agree on every seed (difference 0)")
 
 
-def test_zero_variance_with_a_difference_reports_no_t_p_and_infinite_dz():
+def test_a_constant_difference_is_judged_like_a_nearly_constant_one():
     # b - a is 0.1 on every seed, up to float noise (0.3 - 0.2 != 0.2 - 0.1 in floating point).
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -340,12 +355,17 @@ def test_zero_variance_with_a_difference_reports_no_t_p_and_infinite_dz():
     assert result["sd_diff"] == 0.0
     assert result["diff_ci_low"] == result["diff_ci_high"] == pytest.approx(0.1)
     assert result["boot_ci_low"] == result["boot_ci_high"] == pytest.approx(0.1)
-    assert math.isnan(result["p_ttest"])  # Undefined, not the p = 0 that t = inf would suggest.
+    # The limit of t -> infinity: p = 0, and nearly constant differences approach it.
+    assert result["p_ttest"] == 0.0
+    nearly = compare_arms([0.1, 0.2, 0.3], [0.2, 0.3 + 1e-6, 0.4 - 1e-6])
+    assert nearly["p_ttest"] < 1e-4 and nearly["effect_sign"] == result["effect_sign"] == 1
     assert result["cohen_dz"] == math.inf
-    assert math.isnan(result["prob_b_beats_a"])
+    assert result["prob_b_beats_a"] == 1.0
+    assert result["p_equivalence"] == 1.0  # 0.1 is outside +-0.01
+    assert compare_arms([0.1, 0.2, 0.3], [0.2, 0.3, 0.4], smallest_effect=0.2)["p_equivalence"] == 0
     assert result["p_wilcoxon"] == pytest.approx(2 / 8)  # Three positive differences.
     assert "zero variance: every seed gives the same difference (+0.100)" in result["note"]
-    assert "t-test p is undefined" in result["note"]
+    assert "limit of a vanishing spread" in result["note"]
     assert compare_arms([0.2, 0.3, 0.4], [0.1, 0.2, 0.3])["cohen_dz"] == -math.inf
 
 
@@ -412,33 +432,6 @@ def test_holm_refuses_a_p_value_outside_zero_one():
 
 
 # --- verdict. ---
-
-
-@pytest.mark.parametrize(
-    "expect, mean_diff, p, expected",
-    [
-        ("B > A", 0.5, 0.01, "REPRODUCED"),
-        ("B > A", -0.5, 0.01, "REVERSED"),
-        ("B > A", 0.5, 0.05, "INCONCLUSIVE"),  # p must be strictly below alpha.
-        ("B > A", 0.5, 0.2, "INCONCLUSIVE"),
-        ("B > A", -0.5, 0.2, "INCONCLUSIVE"),
-        ("B > A", 0.5, NAN, "INCONCLUSIVE"),
-        ("B > A", NAN, 0.01, "INCONCLUSIVE"),
-        ("B > A", 0.0, 0.01, "INCONCLUSIVE"),
-        ("A > B", -0.5, 0.01, "REPRODUCED"),
-        ("A > B", 0.5, 0.01, "REVERSED"),
-        ("A > B", -0.5, 0.06, "INCONCLUSIVE"),
-    ],
-)
-def test_verdict_table(expect, mean_diff, p, expected):
-    assert verdict(expect, mean_diff, p, 0.05) == expected
-
-
-def test_verdict_refuses_bad_arguments():
-    with pytest.raises(ValueError, match="'B>A'"):
-        verdict("B>A", 0.1, 0.01, 0.05)
-    with pytest.raises(ValueError, match="alpha"):
-        verdict("B > A", 0.1, 0.01, 5)
 
 
 # --- Tables on a hand-made runs table. ---
@@ -644,13 +637,28 @@ def test_findings_table_by_hand():
     assert (loss["diff_ci_low"], loss["diff_ci_high"]) == pytest.approx((0.72 - half, 0.72 + half))
     assert loss["p_wilcoxon"] == pytest.approx(0.25)
     assert loss["cohen_dz"] == pytest.approx(0.72 / math.sqrt(0.0084))
-    assert loss["prob_b_beats_a"] == pytest.approx(normal_cdf(0.72 / math.sqrt(0.0084)))
+    # Predictive: F_2(d_z / sqrt(4/3)), with F_2(t) = 1/2 + t / (2 sqrt(2 + t^2)).
+    t_new = 0.72 / math.sqrt(0.0084) / math.sqrt(4 / 3)
+    assert loss["prob_b_beats_a"] == pytest.approx(0.5 + t_new / (2 * math.sqrt(2 + t_new**2)))
     assert (loss["wins_b"], loss["ties"]) == (3, 0)
     assert loss["evidence"] == True and loss["test"] == "paired_t" and loss["alpha"] == 0.05  # noqa: E712
+    # The diverged seed 0 is not counted among those that never left chance: of seeds 1 and 2
+    # (0.30 and 0.20) only seed 2 is at or below 0.2.
     assert loss["note"] == (
-        "2 of 3 seeds of arm A (mse) never left chance (test accuracy ≤ 0.2); "
-        "1 of 3 seeds of arm A (mse) diverged; their accuracy is kept as a result"
+        "1 of 2 seeds of arm A (mse) never left chance (test accuracy ≤ 0.2); "
+        "1 of 3 seeds of arm A (mse) diverged (loss not finite), "
+        "scored with their final, non-finite weights"
     )
+    # The slide's difference 0.919 - 0.395 = 0.524 against one run's PI
+    # 0.72 +- t(0.975, 2) * sqrt(0.0084) * sqrt(4/3) = 0.72 +- 0.45534.
+    pi_half = t_quantile(0.975, 2) * math.sqrt(0.0084) * math.sqrt(4 / 3)
+    assert (loss["diff_pi_low"], loss["diff_pi_high"]) == pytest.approx(
+        (0.72 - pi_half, 0.72 + pi_half)
+    )
+    assert loss["slide_diff"] == pytest.approx(0.524) and loss["slide_diff_in_pi"] == True  # noqa: E712
+    assert pd.isna(rows.loc["optimizer", "slide_diff_in_pi"])  # Adam has no slide value
+    # 0.72 is far outside +-0.01: the equivalence test cannot be passed.
+    assert loss["p_equivalence"] > 0.5 and loss["verdict_case"] == "different"
 
     depth = rows.loc["depth"]
     assert (
@@ -667,6 +675,16 @@ def test_findings_table_by_hand():
     assert dropout["mean_diff"] == pytest.approx(0.0, abs=1e-12)
     assert (dropout["wins_b"], dropout["ties"]) == (1, 0)
     assert dropout["note"] == "seed 2 missing in arm B (dropout 0.2)"
+    # d = [0.01, -0.01], sd 0.014142, se 0.01: TOST against +-0.01 has t = 1 on each side with
+    # 1 df, p = 1 - (1/2 + atan(1) / pi) = 0.25; Holm over the four studies keeps it >= 0.25.
+    assert dropout["p_equivalence"] == pytest.approx(0.25)
+    assert dropout["verdict_case"] == "neither" and dropout["verdict"] == "INCONCLUSIVE"
+    assert dropout["seeds_to_decide"] == effects.seeds_to_decide(
+        0.0, math.sqrt(0.0002), 0.01, 0.05, 0.8
+    )
+    assert (
+        rows.loc["loss", "seeds_to_decide"] != rows.loc["loss", "seeds_to_decide"]
+    )  # decided: NaN
 
 
 def test_findings_with_the_wilcoxon_test_says_five_pairs_cannot_be_significant():
@@ -720,3 +738,95 @@ def test_wilcoxon_of_all_zero_differences_is_not_available_rather_than_scipys_on
     assert stats._wilcoxon_p(np.array([0.0, 0.0, 0.5])) == pytest.approx(
         1.0
     )  # One non-zero pair: 2 * 1/2.
+
+
+# --- Verdicts that combine significance with the smallest effect that matters. ---
+
+
+def one_study_runs(
+    a: list[float], b: list[float], status_a: list[str] | None = None
+) -> pd.DataFrame:
+    """A runs table of one study "tip" (claim B > A) with the given accuracies per seed."""
+    rows = []
+    for role, values in (("A", a), ("B", b)):
+        for seed, value in enumerate(values):
+            status = (status_a or ["ok"] * len(a))[seed] if role == "A" else "ok"
+            rows.append(
+                {
+                    "study": "tip",
+                    "role": role,
+                    "arm": role.lower(),
+                    "condition": f"c{role}",
+                    "seed": seed,
+                    "status": status,
+                    "test_accuracy": value,
+                    "train_accuracy": value,
+                    "last_good_test_accuracy": 0.9,
+                    "last_good_train_accuracy": 0.95,
+                    "slide_accuracy": None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+TIP = Study(
+    "tip",
+    "Tip",
+    "",
+    "",
+    "",
+    "B > A",
+    (Arm("tip", "A", "a", "cA", None), Arm("tip", "B", "b", "cB", None)),
+)
+
+
+def test_wilcoxon_verdict_takes_its_direction_from_the_signed_ranks_not_the_mean():
+    # 12 seeds favour B by +0.002 ... +0.013, one favours A by -0.5: the mean is negative, but
+    # the signed ranks are R+ = 1 + ... + 12 = 78 against R- = 13.
+    gains = [0.002 + 0.001 * k for k in range(12)]
+    a = [0.9] * 13
+    b = [0.9 + gain for gain in gains] + [0.4]
+    row = findings_table(
+        one_study_runs(a, b), [TIP], {"test": "wilcoxon", "smallest_effect": 0.001}
+    ).iloc[0]
+    assert row["mean_diff"] < 0 and row["effect_sign"] == 1
+    # Exact signed-rank p by enumeration would take 2^13 patterns; scipy's exact p is below 0.05.
+    assert row["p_value"] < 0.05
+    assert row["verdict"] == "REPRODUCED"
+
+
+def test_a_significant_but_tiny_difference_is_negligible_not_reversed():
+    # Dropout-like: B is 0.006 worse on every seed with a tiny spread; significant, but inside +-0.01.
+    a = [0.900, 0.902, 0.904, 0.906, 0.908]
+    b = [0.8941, 0.8959, 0.8982, 0.8998, 0.9021]
+    row = findings_table(one_study_runs(a, b), [TIP]).iloc[0]
+    assert row["p_holm"] < 0.05 and row["mean_diff"] == pytest.approx(-0.00598)
+    assert row["p_equivalence_holm"] < 0.05
+    assert (row["verdict_case"], row["verdict"]) == ("small", "NEGLIGIBLE")
+    # With a smallest effect of 0.005 the same numbers reverse the claim.
+    strict = findings_table(
+        one_study_runs(a, b), [Study(**{**vars(TIP), "smallest_effect": 0.005})]
+    ).iloc[0]
+    assert (strict["verdict_case"], strict["verdict"]) == ("different", "REVERSED")
+
+
+def test_diverged_runs_are_scored_as_the_config_says():
+    a = [0.0980, 0.88, 0.89]
+    b = [0.95, 0.95, 0.96]
+    runs = one_study_runs(a, b, status_a=["diverged", "ok", "ok"])
+    final = findings_table(runs, [TIP], {"diverged_score": "final_weights"}).iloc[0]
+    good = findings_table(runs, [TIP], {"diverged_score": "last_good_epoch"}).iloc[0]
+    left_out = findings_table(runs, [TIP], {"diverged_score": "exclude"}).iloc[0]
+    # Seed 0 of A: 0.098 as evaluated on NaN weights, 0.9 at its last finite epoch, or left out.
+    assert final["mean_a"] == pytest.approx((0.098 + 0.88 + 0.89) / 3)
+    assert good["mean_a"] == pytest.approx((0.9 + 0.88 + 0.89) / 3)
+    assert left_out["n_pairs"] == 2 and left_out["mean_a"] == pytest.approx(0.885)
+    for row, how in (
+        (final, "final"),
+        (good, "last epoch with a finite loss"),
+        (left_out, "left out"),
+    ):
+        assert "1 of 3 seeds of arm A (a) diverged" in row["note"] and how in row["note"]
+        assert "never left chance" not in row["note"]  # diverged is its own outcome
+    summary = summary_table(runs, {"diverged_score": "exclude"}).set_index("role")
+    assert (summary.loc["A", "n_diverged"], summary.loc["A", "n_missing"]) == (1, 1)

@@ -14,6 +14,8 @@ from tipsbench.wording import (
     fmt_p,
     level,
     p_phrase,
+    seeds_sentence,
+    slide_sentence,
 )
 
 
@@ -73,22 +75,26 @@ def test_sentences_of_the_hand_made_findings():
     assert finding_sentence(rows.loc["loss"]) == (
         "Over 3 seeds, cross-entropy (B) reached 0.920 mean test accuracy against 0.200 for mse (A): "
         "B − A = +0.720 (95 % CI +0.492 to +0.948, paired t-test, Holm-adjusted p = 0.0138), "
-        "so the claim B > A is reproduced."
+        "so the claim B > A is reproduced: the difference is significant and not shown to lie "
+        "within ±0.010, the smallest effect that matters."
     )
     # depth: mean -0.81, CI half 4.30265 * 0.02 / sqrt(3) = 0.049683 -> -0.860 to -0.760.
     assert finding_sentence(rows.loc["depth"]) == (
         "Over 3 seeds, 9 layers (B) reached 0.110 mean test accuracy against 0.920 for 3 layers (A): "
         "B − A = −0.810 (95 % CI −0.860 to −0.760, paired t-test, Holm-adjusted p = 0.0008), "
-        "so the claim A > B is reproduced."
+        "so the claim A > B is reproduced: the difference is significant and not shown to lie "
+        "within ±0.010, the smallest effect that matters."
     )
     # dropout: d = [0.01, -0.01], CI 0 +- 12.7062 * 0.014142 / sqrt(2) = +-0.127.
     assert finding_sentence(rows.loc["dropout"]) == (
         "Over 2 seeds, dropout 0.2 (B) reached 0.910 mean test accuracy against 0.910 for no dropout (A): "
         "B − A = +0.000 (95 % CI −0.127 to +0.127, paired t-test, Holm-adjusted p = 1.0000), "
-        "so the claim B > A is neither reproduced nor reversed at α = 0.05."
+        "so the claim B > A is inconclusive: the difference is neither significant nor shown to "
+        "lie within ±0.010 at α = 0.05."
     )
     assert finding_sentence(rows.loc["optimizer"]).endswith(
-        "so the claim B > A is reversed: the other arm is significantly better."
+        "so the claim B > A is reversed: the other arm is significantly better, and the "
+        "difference is not shown to lie within ±0.010."
     )
 
 
@@ -113,16 +119,17 @@ def test_sentence_variants_from_a_row_alone():
         "test": "paired_t",
         "alpha": 0.05,
         "confidence": 0.95,
+        "smallest_effect": 0.01,
+        "verdict_case": "different",
     }
     assert finding_sentence(row) == (
         "Over 5 seeds, cross-entropy (B) reached 0.921 mean test accuracy against 0.112 for mse (A): "
         "B − A = +0.809 (95 % CI +0.800 to +0.818, paired t-test, Holm-adjusted p = 0.0001), "
-        "so the claim B > A is reproduced."
+        "so the claim B > A is reproduced: the difference is significant and not shown to lie "
+        "within ±0.010, the smallest effect that matters."
     )
     smoke = finding_sentence({**row, "evidence": False, "p_holm": 0.00001})
-    assert smoke.endswith(
-        "Holm-adjusted p < 0.0001), so the claim B > A is reproduced; this smoke run is not evidence."
-    )
+    assert smoke.endswith("the smallest effect that matters; this smoke run is not evidence.")
     wilcoxon = finding_sentence(
         {**row, "test": "wilcoxon", "confidence": 0.9, "p_holm": 0.0625, "verdict": "INCONCLUSIVE"}
     )
@@ -150,3 +157,64 @@ def test_sentence_variants_from_a_row_alone():
     )
     with pytest.raises(ValueError, match="'MAYBE'"):
         finding_sentence({**row, "verdict": "MAYBE"})
+
+
+ROW = {
+    "arm_a": "no dropout",
+    "arm_b": "dropout 0.2",
+    "expect": "B > A",
+    "metric": "test_accuracy",
+    "n_pairs": 5,
+    "mean_a": 0.9,
+    "mean_b": 0.894,
+    "mean_diff": -0.006,
+    "diff_ci_low": -0.008,
+    "diff_ci_high": -0.004,
+    "p_holm": 0.002,
+    "evidence": True,
+    "test": "paired_t",
+    "alpha": 0.05,
+    "confidence": 0.95,
+    "smallest_effect": 0.01,
+}
+
+
+def test_negligible_sentences_say_which_case_holds():
+    small = finding_sentence({**ROW, "verdict": "NEGLIGIBLE", "verdict_case": "small"})
+    assert small.endswith(
+        "so the claim B > A is negligible here: the difference is real (significant) but shown "
+        "to lie within ±0.010, too small to matter."
+    )
+    equivalent = finding_sentence(
+        {**ROW, "p_holm": 0.4, "verdict": "NEGLIGIBLE", "verdict_case": "equivalent"}
+    )
+    assert equivalent.endswith(
+        "so the claim B > A is negligible here: no significant difference, and the difference is "
+        "shown to lie within ±0.010."
+    )
+
+
+def test_the_slides_difference_against_one_runs_prediction_interval():
+    row = {"slide_diff": 0.012, "diff_pi_low": -0.011, "diff_pi_high": -0.001, "confidence": 0.95}
+    assert slide_sentence(row) == (
+        "The slide's single run gave B − A = +0.012, outside what one run of this protocol gives: "
+        "[−0.011, −0.001] (95 % prediction interval of one paired run's difference)."
+    )
+    inside = slide_sentence({**row, "slide_diff": -0.005})
+    assert "B − A = −0.005, inside what one run" in inside
+    assert slide_sentence({**row, "slide_diff": NAN}) == (
+        "The slide gives no value for one of the arms, so its difference cannot be checked."
+    )
+
+
+def test_seeds_advice_names_the_detectable_difference_and_the_seeds_to_decide():
+    row = {**ROW, "sd_diff": 0.0123, "mde": 0.0213, "power": 0.8, "verdict": "INCONCLUSIVE"}
+    assert seeds_sentence({**row, "seeds_to_decide": 14.0}) == (
+        "With 5 seeds and this spread (sd of B − A 0.0123), a difference of 0.0213 or more is found "
+        "with 80 % power at α = 0.05 (before the Holm correction). About 14 seeds are expected to "
+        "decide it: list that many under seeds in the config and rerun; only the new seeds are trained."
+    )
+    assert seeds_sentence({**row, "seeds_to_decide": NAN}).endswith(
+        "No finite number of seeds is expected to decide it at this effect."
+    )
+    assert "About" not in seeds_sentence({**row, "verdict": "REPRODUCED", "seeds_to_decide": NAN})

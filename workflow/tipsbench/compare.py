@@ -1,7 +1,10 @@
 """Put several runs' findings side by side: per claim, the verdict and its numbers under each run.
 
 The runs are e.g. the slides' protocol, the lecturer's 2017 demo and Fashion-MNIST. Claims
-are matched by study name; a study a run does not have is shown as absent, not guessed.
+are matched by their ``claim_id`` from the config, never by study name (the slides' dropout
+0.2 on a clean test set and the lecturer's Dropout 0.7 on a noisy one are different claims
+unless a config says they are the same); a claim a run does not test is shown as absent.
+Smoke runs are shown but never count towards agreement: they are not evidence.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import pandas as pd
 from tipsbench.wording import VERDICT_CLASSES, fmt, fmt_interval, level, p_phrase
 
 COLUMNS = [
+    "claim_id",
     "study",
     "run",
     "title",
@@ -33,20 +37,21 @@ COLUMNS = [
 
 
 def verdict_table(findings: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per study × run from each run's findings table, studies in first-seen order."""
+    """One row per claim × run from each run's findings table, claims in first-seen order."""
     frames = [table.assign(run=run)[COLUMNS] for run, table in findings.items()]
     table = pd.concat(frames, ignore_index=True)
-    order = {study: index for index, study in enumerate(dict.fromkeys(table["study"]))}
+    order = {claim: index for index, claim in enumerate(dict.fromkeys(table["claim_id"]))}
     runs = {run: index for index, run in enumerate(findings)}
     return table.sort_values(
-        ["study", "run"], key=lambda column: column.map(order if column.name == "study" else runs)
+        ["claim_id", "run"],
+        key=lambda column: column.map(order if column.name == "claim_id" else runs),
     ).reset_index(drop=True)
 
 
 def comparison_context(table: pd.DataFrame, runs: list[str]) -> dict[str, Any]:
     """Rows per claim with one formatted cell per run, for the comparison template."""
     rows = []
-    for study, group in table.groupby("study", sort=False):
+    for claim, group in table.groupby("claim_id", sort=False):
         by_run = {row.run: row for row in group.itertuples()}
         cells = []
         for run in runs:
@@ -64,16 +69,16 @@ def comparison_context(table: pd.DataFrame, runs: list[str]) -> dict[str, Any]:
                     "p": p_phrase(row.p_holm, "adj. p"),
                     "n": int(row.n_pairs),
                     "expect": row.expect,
+                    "study": row.study,
                 }
             )
-        rows.append({"study": study, "title": group["title"].iloc[0], "cells": cells})
-    # A claim agrees when it is in more than one run and every run that has it gives one verdict.
+        rows.append({"claim_id": claim, "title": group["title"].iloc[0], "cells": cells})
+    # A claim agrees when more than one run that is evidence (not a smoke run) tests it and
+    # all of those give one verdict.
+    evidence = [[cell for cell in row["cells"] if cell and cell["evidence"]] for row in rows]
+    shared = sum(1 for cells in evidence if len(cells) > 1)
     agree = sum(
-        1
-        for row in rows
-        if sum(cell is not None for cell in row["cells"]) > 1
-        and len({cell["verdict"] for cell in row["cells"] if cell}) == 1
+        1 for cells in evidence if len(cells) > 1 and len({c["verdict"] for c in cells}) == 1
     )
-    shared = sum(1 for row in rows if sum(cell is not None for cell in row["cells"]) > 1)
     levels = ", ".join(level(value) for value in dict.fromkeys(table["confidence"]))
     return {"runs": runs, "rows": rows, "n_agree": agree, "n_shared": shared, "level": levels}

@@ -46,6 +46,10 @@ class Study:
     note: str
     expect: str
     arms: tuple[Arm, Arm]
+    # Names the claim across runs (the comparison page matches on it).
+    claim_id: str = ""
+    # The smallest difference that matters for this study (the study's or the global value).
+    smallest_effect: float = 0.01
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Study:
@@ -129,6 +133,8 @@ def resolve_experiment(config: dict[str, Any]) -> Experiment:
             note=spec["note"],
             expect=spec["expect"],
             arms=tuple(grid.arms_of(name)),
+            claim_id=spec["claim_id"] or f"{config['run_name']}.{name}",
+            smallest_effect=spec["smallest_effect"] or config["statistics"]["smallest_effect"],
         )
         for name, spec in config["studies"].items()
     )

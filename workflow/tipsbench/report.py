@@ -70,7 +70,22 @@ def _finding_context(finding: pd.Series) -> dict[str, Any]:
         "p": wording.fmt_p(finding.p_value),
         "p_holm": wording.fmt_p(finding.p_holm),
         "dz": fmt(finding.cohen_dz, 2),
+        "gz": fmt(finding.hedges_gz, 2),
         "prob_b": fmt(finding.prob_b_beats_a, 2),
+        "delta": f"±{fmt(finding.smallest_effect)}",
+        "p_equivalence": wording.fmt_p(finding.p_equivalence),
+        "p_equivalence_holm": wording.fmt_p(finding.p_equivalence_holm),
+        "diff_pi": interval(finding.diff_pi_low, finding.diff_pi_high, signed=True),
+        "slide_diff": fmt(finding.slide_diff, signed=True),
+        "slide_diff_in_pi": "–"
+        if wording.missing(finding.slide_diff_in_pi)
+        else ("yes" if finding.slide_diff_in_pi else "no"),
+        "mde": fmt(finding.mde, 4),
+        "seeds_to_decide": "–"
+        if wording.missing(finding.seeds_to_decide)
+        else str(int(finding.seeds_to_decide)),
+        "slide_sentence": wording.slide_sentence(finding),
+        "seeds_sentence": wording.seeds_sentence(finding),
         "wins_b": f"{int(finding.wins_b)} of {int(finding.n_pairs)}",
         "test": wording.TEST_NAMES.get(finding.test, finding.test),
         "note": "" if wording.missing(finding.note) else finding.note,
@@ -240,7 +255,14 @@ def build_context(
                 str(first.test if first is not None else statistics["test"])
             ],
             "trained_threshold": f"{float(statistics['trained_threshold']):g}",
+            "smallest_effect": f"{float(statistics['smallest_effect']):g}",
+            "power": f"{float(statistics['power']) * 100:g} %",
+            "diverged_score": wording.DIVERGED_SCORES[statistics["diverged_score"]],
         },
+        "verdict_rules": [
+            {"verdict": verdict, "class": wording.VERDICT_CLASSES[verdict], "rule": rule}
+            for verdict, rule in wording.VERDICT_RULES.items()
+        ],
         "studies": studies,
         "missing": missing or [],
         "final": {

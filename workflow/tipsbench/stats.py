@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from tipsbench import wording
+from tipsbench import effects, wording
 from tipsbench.experiment import Study
 from tipsbench.schema import defaults
 
-VERDICTS = ("REPRODUCED", "REVERSED", "INCONCLUSIVE")
-CLAIM_DIRECTIONS = ("B > A", "A > B")
+VERDICTS = effects.VERDICTS
+CLAIM_DIRECTIONS = effects.CLAIM_DIRECTIONS
 
 ARM_COLUMNS = ["study", "role", "arm", "condition"]
 SUMMARY_METRICS = ("test_accuracy", "train_accuracy")
@@ -41,6 +41,7 @@ SUMMARY_COLUMNS = [
 ]
 FINDINGS_COLUMNS = [
     "study",
+    "claim_id",
     "title",
     "arm_a",
     "arm_b",
@@ -58,7 +59,21 @@ FINDINGS_COLUMNS = [
     "p_wilcoxon",
     "p_value",
     "p_holm",
+    "smallest_effect",
+    "p_equivalence",
+    "p_equivalence_holm",
+    "effect_sign",
+    "verdict_case",
+    "sd_diff",
+    "diff_pi_low",
+    "diff_pi_high",
+    "slide_diff",
+    "slide_diff_in_pi",
+    "mde",
+    "power",
+    "seeds_to_decide",
     "cohen_dz",
+    "hedges_gz",
     "prob_b_beats_a",
     "wins_b",
     "ties",
@@ -71,6 +86,7 @@ FINDINGS_COLUMNS = [
     "test",
     "alpha",
     "confidence",
+    "diverged_score",
     "note",
 ]
 
@@ -165,6 +181,35 @@ def _numeric(column: pd.Series) -> pd.Series:
     return column.astype(float)
 
 
+def score_diverged(runs: pd.DataFrame, how: str) -> pd.DataFrame:
+    """The runs table with diverged runs' accuracies scored as the ``diverged_score`` setting says.
+
+    ``final_weights`` keeps what ``evaluate()`` gave on the final, non-finite weights (a
+    NaN network predicts one class); ``last_good_epoch`` takes the accuracies of the last
+    epoch whose loss was finite (the ``last_good_*`` columns; NaN when none was);
+    ``exclude`` makes them not available, so they leave the statistics and the note says so.
+    """
+    if how == "final_weights" or "status" not in runs or not (runs["status"] == "diverged").any():
+        return runs
+    if how not in ("last_good_epoch", "exclude"):
+        raise ValueError(
+            f"diverged_score must be final_weights, last_good_epoch or exclude, got {how!r}"
+        )
+    runs = runs.copy()
+    diverged = runs["status"] == "diverged"
+    for metric in SUMMARY_METRICS:
+        runs[metric] = runs[metric].astype(float)
+        replacement = (
+            runs.get(f"last_good_{metric}", pd.Series(np.nan, index=runs.index)).astype(float)
+            if how == "last_good_epoch"
+            else np.nan
+        )
+        runs.loc[diverged, metric] = (
+            replacement[diverged] if isinstance(replacement, pd.Series) else replacement
+        )
+    return runs
+
+
 def summary_table(runs: pd.DataFrame, settings: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """One row per study × arm, in order of first appearance: counts, and test and train accuracy described.
 
@@ -176,6 +221,7 @@ def summary_table(runs: pd.DataFrame, settings: Mapping[str, Any] | None = None)
     """
     settings = resolve_settings(settings)
     _require_columns(runs, [*ARM_COLUMNS, "seed", "status", "slide_accuracy", *SUMMARY_METRICS])
+    runs = score_diverged(runs, settings["diverged_score"])
     rows = []
     # sort=False keeps the order of first appearance, which is the config's order of studies.
     for keys, group in runs.groupby(ARM_COLUMNS, sort=False):
@@ -231,18 +277,26 @@ def _wilcoxon_p(differences: np.ndarray) -> float:
             return float("nan")
 
 
-def compare_arms(a: Any, b: Any, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def compare_arms(
+    a: Any, b: Any, settings: Mapping[str, Any] | None = None, smallest_effect: float | None = None
+) -> dict[str, Any]:
     """Paired comparison of two arms' values over shared seeds: the difference B − A = b − a.
+
+    Besides the difference test it gives the equivalence test against ±``smallest_effect``
+    (default: the settings' ``smallest_effect``), the sign of the effect as the configured
+    test sees it, standardised effects, the prediction interval of one new paired run's
+    difference, the predictive probability that a new seed favours B and the smallest
+    difference this many seeds with this spread detect (``mde``, at α and ``power``).
 
     Pairs where either value is NaN (not available) are dropped, and the note says so.
     With fewer than two pairs nothing but the mean difference and the win counts is defined.
-    With zero variance (every seed gives the same difference) the t and bootstrap intervals
-    collapse onto that difference, but the t statistic is a division by zero: its p-value is
-    reported as NaN rather than 0, d_z is ±inf (NaN when the difference is 0) and the
-    probability that B beats A is NaN, because a normal model with zero spread says nothing
-    about a fresh seed; the note says which case it is.
+    With zero variance (every seed gives the same difference) every number is the limit of
+    a vanishing spread, so that a constant difference is judged like a nearly constant one:
+    the intervals collapse onto the difference, the t-test p is 0 (1 when the difference is
+    0), d_z is ±inf and a new seed repeats the difference; the note says so.
     """
     settings = resolve_settings(settings)
+    delta = settings["smallest_effect"] if smallest_effect is None else smallest_effect
     a, b = _as_vector(a, "a"), _as_vector(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a and b must be paired (same length), got {a.size} and {b.size} values")
@@ -264,36 +318,51 @@ def compare_arms(a: Any, b: Any, settings: Mapping[str, Any] | None = None) -> d
         "sd_diff": description["sd"],
         "diff_ci_low": description["ci_low"],
         "diff_ci_high": description["ci_high"],
+        "diff_pi_low": description["pi_low"],
+        "diff_pi_high": description["pi_high"],
         "boot_ci_low": nan,
         "boot_ci_high": nan,
         "p_ttest": nan,
         "p_wilcoxon": nan,
+        "smallest_effect": float(delta),
+        "p_equivalence": nan,
+        "effect_sign": 0,
+        "mde": nan,
+        "power": settings["power"],
         "cohen_dz": nan,
+        "hedges_gz": nan,
         "prob_b_beats_a": nan,
         "wins_b": int((b > a).sum()),
         "ties": int((b == a).sum()),
         "n": n,
         "note": "",
     }
+    if n:
+        result["effect_sign"] = effects.direction(differences, settings["test"])
     if n == 0:
         notes.append(wording.NOTE_NO_PAIRS)
     elif n == 1:
         notes.append(wording.NOTE_ONE_PAIR)
-    elif description["sd"] == 0.0:
-        mean_diff = description["mean"]
-        result["boot_ci_low"] = result["boot_ci_high"] = mean_diff
-        if abs(mean_diff) <= ZERO_SPREAD:
-            notes.append(wording.NOTE_ZERO_DIFFERENCE)
-        else:
-            result["cohen_dz"] = math.copysign(math.inf, mean_diff)
-            result["p_wilcoxon"] = _wilcoxon_p(differences)
-            notes.append(wording.note_constant_difference(mean_diff))
     else:
-        result["boot_ci_low"], result["boot_ci_high"] = _bootstrap_ci(differences, settings)
-        result["p_ttest"] = float(sps.ttest_rel(b, a).pvalue)
+        result["p_ttest"] = effects.paired_t_p(differences)
         result["p_wilcoxon"] = _wilcoxon_p(differences)
-        result["cohen_dz"] = description["mean"] / description["sd"]
-        result["prob_b_beats_a"] = float(sps.norm.cdf(result["cohen_dz"]))
+        result["p_equivalence"] = effects.tost_p(differences, delta)
+        result["hedges_gz"] = effects.hedges_gz(differences)
+        result["prob_b_beats_a"] = effects.prob_new_seed_favours_b(differences)
+        result["mde"] = effects.minimum_detectable_difference(
+            n, description["sd"], settings["alpha"], settings["power"]
+        )
+        if description["sd"] == 0.0:
+            mean_diff = description["mean"]
+            result["boot_ci_low"] = result["boot_ci_high"] = mean_diff
+            if abs(mean_diff) <= ZERO_SPREAD:
+                notes.append(wording.NOTE_ZERO_DIFFERENCE)
+            else:
+                result["cohen_dz"] = math.copysign(math.inf, mean_diff)
+                notes.append(wording.note_constant_difference(mean_diff))
+        else:
+            result["boot_ci_low"], result["boot_ci_high"] = _bootstrap_ci(differences, settings)
+            result["cohen_dz"] = description["mean"] / description["sd"]
     result["note"] = "; ".join(notes)
     return result
 
@@ -321,24 +390,6 @@ def holm(pvalues: Any) -> np.ndarray:
     return adjusted
 
 
-def verdict(expect: str, mean_diff: float, p_adjusted: float, alpha: float) -> str:
-    """The verdict on one claim from its mean difference B − A and its adjusted p-value.
-
-    REPRODUCED when the difference goes the claimed way with adjusted p < alpha, REVERSED
-    when it goes the other way with adjusted p < alpha, INCONCLUSIVE otherwise, including
-    a NaN p-value or difference and a difference of exactly zero.
-    """
-    if expect not in CLAIM_DIRECTIONS:
-        raise ValueError(f"expect must be one of {CLAIM_DIRECTIONS}, got {expect!r}")
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be strictly between 0 and 1, got {alpha!r}")
-    if math.isnan(mean_diff) or math.isnan(p_adjusted) or mean_diff == 0 or not p_adjusted < alpha:
-        return "INCONCLUSIVE"
-    # B > A claims a positive B − A; A > B a negative one.
-    claimed_sign = 1 if expect == "B > A" else -1
-    return "REPRODUCED" if math.copysign(1, mean_diff) == claimed_sign else "REVERSED"
-
-
 def _arm_notes(
     role: str,
     label: str,
@@ -346,8 +397,10 @@ def _arm_notes(
     other_seeds: set[int],
     metric: str,
     threshold: float,
+    diverged_score: str,
 ) -> list[str]:
-    """What the note must say about one arm: missing seeds, unavailable values, chance-level and diverged runs."""
+    """What the note says about one arm: missing seeds, unavailable values, runs that never
+    left chance and, apart from them, diverged runs."""
     notes = []
     missing = sorted(other_seeds - set(arm_runs["seed"]))
     if missing:
@@ -356,13 +409,15 @@ def _arm_notes(
     unavailable = sorted(arm_runs.loc[values.isna(), "seed"].tolist())
     if unavailable:
         notes.append(wording.note_unavailable(role, label, unavailable, metric))
-    test_accuracy = _numeric(arm_runs["test_accuracy"]).dropna()
+    # A diverged run is its own outcome, never counted as one that "never left chance".
+    finished = arm_runs[arm_runs["status"] != "diverged"]
+    test_accuracy = _numeric(finished["test_accuracy"]).dropna()
     at_chance = int((test_accuracy <= threshold).sum())
     if at_chance:
         notes.append(wording.note_at_chance(role, label, at_chance, len(test_accuracy), threshold))
     diverged = int((arm_runs["status"] == "diverged").sum())
     if diverged:
-        notes.append(wording.note_diverged(role, label, diverged, len(arm_runs)))
+        notes.append(wording.note_diverged(role, label, diverged, len(arm_runs), diverged_score))
     return notes
 
 
@@ -384,7 +439,9 @@ def findings_table(
     settings = resolve_settings(settings)
     metric, threshold = settings["metric"], settings["trained_threshold"]
     _require_columns(runs, ["study", "role", "seed", "status", "test_accuracy", metric])
+    runs = score_diverged(runs, settings["diverged_score"])
     p_column = "p_ttest" if settings["test"] == "paired_t" else "p_wilcoxon"
+    nan = float("nan")
     rows = []
     for spec in studies:
         study, expect = spec.name, spec.expect
@@ -402,7 +459,13 @@ def findings_table(
                 notes.append(wording.note_no_runs(role, label))
                 continue
             notes += _arm_notes(
-                role, label, arm_runs[role], set(arm_runs[other]["seed"]), metric, threshold
+                role,
+                label,
+                arm_runs[role],
+                set(arm_runs[other]["seed"]),
+                metric,
+                threshold,
+                settings["diverged_score"],
             )
         # Pair by seed: only seeds both arms ran can be compared.
         paired = pd.merge(
@@ -418,7 +481,7 @@ def findings_table(
         # The arm notes already name seeds whose value is not available, so drop them here
         # rather than let compare_arms report them a second time.
         available = ~(np.isnan(a) | np.isnan(b))
-        comparison = compare_arms(a[available], b[available], settings)
+        comparison = compare_arms(a[available], b[available], settings, spec.smallest_effect)
         if comparison["note"]:
             notes.append(comparison["note"])
         nonzero = int(np.count_nonzero(b[available] - a[available]))
@@ -429,9 +492,22 @@ def findings_table(
             role: int((_numeric(frame["test_accuracy"]) > threshold).sum())
             for role, frame in arm_runs.items()
         }
+        slides = [arm.slide_accuracy for arm in spec.arms]
+        slide_diff = (
+            slides[1] - slides[0]
+            if None not in slides and not any(map(math.isnan, slides))
+            else nan
+        )
+        low, high = comparison["diff_pi_low"], comparison["diff_pi_high"]
+        slide_in_pi = (
+            pd.NA
+            if any(map(math.isnan, (slide_diff, low, high)))
+            else bool(low <= slide_diff <= high)
+        )
         rows.append(
             {
                 "study": study,
+                "claim_id": spec.claim_id,
                 "title": spec.title,
                 "arm_a": labels[0],
                 "arm_b": labels[1],
@@ -445,6 +521,8 @@ def findings_table(
                     if key in FINDINGS_COLUMNS and key != "note"
                 },
                 "p_value": comparison[p_column],
+                "slide_diff": slide_diff,
+                "slide_diff_in_pi": slide_in_pi,
                 "trained_a": trained["A"],
                 "trained_b": trained["B"],
                 "n_a": len(arm_runs["A"]),
@@ -453,12 +531,30 @@ def findings_table(
                 "test": settings["test"],
                 "alpha": settings["alpha"],
                 "confidence": settings["confidence"],
+                "diverged_score": settings["diverged_score"],
                 "note": "; ".join(notes),
             }
         )
     findings = pd.DataFrame(rows, columns=FINDINGS_COLUMNS)
+    findings["slide_diff_in_pi"] = findings["slide_diff_in_pi"].astype("boolean")
+    # Both tests are corrected over the same family: this run's studies.
     findings["p_holm"] = holm(findings["p_value"].to_numpy(dtype=float))
+    findings["p_equivalence_holm"] = holm(findings["p_equivalence"].to_numpy(dtype=float))
+    alpha, power = settings["alpha"], settings["power"]
+    findings["verdict_case"] = [
+        effects.verdict_case(row.p_holm, row.p_equivalence_holm, alpha)
+        for row in findings.itertuples()
+    ]
     findings["verdict"] = [
-        verdict(row.expect, row.mean_diff, row.p_holm, row.alpha) for row in findings.itertuples()
+        effects.combined_verdict(
+            row.expect, int(row.effect_sign), row.p_holm, row.p_equivalence_holm, alpha
+        )
+        for row in findings.itertuples()
+    ]
+    findings["seeds_to_decide"] = [
+        effects.seeds_to_decide(row.mean_diff, row.sd_diff, row.smallest_effect, alpha, power)
+        if row.verdict == "INCONCLUSIVE" and row.n_pairs >= 2
+        else float("nan")
+        for row in findings.itertuples()
     ]
     return findings

@@ -44,8 +44,31 @@ def arms_table(arms: Iterable[Arm]) -> pd.DataFrame:
     )
 
 
-def runs_table(arms: Iterable[Arm], metrics: dict[tuple[str, int], dict[str, Any]]) -> pd.DataFrame:
-    """One row per study × arm × seed from the runs' metrics, keyed by (condition, seed)."""
+def last_good(history: pd.DataFrame | None, epoch: Any) -> dict[str, float]:
+    """Train and test accuracy of the last epoch whose loss was finite (NaN when there was none)."""
+    values = {"last_good_test_accuracy": np.nan, "last_good_train_accuracy": np.nan}
+    if history is None or epoch is None or not epoch:
+        return values
+    row = history[history["epoch"] == int(epoch)]
+    if len(row):
+        values.update(
+            last_good_test_accuracy=float(row["test_accuracy"].iloc[0]),
+            last_good_train_accuracy=float(row["train_accuracy"].iloc[0]),
+        )
+    return values
+
+
+def runs_table(
+    arms: Iterable[Arm],
+    metrics: dict[tuple[str, int], dict[str, Any]],
+    histories: dict[tuple[str, int], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """One row per study × arm × seed from the runs' metrics, keyed by (condition, seed).
+
+    ``last_good_*`` are the accuracies of a run's last epoch with a finite loss, from its
+    history (what a diverged run is scored by under ``diverged_score: last_good_epoch``).
+    """
+    histories = histories or {}
     rows = []
     for arm in arms:
         for (condition, seed), run in sorted(metrics.items()):
@@ -59,10 +82,18 @@ def runs_table(arms: Iterable[Arm], metrics: dict[tuple[str, int], dict[str, Any
                     "condition": condition,
                     "seed": seed,
                     **{name: run.get(name) for name in RUN_METRICS},
+                    **last_good(histories.get((condition, seed)), run.get("last_good_epoch")),
                     "slide_accuracy": arm.slide_accuracy,
                 }
             )
-    columns = [*ARM_COLUMNS, "seed", *RUN_METRICS, "slide_accuracy"]
+    columns = [
+        *ARM_COLUMNS,
+        "seed",
+        *RUN_METRICS,
+        "last_good_test_accuracy",
+        "last_good_train_accuracy",
+        "slide_accuracy",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -165,7 +196,7 @@ def build_tables(
     the test predictions of the best arm summed over its seeds.
     """
     arms = list(arms)
-    runs = runs_table(arms, metrics)
+    runs = runs_table(arms, metrics, histories)
     best = best_arm(runs)
     confusion = confusion_table(
         labels,

@@ -21,7 +21,25 @@ TEST_NAMES: dict[str, str] = {"paired_t": "paired t-test", "wilcoxon": "Wilcoxon
 VERDICT_CLASSES = {
     "REPRODUCED": "reproduced",
     "REVERSED": "reversed",
+    "NEGLIGIBLE": "negligible",
     "INCONCLUSIVE": "inconclusive",
+}
+# How the report explains each verdict, once, for a student.
+VERDICT_RULES = {
+    "REPRODUCED": "the difference goes the claimed way, is significant, and is not shown to be "
+    "smaller than the smallest effect that matters",
+    "REVERSED": "the difference goes against the claim, is significant, and is not shown to be "
+    "smaller than the smallest effect that matters",
+    "NEGLIGIBLE": "the difference is shown to lie within ± the smallest effect that matters "
+    "(equivalence test), whether or not it is significant: too small to be worth a tip",
+    "INCONCLUSIVE": "neither: the seeds can show neither a difference nor its absence; more "
+    "seeds would decide (see the seeds advice)",
+}
+# How a sentence names the way a diverged run was scored (statistics.diverged_score).
+DIVERGED_SCORES = {
+    "final_weights": "scored with their final, non-finite weights",
+    "last_good_epoch": "scored at their last epoch with a finite loss",
+    "exclude": "left out of the statistics",
 }
 
 
@@ -138,8 +156,11 @@ def note_at_chance(role: str, label: str, at_chance: int, total: int, threshold:
     return f"{at_chance} of {total} seeds of {arm_name(role, label)} never left chance (test accuracy ≤ {threshold:g})"
 
 
-def note_diverged(role: str, label: str, diverged: int, total: int) -> str:
-    return f"{diverged} of {total} seeds of {arm_name(role, label)} diverged; their accuracy is kept as a result"
+def note_diverged(role: str, label: str, diverged: int, total: int, score: str) -> str:
+    return (
+        f"{diverged} of {total} seeds of {arm_name(role, label)} diverged (loss not finite), "
+        f"{DIVERGED_SCORES[score]}"
+    )
 
 
 def note_dropped_pairs(dropped: int) -> str:
@@ -149,16 +170,16 @@ def note_dropped_pairs(dropped: int) -> str:
 NOTE_NO_PAIRS = "no paired seeds: nothing to compare"
 NOTE_ONE_PAIR = "n too small: 1 paired seed, and a spread, an interval or a test needs at least 2"
 NOTE_ZERO_DIFFERENCE = (
-    "zero variance: every seed gives the same difference, 0 (both arms agree on every "
-    "seed), so no test, effect size or probability is defined"
+    "zero variance: both arms agree on every seed (difference 0); judged as the limit of a "
+    "vanishing spread: no difference (t-test p = 1), equivalent within any smallest effect"
 )
 
 
 def note_constant_difference(mean_diff: float) -> str:
     return (
-        f"zero variance: every seed gives the same difference ({signed(mean_diff)}), so the "
-        "t-test p is undefined (not reported), d_z is infinite and no probability for a "
-        "fresh seed is given"
+        f"zero variance: every seed gives the same difference ({signed(mean_diff)}); judged as "
+        "the limit of a vanishing spread, like a nearly constant difference: t-test p = 0, "
+        "d_z infinite, a new seed repeats the difference"
     )
 
 
@@ -194,10 +215,22 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
         interval = f"{interval} {signed(low)} to {signed(high)}"
     if row["verdict"] not in VERDICTS:
         raise ValueError(f"verdict must be one of {VERDICTS}, got {row['verdict']!r}")
+    delta = f"±{float(row['smallest_effect']):.3f}"
+    case = row.get("verdict_case", "neither")
     outcome = {
-        "REPRODUCED": f"so the claim {expect} is reproduced",
-        "REVERSED": f"so the claim {expect} is reversed: the other arm is significantly better",
-        "INCONCLUSIVE": f"so the claim {expect} is neither reproduced nor reversed at α = {float(row['alpha']):g}",
+        "REPRODUCED": f"so the claim {expect} is reproduced: the difference is significant and "
+        f"not shown to lie within {delta}, the smallest effect that matters",
+        "REVERSED": f"so the claim {expect} is reversed: the other arm is significantly better, "
+        f"and the difference is not shown to lie within {delta}",
+        "NEGLIGIBLE": f"so the claim {expect} is negligible here: "
+        + (
+            f"the difference is real (significant) but shown to lie within {delta}, "
+            "too small to matter"
+            if case == "small"
+            else f"no significant difference, and the difference is shown to lie within {delta}"
+        ),
+        "INCONCLUSIVE": f"so the claim {expect} is inconclusive: the difference is neither "
+        f"significant nor shown to lie within {delta} at α = {float(row['alpha']):g}",
     }[row["verdict"]]
     seeds = "1 seed" if n == 1 else f"{n} seeds"
     return (
@@ -206,3 +239,46 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
         f"({interval}, {TEST_NAMES[row['test']]}, {p_phrase(row['p_holm'], 'Holm-adjusted p')}), "
         f"{outcome}{smoke_tail}"
     )
+
+
+def slide_sentence(row: Mapping[str, Any] | pd.Series) -> str:
+    """Whether the slide's own single-run difference is one that this protocol's single run gives."""
+    slide = row["slide_diff"]
+    if missing(slide):
+        return "The slide gives no value for one of the arms, so its difference cannot be checked."
+    low, high = row["diff_pi_low"], row["diff_pi_high"]
+    if missing(low) or missing(high):
+        return (
+            f"The slide's single run gave B − A = {signed(slide)}; with fewer than two seeds "
+            "there is no prediction interval to check it against."
+        )
+    inside = low <= slide <= high
+    return (
+        f"The slide's single run gave B − A = {signed(slide)}, "
+        + ("inside" if inside else "outside")
+        + f" what one run of this protocol gives: [{signed(low)}, {signed(high)}] "
+        f"({level(row['confidence'])} prediction interval of one paired run's difference)."
+    )
+
+
+def seeds_sentence(row: Mapping[str, Any] | pd.Series) -> str:
+    """How small a difference this run could see, and how many seeds an open study would need."""
+    n = int(row["n_pairs"])
+    if n < 2 or missing(row["mde"]):
+        return "With fewer than two paired seeds there is no spread to plan seeds from."
+    power = f"{float(row['power']) * 100:g} %"
+    text = (
+        f"With {count(n, 'seed')} and this spread (sd of B − A {float(row['sd_diff']):.4f}), "
+        f"a difference of {float(row['mde']):.4f} or more is found with {power} power at "
+        f"α = {float(row['alpha']):g} (before the Holm correction)."
+    )
+    if row["verdict"] == "INCONCLUSIVE":
+        needed = row["seeds_to_decide"]
+        if missing(needed):
+            text += " No finite number of seeds is expected to decide it at this effect."
+        else:
+            text += (
+                f" About {int(needed)} seeds are expected to decide it: list that many under "
+                "seeds in the config and rerun; only the new seeds are trained."
+            )
+    return text
