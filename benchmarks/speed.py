@@ -13,7 +13,10 @@ pipeline costs over the plain Keras loop a user would write instead. One run pri
     scratch copy of the repository, against the same 14 arms x seeds as one sequential
     Keras loop in one Python process (no dedup) on the same backend: the wall-time ratio
     and the pipeline's orchestration overhead, 1 - (fit core-seconds) / (wall x cores),
-    i.e. (wall - sum of fit times) / wall when jobs run one at a time on all cores.
+    i.e. (wall - sum of fit times) / wall when jobs run one at a time on all cores;
+    and the pipeline's wall time as a multiple of its FLOP limit (flop_limit.py: its
+    training jobs' FLOPs at the peak of (a)), with what makes up the rest. --preset runs
+    a config preset (e.g. config/robustness.yaml) through the same path, without the loop.
 
 Then a table of each figure, its target and PASS/FAIL.
 
@@ -21,6 +24,7 @@ Then a table of each figure, its target and PASS/FAIL.
     python benchmarks/speed.py --grid full     # (c) on the full default grid (about 1 hour)
     python benchmarks/speed.py --quick         # sanity pass: tiny sizes, 1 seed, 1 epoch
     python benchmarks/speed.py --grid none     # (a) + (b) only
+    python benchmarks/speed.py --preset config/robustness.yaml --skip-fits  # (a) + preset
 
 Timings are only meaningful on an otherwise idle machine; compare ratios within one run.
 Nothing is written under results/: the pipeline runs in a temporary copy (--keep keeps it).
@@ -46,10 +50,14 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))
 from workflow_helpers import copy_workflow  # noqa: E402
 
+sys.path.insert(0, str(HERE))
+from flop_limit import figure_lines, flop_limit_figure  # noqa: E402
+
 WORKERS = HERE / "workers.py"
 PYTHON = sys.executable
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
-TARGETS = {"training": 0.75, "ratio": 0.60, "overhead": 0.10}
+# flop_limit: the default grid's wall time (training jobs' span) / its FLOP limit, at most.
+TARGETS = {"training": 0.75, "ratio": 0.60, "overhead": 0.10, "flop_limit": 1.5}
 # config/config.yaml changed for the comparison: reduced keeps the full data and models but
 # runs 2 seeds of 10 epochs (16 pipeline fits + 1 audit, 28 loop fits); quick is a plumbing
 # check only.
@@ -231,8 +239,32 @@ def overlay_config(grid: str, backend: str) -> dict:
     return overlay
 
 
-def run_pipeline(workdir: Path, overlay_path: Path, run_name: str, cores: int) -> dict:
-    command = [SNAKEMAKE, "--cores", str(cores), "--configfile", str(overlay_path)]
+def preset_overlay(preset: Path, backend: str | None, replace: bool) -> dict:
+    """What a config preset needs to run in the scratch copy: its data path made absolute
+    (relative ones are relative to the repository), a run name of its own and, if given,
+    the backend. Merged after the preset."""
+    config = yaml.safe_load(preset.read_text()) or {}
+    data = config.get("data") or {}
+    if "path" in data:
+        data_path = data["path"]
+    elif not replace:
+        data_path = yaml.safe_load((SOURCE / "config" / "config.yaml").read_text())["data"]["path"]
+    else:
+        data_path = None
+    overlay: dict = {"run_name": f"speed-{preset.stem}"}
+    if data_path:
+        overlay["data"] = {"path": str((REPO / data_path).resolve())}
+    if backend:
+        overlay["backend"] = backend
+    return overlay
+
+
+def run_pipeline(
+    workdir: Path, configfiles: list[Path], run_name: str, cores: int, replace: bool = False
+) -> dict:
+    command = [SNAKEMAKE, "--cores", str(cores), "--configfile", *map(str, configfiles)]
+    if replace:
+        command.append("--replace-workflow-config")
     log(f"    $ {' '.join(command[1:])}   (in {workdir})")
     started = time.perf_counter()
     started_epoch = time.time()
@@ -302,35 +334,69 @@ def machine_share(
     )
 
 
-def compare(grid: str, backend: str, cores: int, keep: bool, loop_from: Path | None = None) -> dict:
-    scratch = Path(tempfile.mkdtemp(prefix=f"tipsbench-speed-{grid}-"))
+def compare(
+    grid: str,
+    backend: str,
+    cores: int,
+    keep: bool,
+    loop_from: Path | None = None,
+    peak_gflops: float | None = None,
+    preset: Path | None = None,
+    replace: bool = False,
+    loop: bool = True,
+) -> dict:
+    """(c): the pipeline on ``grid`` (or on the config ``preset``: then no loop), the plain
+    loop unless ``loop`` is false, and with ``peak_gflops`` the pipeline's FLOP-limit
+    figure."""
+    label = f"preset {preset.stem}" if preset else f"{grid} grid"
+    scratch = Path(tempfile.mkdtemp(prefix=f"tipsbench-speed-{preset.stem if preset else grid}-"))
     try:
         workdir = copy_workflow(scratch / "repo", SOURCE)
-        overlay = overlay_config(grid, backend)
+        if preset:
+            overlay = preset_overlay(preset, backend, replace)
+        else:
+            overlay = overlay_config(grid, backend)
         overlay_path = scratch / "overlay.yaml"
         overlay_path.write_text(yaml.safe_dump(overlay))
-        log(f"(c) {grid} grid on {backend}: overlay {json.dumps(GRIDS[grid])}")
-        pipeline = run_pipeline(workdir, overlay_path, overlay["run_name"], cores)
+        configfiles = [preset, overlay_path] if preset else [overlay_path]
+        log(
+            f"(c) {label} on {backend or 'its backend'}: overlay "
+            f"{json.dumps(overlay if preset else GRIDS[grid])}"
+        )
+        pipeline = run_pipeline(workdir, configfiles, overlay["run_name"], cores, replace)
         log(
             f"    pipeline: {pipeline['wall_seconds']:.1f} s wall, "
             f"{len(pipeline['runs'])} training jobs"
         )
-        if loop_from:
+        flop = None
+        if peak_gflops:
+            # From the run's jobs.csv and metrics.json, before the scratch copy goes.
+            flop = flop_limit_figure(
+                workdir / "results" / overlay["run_name"],
+                peak_gflops,
+                cores,
+                pipeline_wall=pipeline["wall_seconds"],
+            )
+        if preset or not loop:
+            loop_result, loop_wall = None, None
+            log("    plain loop: skipped")
+        elif loop_from:
             previous = json.loads(loop_from.read_text())["comparison"]
             assert previous["grid"] == grid and previous["backend"] == backend, (
                 "--loop-from: another grid or backend"
             )
-            loop, loop_wall = previous["loop"], previous["loop_wall"]
+            assert previous["loop"], "--loop-from: that run had no plain loop (--no-loop)"
+            loop_result, loop_wall = previous["loop"], previous["loop_wall"]
             log(
-                f"    plain loop: {loop_wall:.1f} s wall, {len(loop['fits'])} fits "
+                f"    plain loop: {loop_wall:.1f} s wall, {len(loop_result['fits'])} fits "
                 f"(reused from {loop_from})"
             )
         else:
             log(f"    $ python benchmarks/workers.py loop --backend {backend} --threads {cores}")
-            loop, loop_wall = worker(
+            loop_result, loop_wall = worker(
                 "loop", "--backend", backend, "--threads", str(cores), "--config", str(overlay_path)
             )
-            log(f"    plain loop: {loop_wall:.1f} s wall, {len(loop['fits'])} fits")
+            log(f"    plain loop: {loop_wall:.1f} s wall, {len(loop_result['fits'])} fits")
     finally:
         if keep:
             log(f"    kept {scratch}")
@@ -340,11 +406,13 @@ def compare(grid: str, backend: str, cores: int, keep: bool, loop_from: Path | N
     wall = pipeline["wall_seconds"]
     fit_share = machine_share(runs, cores, cores)
     job_share = machine_share(runs, cores, cores, key="job_seconds")
-    loop_fit = sum(row["fit_seconds"] for row in loop["fits"])
+    loop_fit = sum(row["fit_seconds"] for row in loop_result["fits"]) if loop_result else None
     rss = [row["peak_rss_mb"] for row in runs if row.get("peak_rss_mb")]
     return {
         "grid": grid,
-        "backend": backend,
+        "preset": str(preset) if preset else None,
+        "label": label,
+        "backend": backend or ", ".join(sorted({str(row.get("backend")) for row in runs})),
         "pipeline_wall": wall,
         "pipeline_jobs": len(runs),
         "pipeline_fit_sum": sum(row["fit_seconds"] for row in runs),
@@ -354,13 +422,14 @@ def compare(grid: str, backend: str, cores: int, keep: bool, loop_from: Path | N
         "pipeline_peak_rss_mb": max(rss) if rss else None,
         "pipeline_phases": pipeline["phases"],
         "loop_wall": loop_wall,
-        "loop_fits": len(loop["fits"]),
+        "loop_fits": len(loop_result["fits"]) if loop_result else None,
         "loop_fit_sum": loop_fit,
-        "ratio": wall / loop_wall,
+        "ratio": wall / loop_wall if loop_result else None,
         "overhead": 1 - fit_share / wall,
-        "loop_overhead": 1 - loop_fit / loop_wall,
-        "loop_peak_rss_mb": loop["peak_rss_mb"],
-        "loop": loop,
+        "loop_overhead": 1 - loop_fit / loop_wall if loop_result else None,
+        "loop_peak_rss_mb": loop_result["peak_rss_mb"] if loop_result else None,
+        "loop": loop_result,
+        "flop_limit": flop,
     }
 
 
@@ -409,6 +478,25 @@ def main() -> int:
         "--skip-fits", action="store_true", help="skip (b), e.g. to compare two trees' pipelines"
     )
     parser.add_argument(
+        "--preset",
+        type=Path,
+        default=None,
+        help=(
+            "run this config preset (e.g. config/robustness.yaml) as (c) instead of --grid, "
+            "without the plain loop: its pipeline wall time and FLOP-limit figure"
+        ),
+    )
+    parser.add_argument(
+        "--replace-workflow-config",
+        action="store_true",
+        help="with --preset: a complete config (e.g. config/lee2017.yaml), not an overlay",
+    )
+    parser.add_argument(
+        "--no-loop",
+        action="store_true",
+        help="(c) without the plain loop: no pipeline/loop ratio, the FLOP-limit figure only",
+    )
+    parser.add_argument(
         "--loop-from",
         type=Path,
         default=None,
@@ -431,13 +519,22 @@ def main() -> int:
     SOURCE = args.source.resolve()
     cores = args.cores
     backends = args.backends or installed_backends()
-    pipeline_backend = args.pipeline_backend or config_backend()
+    preset = None
+    if args.preset:
+        preset = args.preset if args.preset.exists() else SOURCE / args.preset
+        if not preset.exists():
+            parser.error(f"--preset {args.preset}: no such file (here or under --source)")
+        preset = preset.resolve()
+    preset_backend = (yaml.safe_load(preset.read_text()) or {}).get("backend") if preset else None
+    pipeline_backend = args.pipeline_backend or preset_backend or config_backend()
     epochs = args.epochs or (3 if args.quick else 20)
     grid = "quick" if args.quick and args.grid != "none" else args.grid
+    if preset:
+        grid = f"preset {preset.name}"
 
     log(
         f"tipsbench speed benchmark: {os.cpu_count()} CPUs, --cores {cores}, backends {backends}, "
-        f"pipeline backend {pipeline_backend}, grid {grid}, source {SOURCE}"
+        f"pipeline backend {pipeline_backend}, (c) {grid}, source {SOURCE}"
     )
     busy = other_heavy_processes()
     if busy:
@@ -529,7 +626,17 @@ def main() -> int:
     comparison = None
     if grid != "none":
         log()
-        comparison = compare(grid, pipeline_backend, cores, args.keep, args.loop_from)
+        comparison = compare(
+            args.grid if preset else grid,
+            args.pipeline_backend if preset else pipeline_backend,
+            cores,
+            args.keep,
+            args.loop_from,
+            peak_gflops=limit,
+            preset=preset,
+            replace=args.replace_workflow_config,
+            loop=not args.no_loop,
+        )
         c = comparison
         log(
             f"    pipeline: {c['pipeline_wall']:8.1f} s wall  {c['pipeline_jobs']} training jobs "
@@ -545,15 +652,22 @@ def main() -> int:
                     f"{name} {seconds:.0f} s" for name, seconds in c["pipeline_phases"].items()
                 )
             )
-        log(
-            f"    loop:     {c['loop_wall']:8.1f} s wall  {c['loop_fits']} fits, "
-            f"sum fit {c['loop_fit_sum']:.1f} s, "
-            f"overhead {100 * c['loop_overhead']:.1f} %"
-        )
-        log(
-            f"    ratio pipeline/loop = {c['ratio']:.3f}   "
-            f"pipeline overhead = {100 * c['overhead']:.1f} %"
-        )
+        if c["loop"]:
+            log(
+                f"    loop:     {c['loop_wall']:8.1f} s wall  {c['loop_fits']} fits, "
+                f"sum fit {c['loop_fit_sum']:.1f} s, "
+                f"overhead {100 * c['loop_overhead']:.1f} %"
+            )
+            log(
+                f"    ratio pipeline/loop = {c['ratio']:.3f}   "
+                f"pipeline overhead = {100 * c['overhead']:.1f} %"
+            )
+        else:
+            log(f"    pipeline overhead = {100 * c['overhead']:.1f} %")
+        log("    FLOP limit (flop_limit.py, at the peak of (a)):")
+        # The target is the default grid's (and the reduced grid's trend); none for a preset.
+        for line in figure_lines(c["flop_limit"], None if preset else TARGETS["flop_limit"]):
+            log(f"    {line}")
 
     # table
     log()
@@ -606,20 +720,40 @@ def main() -> int:
             (f"{backend} training job peak RSS (MB)", f"{result['peak_rss_mb']:.0f}", "info", "")
         )
     if comparison:
+        label = comparison["label"]
+        if comparison["ratio"] is not None:
+            rows.append(
+                (
+                    f"{label}: pipeline / loop wall",
+                    f"{comparison['ratio']:.3f}",
+                    f"<= {TARGETS['ratio']}",
+                    verdict(comparison["ratio"], TARGETS["ratio"], False),
+                )
+            )
+        flop = comparison["flop_limit"]
+        # The target is the default grid's; a preset's figure is reported beside it.
         rows.append(
             (
-                f"{grid} grid: pipeline / loop wall",
-                f"{comparison['ratio']:.3f}",
-                f"<= {TARGETS['ratio']}",
-                verdict(comparison["ratio"], TARGETS["ratio"], False),
+                f"{label}: wall (training jobs' span) / FLOP limit",
+                f"{flop['figure']:.2f} x",
+                "info" if preset else f"<= {TARGETS['flop_limit']} x",
+                "" if preset else verdict(flop["figure"], TARGETS["flop_limit"], False),
             )
         )
         rows.append(
             (
-                f"{grid} grid: pipeline overhead",
+                f"{label}: whole pipeline wall / FLOP limit",
+                f"{flop['pipeline_figure']:.2f} x",
+                "info",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"{label}: pipeline overhead",
                 f"{100 * comparison['overhead']:.1f} %",
-                f"<= {100 * TARGETS['overhead']:.0f} %",
-                verdict(comparison["overhead"], TARGETS["overhead"], False),
+                "info" if preset else f"<= {100 * TARGETS['overhead']:.0f} %",
+                "" if preset else verdict(comparison["overhead"], TARGETS["overhead"], False),
             )
         )
         if comparison["pipeline_peak_rss_mb"]:
@@ -638,7 +772,7 @@ def main() -> int:
     if args.quick or grid == "reduced" or epochs < 20:
         log(
             "note: targets are set for 20-epoch fits and the full grid; "
-            f"{'--quick' if args.quick else 'the reduced grid'} "
+            f"{'--quick' if args.quick else 'the reduced grid' if grid == 'reduced' else 'this'} "
             "checks the plumbing and the trend only"
         )
     if busy:

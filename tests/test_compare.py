@@ -1,4 +1,7 @@
-"""Unit tests of tipsbench.compare: claims matched by claim id across runs, absent ones kept absent."""
+"""Unit tests of tipsbench.compare.
+
+Claims are matched by claim id across runs; absent ones are kept absent.
+"""
 
 from __future__ import annotations
 

@@ -13,7 +13,9 @@ from tipsbench.plots import (
     confusion_figure,
     figure_spec,
     learning_curves_figure,
+    robustness_figure,
     study_accuracy_figure,
+    tuning_figure,
 )
 
 RUNS = pd.DataFrame(
@@ -36,6 +38,70 @@ SUMMARY = pd.DataFrame(
         "slide_accuracy": [0.395, np.nan],
     }
 )
+
+
+FINDINGS = pd.DataFrame(
+    {
+        "study": ["opt", "opt@lr-0.01", "opt@lr-1"],
+        "origin": ["opt", "opt", "opt"],
+        "axis": [None, "lr", "lr"],
+        "axis_value": [None, 0.01, 1.0],
+        "title": ["Optimizer"] * 3,
+        "expect": ["B > A"] * 3,
+        "mean_diff": [0.05, 0.2, -0.1],
+        "diff_ci_low": [0.04, 0.15, -0.2],
+        "diff_ci_high": [0.06, 0.25, 0.0],
+        "smallest_effect": [0.01] * 3,
+        "verdict": ["REPRODUCED", "REPRODUCED", "INCONCLUSIVE"],
+    }
+)
+SWEEPS = [
+    {
+        "name": "lr",
+        "hyperparameter": "learning_rate",
+        "scale": "log",
+        "slide_value": 0.1,
+        "arm_overrides": "keep",
+        "values": [0.01, 1.0],
+    }
+]
+TUNING = pd.DataFrame(
+    {
+        "study": ["t"] * 3,
+        "role": ["A"] * 3,
+        "arm": ["SGD"] * 3,
+        "hyperparameter": ["learning_rate"] * 3,
+        "candidate": [0.01, 0.1, 1.0],
+        "validation_mean": [0.8, 0.9, 0.85],
+        "validation_sd": [0.01, 0.01, 0.02],
+        "selected": [False, True, False],
+    }
+)
+
+
+def test_robustness_map_puts_each_setting_on_a_log_axis_with_the_slide_marked():
+    figure = robustness_figure(FINDINGS, SWEEPS)
+    axes = figure.axes[0]
+    assert axes.get_xscale() == "log" and axes.get_xlabel() == "learning_rate"
+    assert axes.get_ylabel() == "B − A, test accuracy" and axes.get_title() == "Optimizer (B > A)"
+    # The slide's setting is the dotted vertical line at 0.1.
+    assert [line.get_xdata()[0] for line in axes.get_lines() if line.get_linestyle() == ":"] == [
+        0.1
+    ]
+    # Points by verdict: two reproduced (0.01 and the slide's 0.1), one inconclusive (1.0).
+    assert sorted(legend_texts(axes)) == sorted(
+        ["within ±Δ", "slide", "reproduced", "inconclusive"]
+    )
+    plt.close(figure)
+
+
+def test_tuning_curve_stars_the_chosen_value():
+    figure = tuning_figure(TUNING)
+    axes = figure.axes[0]
+    assert axes.get_xscale() == "log" and axes.get_ylabel() == "validation accuracy"
+    star = [c for c in axes.collections if c.get_label() == "chosen"][0]
+    assert star.get_offsets().tolist() == [[0.1, 0.9]]
+    plt.close(figure)
 
 
 def legend_texts(axes) -> list[str]:
@@ -114,8 +180,21 @@ def test_every_registered_figure_draws_from_the_tables_it_names():
         }
     )
     confusion = pd.DataFrame({"true": [0, 1], "predicted_0": [1, 0], "predicted_1": [0, 1]})
-    tables = {"runs": RUNS, "summary": SUMMARY, "curves": curves, "confusion": confusion}
-    labels = {"study": "loss", "confidence": 0.95, "item": "digit", "class_names": ["0", "1"]}
+    tables = {
+        "runs": RUNS,
+        "summary": SUMMARY,
+        "curves": curves,
+        "confusion": confusion,
+        "findings": FINDINGS,
+        "tuning": TUNING,
+    }
+    labels = {
+        "study": "loss",
+        "confidence": 0.95,
+        "item": "digit",
+        "class_names": ["0", "1"],
+        "sweeps": SWEEPS,
+    }
     for name, spec in {**STUDY_FIGURES, **RUN_FIGURES}.items():
         figure = spec.draw({table: tables[table] for table in spec.tables}, labels)
         assert figure.axes, name

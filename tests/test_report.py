@@ -1,4 +1,7 @@
-"""The smoke report, checked as a reader would: sections, numbers equal to the tables, offline, PDF pages."""
+"""The smoke report, checked as a reader would.
+
+Sections, numbers equal to the tables, offline, PDF pages.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +40,10 @@ def report(smoke_run):
 
 
 def three(value: float, sign: str = "") -> str:
-    """A number as the report prints it, written out here rather than taken from the code under test."""
+    """A number as the report prints it.
+
+    Written out here rather than taken from the code under test.
+    """
     return format(value, f"{sign}.3f")
 
 
@@ -86,8 +92,8 @@ def test_each_study_shows_its_verdict_sentence_and_numbers(report):
         sentence = re.search(r'<p class="sentence">(.*?)</p>', study, flags=re.DOTALL).group(1)
         sentence = html_escape.unescape(sentence)
         assert (
-            f"Over {row.n_pairs} seeds, {row.arm_b} (B) reached {three(row.mean_b)} mean test accuracy"
-            in sentence
+            f"Over {row.n_pairs} seeds, {row.arm_b} (B) reached {three(row.mean_b)} "
+            "mean test accuracy" in sentence
         )
         assert f"B − A = {three(row.mean_diff, '+').replace('-', '−')}" in sentence
         p_holm = p_cell(row.p_holm)
@@ -160,7 +166,8 @@ def test_pdf_pages_render(report, tmp_path):
 
 def test_editing_a_template_rebuilds_only_the_report(smoke_run):
     _, workdir = smoke_run
-    # An edit, not a bare touch: Snakemake ignores a newer mtime when the content's checksum is unchanged.
+    # An edit, not a bare touch: Snakemake ignores a newer mtime when the content's checksum
+    # is unchanged.
     with open(workdir / "report_templates" / "report.css", "a") as css:
         css.write("/* a restyle */\n")
     result = snakemake(workdir, "-n", "--cores", "2", "--configfile", "config/smoke.yaml")

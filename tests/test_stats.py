@@ -131,7 +131,8 @@ DEFAULT_SETTINGS = resolve_settings()
 
 def test_describe_three_values_by_hand():
     result = describe([0.1, 0.2, 0.3], 0.95)
-    # mean 0.2; sd = sqrt((0.01 + 0 + 0.01) / 2) = 0.1; t(0.975, 2) = 0.95 / sqrt(2 * 0.975 * 0.025) = 4.30265.
+    # mean 0.2; sd = sqrt((0.01 + 0 + 0.01) / 2) = 0.1;
+    # t(0.975, 2) = 0.95 / sqrt(2 * 0.975 * 0.025) = 4.30265.
     t = t_quantile(0.975, 2)
     assert t == pytest.approx(4.30265, abs=1e-5)
     assert result["n"] == 3
@@ -146,7 +147,8 @@ def test_describe_three_values_by_hand():
 
 
 def test_describe_uses_the_confidence_level():
-    # t(0.95, 2) = 0.9 / sqrt(2 * 0.95 * 0.05) = 2.91999: the 90 % CI half-width is 2.92 * 0.1 / sqrt(3).
+    # t(0.95, 2) = 0.9 / sqrt(2 * 0.95 * 0.05) = 2.91999:
+    # the 90 % CI half-width is 2.92 * 0.1 / sqrt(3).
     result = describe([0.1, 0.2, 0.3], 0.90)
     half = t_quantile(0.95, 2) * 0.1 / math.sqrt(3)
     assert half == pytest.approx(0.168586, abs=1e-6)
@@ -240,8 +242,9 @@ def test_compare_arms_three_pairs_by_hand():
     # All three differences positive: the most extreme of 2^3 sign patterns on each side, p = 2 / 8.
     assert result["p_wilcoxon"] == pytest.approx(0.25)
     assert result["cohen_dz"] == pytest.approx(2.0)
-    # Predictive, not the plug-in normal_cdf(2.0) = 0.977: a new difference is mean + sd sqrt(1 + 1/n)
-    # times a t with 2 df, so P(> 0) = F_2(2 / sqrt(4/3)) = 1/2 + 1.7321 / (2 sqrt(5)) = 0.887298.
+    # Predictive, not the plug-in normal_cdf(2.0) = 0.977: a new difference is
+    # mean + sd sqrt(1 + 1/n) times a t with 2 df, so
+    # P(> 0) = F_2(2 / sqrt(4/3)) = 1/2 + 1.7321 / (2 sqrt(5)) = 0.887298.
     assert result["prob_b_beats_a"] == pytest.approx(0.5 + math.sqrt(3) / (2 * math.sqrt(5)))
     assert result["prob_b_beats_a"] < normal_cdf(2.0)
     # Prediction interval of one paired run's difference: 0.2 +- t(0.975, 2) * 0.1 * sqrt(4/3).
@@ -261,20 +264,22 @@ def test_compare_arms_five_pairs_p_value_with_four_degrees_of_freedom():
     a = np.array([0.90, 0.91, 0.92, 0.93, 0.94])
     d = np.array([0.01, 0.03, -0.02, 0.04, 0.02])
     result = compare_arms(a, a + d)
-    # mean 0.016; deviations -0.006, 0.014, -0.036, 0.024, 0.004; sum of squares 0.00212; sd = sqrt(0.00053).
+    # mean 0.016; deviations -0.006, 0.014, -0.036, 0.024, 0.004;
+    # sum of squares 0.00212; sd = sqrt(0.00053).
     sd = math.sqrt(0.00212 / 4)
     t = 0.016 / (sd / math.sqrt(5))
     assert result["sd_diff"] == pytest.approx(sd)
     assert result["p_ttest"] == pytest.approx(t_two_sided_p(t, 4))
     assert result["diff_ci_high"] == pytest.approx(0.016 + t_quantile(0.975, 4) * sd / math.sqrt(5))
-    # Ranks of |d|: 0.01 -> 1, 0.02 -> 2.5, 0.02 -> 2.5, 0.03 -> 4, 0.04 -> 5; negative rank sum 2.5.
+    # Ranks of |d|: 0.01 -> 1, 0.02 -> 2.5, 0.02 -> 2.5, 0.03 -> 4, 0.04 -> 5;
+    # negative rank sum 2.5.
     assert result["p_wilcoxon"] == pytest.approx(wilcoxon_exact_p(d.tolist()))
     assert (result["wins_b"], result["ties"]) == (4, 0)
 
 
 def test_wilcoxon_p_by_enumeration_without_ties():
-    # d = [1, 2, -3, 4, 5]: T- = 3; sign patterns with negative rank sum <= 3 are {}, {1}, {2}, {3}, {1, 2}:
-    # p = 2 * 5 / 32 = 0.3125.
+    # d = [1, 2, -3, 4, 5]: T- = 3; sign patterns with negative rank sum <= 3 are
+    # {}, {1}, {2}, {3}, {1, 2}: p = 2 * 5 / 32 = 0.3125.
     result = compare_arms([0, 0, 0, 0, 0], [1, 2, -3, 4, 5])
     assert result["p_wilcoxon"] == pytest.approx(0.3125)
     assert wilcoxon_exact_p([1, 2, -3, 4, 5]) == pytest.approx(0.3125)
@@ -282,7 +287,8 @@ def test_wilcoxon_p_by_enumeration_without_ties():
 
 def test_wilcoxon_with_ties_and_a_zero_difference():
     # d = [1, 1, 2, -3, 0]: the zero is dropped; ranks 1.5, 1.5, 3, 4; T- = 4. Sign patterns with
-    # negative rank sum <= 4 out of 16: {}, {1.5}, {1.5'}, {3}, {1.5, 1.5'}, {4} -> p = 2 * 6 / 16 = 0.75.
+    # negative rank sum <= 4 out of 16: {}, {1.5}, {1.5'}, {3}, {1.5, 1.5'}, {4}
+    # -> p = 2 * 6 / 16 = 0.75.
     result = compare_arms([0, 0, 0, 0, 0], [1, 1, 2, -3, 0])
     assert result["p_wilcoxon"] == pytest.approx(0.75)
     assert wilcoxon_exact_p([1, 1, 2, -3, 0]) == pytest.approx(0.75)
@@ -606,7 +612,8 @@ def test_findings_table_by_hand():
     # optimizer: d = [-0.40, -0.32, -0.39]; mean -0.37, sd sqrt(0.0019), t = -14.70.
     p_optimizer = p_two_df([-0.40, -0.32, -0.39])
     assert p_depth < p_optimizer < p_loss < p_dropout
-    # Holm over m = 4, smallest first: 4 p_depth; max(that, 3 p_optimizer); max(that, 2 p_loss); max(that, 1).
+    # Holm over m = 4, smallest first: 4 p_depth; max(that, 3 p_optimizer);
+    # max(that, 2 p_loss); max(that, 1).
     holm_depth = 4 * p_depth
     holm_optimizer = max(holm_depth, 3 * p_optimizer)
     holm_loss = max(holm_optimizer, 2 * p_loss)
@@ -694,7 +701,8 @@ def test_findings_with_the_wilcoxon_test_says_five_pairs_cannot_be_significant()
     assert findings["p_value"] == pytest.approx(0.25) and findings["p_holm"] == pytest.approx(0.25)
     assert findings["verdict"] == "INCONCLUSIVE" and findings["test"] == "wilcoxon"
     assert findings["note"].endswith(
-        "with 3 non-zero paired differences the Wilcoxon test cannot reach p < 0.05 (its smallest two-sided p is 0.25)"
+        "with 3 non-zero paired differences the Wilcoxon test cannot reach p < 0.05 "
+        "(its smallest two-sided p is 0.25)"
     )
 
 
@@ -731,7 +739,8 @@ def test_findings_of_a_study_without_runs():
 
 
 def test_wilcoxon_of_all_zero_differences_is_not_available_rather_than_scipys_one():
-    # scipy answers p = 1.0 (with a warning) when every difference is zero; that is no evidence either way.
+    # scipy answers p = 1.0 (with a warning) when every difference is zero;
+    # that is no evidence either way.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert math.isnan(stats._wilcoxon_p(np.zeros(3)))
@@ -796,7 +805,8 @@ def test_wilcoxon_verdict_takes_its_direction_from_the_signed_ranks_not_the_mean
 
 
 def test_a_significant_but_tiny_difference_is_negligible_not_reversed():
-    # Dropout-like: B is 0.006 worse on every seed with a tiny spread; significant, but inside +-0.01.
+    # Dropout-like: B is 0.006 worse on every seed with a tiny spread;
+    # significant, but inside +-0.01.
     a = [0.900, 0.902, 0.904, 0.906, 0.908]
     b = [0.8941, 0.8959, 0.8982, 0.8998, 0.9021]
     row = findings_table(one_study_runs(a, b), [TIP]).iloc[0]

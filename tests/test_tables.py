@@ -114,7 +114,9 @@ def test_build_tables_sums_the_confusion_of_the_best_arm_only():
     ) == ("loss", "cross-entropy", "base")
     # 3 seeds of base: true 0 -> predicted 0 three times; true 1 -> 1 three times and 0 three times.
     assert confusion[["predicted_0", "predicted_1"]].to_numpy().tolist() == [[3, 0], [3, 3]]
-    assert set(tables) == {"runs", "curves", "jobs", "confusion"}
+    assert (
+        set(tables) == {"runs", "curves", "jobs", "confusion", "tuning"} and tables["tuning"].empty
+    )
 
 
 def test_jobs_table_keeps_what_each_job_recorded_about_its_machine_and_code():

@@ -1,4 +1,7 @@
-"""Unit tests of tipsbench.wording: every expected text is written out here, not built with the code under test."""
+"""Unit tests of tipsbench.wording.
+
+Every expected text is written out here, not built with the code under test.
+"""
 
 from __future__ import annotations
 
@@ -67,27 +70,31 @@ def test_levels_intervals_and_conditions():
 
 def test_sentences_of_the_hand_made_findings():
     rows = findings_table(hand_runs(), studies(), DEFAULT_SETTINGS).set_index("study", drop=False)
-    # loss: CI 0.72 +- 0.227675 -> +0.492 to +0.948; Holm p = max(4 p_depth, 3 p_optimizer, 2 p_loss).
+    # loss: CI 0.72 +- 0.227675 -> +0.492 to +0.948;
+    # Holm p = max(4 p_depth, 3 p_optimizer, 2 p_loss).
     holm_loss = rows.loc["loss", "p_holm"]
     assert (
         f"{holm_loss:.4f}" == "0.0138"
     )  # 3 x p_optimizer = 3 x 0.004594, above 2 x p_loss = 0.010716.
     assert finding_sentence(rows.loc["loss"]) == (
-        "Over 3 seeds, cross-entropy (B) reached 0.920 mean test accuracy against 0.200 for mse (A): "
+        "Over 3 seeds, cross-entropy (B) reached 0.920 mean test accuracy against 0.200 "
+        "for mse (A): "
         "B − A = +0.720 (95 % CI +0.492 to +0.948, paired t-test, Holm-adjusted p = 0.0138), "
         "so the claim B > A is reproduced: the difference is significant and not shown to lie "
         "within ±0.010, the smallest effect that matters."
     )
     # depth: mean -0.81, CI half 4.30265 * 0.02 / sqrt(3) = 0.049683 -> -0.860 to -0.760.
     assert finding_sentence(rows.loc["depth"]) == (
-        "Over 3 seeds, 9 layers (B) reached 0.110 mean test accuracy against 0.920 for 3 layers (A): "
+        "Over 3 seeds, 9 layers (B) reached 0.110 mean test accuracy against 0.920 "
+        "for 3 layers (A): "
         "B − A = −0.810 (95 % CI −0.860 to −0.760, paired t-test, Holm-adjusted p = 0.0008), "
         "so the claim A > B is reproduced: the difference is significant and not shown to lie "
         "within ±0.010, the smallest effect that matters."
     )
     # dropout: d = [0.01, -0.01], CI 0 +- 12.7062 * 0.014142 / sqrt(2) = +-0.127.
     assert finding_sentence(rows.loc["dropout"]) == (
-        "Over 2 seeds, dropout 0.2 (B) reached 0.910 mean test accuracy against 0.910 for no dropout (A): "
+        "Over 2 seeds, dropout 0.2 (B) reached 0.910 mean test accuracy against 0.910 "
+        "for no dropout (A): "
         "B − A = +0.000 (95 % CI −0.127 to +0.127, paired t-test, Holm-adjusted p = 1.0000), "
         "so the claim B > A is inconclusive: the difference is neither significant nor shown to "
         "lie within ±0.010 at α = 0.05."
@@ -123,7 +130,8 @@ def test_sentence_variants_from_a_row_alone():
         "verdict_case": "different",
     }
     assert finding_sentence(row) == (
-        "Over 5 seeds, cross-entropy (B) reached 0.921 mean test accuracy against 0.112 for mse (A): "
+        "Over 5 seeds, cross-entropy (B) reached 0.921 mean test accuracy against 0.112 "
+        "for mse (A): "
         "B − A = +0.809 (95 % CI +0.800 to +0.818, paired t-test, Holm-adjusted p = 0.0001), "
         "so the claim B > A is reproduced: the difference is significant and not shown to lie "
         "within ±0.010, the smallest effect that matters."
@@ -133,7 +141,8 @@ def test_sentence_variants_from_a_row_alone():
     wilcoxon = finding_sentence(
         {**row, "test": "wilcoxon", "confidence": 0.9, "p_holm": 0.0625, "verdict": "INCONCLUSIVE"}
     )
-    # The sentence always gives the t interval: the percentile bootstrap covers less than its label at few seeds.
+    # The sentence always gives the t interval: the percentile bootstrap covers less than its
+    # label at few seeds.
     assert (
         "(90 % CI +0.800 to +0.818, Wilcoxon signed-rank test, Holm-adjusted p = 0.0625)"
         in wilcoxon
@@ -152,7 +161,8 @@ def test_sentence_variants_from_a_row_alone():
     assert "(no 95 % CI from 1 seed, paired t-test, Holm-adjusted p not available)" in one
     none = finding_sentence({**row, "n_pairs": 0, "evidence": False})
     assert none == (
-        "No seed has results for both mse (A) and cross-entropy (B), so the claim B > A cannot be tested; "
+        "No seed has results for both mse (A) and cross-entropy (B), "
+        "so the claim B > A cannot be tested; "
         "this smoke run is not evidence."
     )
     with pytest.raises(ValueError, match="'MAYBE'"):
@@ -210,9 +220,10 @@ def test_the_slides_difference_against_one_runs_prediction_interval():
 def test_seeds_advice_names_the_detectable_difference_and_the_seeds_to_decide():
     row = {**ROW, "sd_diff": 0.0123, "mde": 0.0213, "power": 0.8, "verdict": "INCONCLUSIVE"}
     assert seeds_sentence({**row, "seeds_to_decide": 14.0}) == (
-        "With 5 seeds and this spread (sd of B − A 0.0123), a difference of 0.0213 or more is found "
-        "with 80 % power at α = 0.05 (before the Holm correction). About 14 seeds are expected to "
-        "decide it: list that many under seeds in the config and rerun; only the new seeds are trained."
+        "With 5 seeds and this spread (sd of B − A 0.0123), a difference of 0.0213 or more "
+        "is found with 80 % power at α = 0.05 (before the Holm correction). "
+        "About 14 seeds are expected to decide it: list that many under seeds in the config "
+        "and rerun; only the new seeds are trained."
     )
     assert seeds_sentence({**row, "seeds_to_decide": NAN}).endswith(
         "No finite number of seeds is expected to decide it at this effect."

@@ -33,12 +33,19 @@ except ConfigError as error:
 EXPERIMENT = resolve_experiment(config)
 RUN = layout.run_root(EXPERIMENT.run_name)
 STUDIES = [study.name for study in EXPERIMENT.studies]
+# The claims (the config's own studies) get figures and sections; sweep points are rows
+# of the robustness table and points of its figure.
+CLAIMS = [study.name for study in EXPERIMENT.claims]
+FEATURES = {
+    "sweeps": bool(EXPERIMENT.sweeps),
+    "tuning": bool(EXPERIMENT.tuned_arms),
+}
 
 
 wildcard_constraints:
     condition="|".join(re.escape(name) for name in EXPERIMENT.conditions),
     seed=r"\d+",
-    study="|".join(re.escape(name) for name in STUDIES),
+    study="|".join(re.escape(name) for name in CLAIMS),
 
 
 def run_folder(condition, seed):
@@ -138,6 +145,7 @@ def get_figure_labels(wildcards):
         "confidence": EXPERIMENT.statistics["confidence"],
         "item": EXPERIMENT.dataset.item,
         "class_names": list(EXPERIMENT.dataset.class_names),
+        "sweeps": [dict(axis) for axis in EXPERIMENT.sweeps],
     }
 
 
@@ -145,9 +153,14 @@ def get_figures():
     """Every figure of the run: each study figure for each study, then the run figures."""
     return [
         layout.figure(RUN, f"{study}-{figure}")
-        for study in STUDIES
-        for figure in STUDY_FIGURES
-    ] + [layout.figure(RUN, figure) for figure in RUN_FIGURES]
+        for study in CLAIMS
+        for figure, spec in STUDY_FIGURES.items()
+        if spec.needs is None or FEATURES[spec.needs]
+    ] + [
+        layout.figure(RUN, figure)
+        for figure, spec in RUN_FIGURES.items()
+        if spec.needs is None or FEATURES[spec.needs]
+    ]
 
 
 def get_report_inputs(wildcards):
@@ -156,9 +169,11 @@ def get_report_inputs(wildcards):
         "runs",
         "summary",
         "findings",
+        "robustness",
         "curves",
         "jobs",
         "confusion",
+        "tuning",
         "determinism",
     )
     return {

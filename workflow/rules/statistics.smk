@@ -3,7 +3,7 @@
 
 
 rule statistics:
-    """Describe every arm and compare every study's two arms: summary and findings tables."""
+    """Describe every arm, compare every study's two arms, and each claim across its sweeps."""
     input:
         runs=layout.table(RUN, "runs"),
     output:
@@ -17,6 +17,7 @@ rule statistics:
             category="Tables",
             labels={"table": "findings", "content": "one row per study: the verdicts"},
         ),
+        robustness=layout.table(RUN, "robustness"),
     log:
         f"{RUN}/logs/statistics.log",
     conda:
@@ -24,6 +25,7 @@ rule statistics:
     params:
         studies=EXPERIMENT.study_records(),
         settings=EXPERIMENT.statistics,
+        sweeps=[dict(axis) for axis in EXPERIMENT.sweeps],
         smoke=EXPERIMENT.smoke,
     script:
         "../scripts/statistics.py"

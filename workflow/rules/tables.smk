@@ -2,7 +2,7 @@
 
 
 rule aggregate:
-    """Collect every run's records into the runs, curves, jobs and confusion tables."""
+    """Collect every run's records into the runs, curves, jobs, confusion and tuning tables."""
     input:
         metrics=get_run_outputs("metrics"),
         histories=get_run_outputs("history"),
@@ -17,6 +17,7 @@ rule aggregate:
         curves=layout.table(RUN, "curves"),
         jobs=layout.table(RUN, "jobs"),
         confusion=layout.table(RUN, "confusion"),
+        tuning=layout.table(RUN, "tuning"),
     log:
         f"{RUN}/logs/aggregate.log",
     conda:

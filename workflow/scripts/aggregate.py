@@ -1,4 +1,7 @@
-"""Snakemake adapter: read every run's files and write the runs, curves, jobs and confusion tables."""
+"""Snakemake adapter: read every run's files.
+
+Writes the runs, curves, jobs and confusion tables.
+"""
 
 from tipsbench.files import send_output_to
 

@@ -1,4 +1,7 @@
-"""Snakemake adapter: render report.html (self-contained) and report.pdf from the tables and figures."""
+"""Snakemake adapter: render report.html and report.pdf.
+
+report.html is self-contained; both are rendered from the tables and figures.
+"""
 
 from tipsbench.files import send_output_to
 
@@ -13,7 +16,17 @@ from tipsbench.report import build_context, render, write_pdf  # noqa: E402
 
 tables = {
     name: pd.read_csv(snakemake.input[name])
-    for name in ("runs", "summary", "findings", "curves", "jobs", "confusion", "determinism")
+    for name in (
+        "runs",
+        "summary",
+        "findings",
+        "robustness",
+        "curves",
+        "jobs",
+        "confusion",
+        "tuning",
+        "determinism",
+    )
 }
 figures = {Path(path).stem: Path(path).read_text() for path in snakemake.input.figures}
 context = build_context(

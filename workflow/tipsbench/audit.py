@@ -29,7 +29,9 @@ def compare_runs(
     original: dict[str, Any],
     rerun: dict[str, Any],
 ) -> dict[str, Any]:
-    """Compare two runs given as dicts of ``metrics``, ``history`` (DataFrame) and ``weights`` (list).
+    """Compare two runs.
+
+    Each run is given as a dict of ``metrics``, ``history`` (DataFrame) and ``weights`` (list).
 
     Returns one row: whether metrics, per-epoch history and final weights are bit-identical,
     and the largest absolute difference of each.

@@ -38,7 +38,14 @@ COLUMNS = [
 
 def verdict_table(findings: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per claim × run from each run's findings table, claims in first-seen order."""
-    frames = [table.assign(run=run)[COLUMNS] for run, table in findings.items()]
+    # A run's sweep points are settings of its claims, not claims of their own: the
+    # comparison takes each claim at the run's own (slide's) setting.
+    frames = [
+        table[table["axis"].fillna("") == ""].assign(run=run)[COLUMNS]
+        if "axis" in table
+        else table.assign(run=run)[COLUMNS]
+        for run, table in findings.items()
+    ]
     table = pd.concat(frames, ignore_index=True)
     order = {claim: index for index, claim in enumerate(dict.fromkeys(table["claim_id"]))}
     runs = {run: index for index, run in enumerate(findings)}

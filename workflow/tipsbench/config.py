@@ -4,10 +4,12 @@
 ``validate`` (which also fills the schema's defaults into the config), then makes the
 checks a schema cannot express: the grid must resolve (two arms of one study may not be
 the same condition) and a local data file must exist. Every failure is a ``ConfigError``
-whose text is one line, ``config error: <where>: <what was expected>``, e.g.
+whose text is one line, ``config error: <where>: <what was expected>``, e.g. (the second
+wrapped here):
 
     config error: base.epochs: -1 is less than the minimum 1
-    config error: studies.loss.arms[0].overrides: unknown key 'dropuot' (did you mean 'dropout_rate'? allowed: ...)
+    config error: studies.loss.arms[0].overrides: unknown key 'dropuot'
+        (did you mean 'dropout_rate'? allowed: ...)
 
 The Snakefile turns it into ``sys.exit(message)``: Snakemake prints that line alone and
 exits with status 1, before any job runs or anything is written.
@@ -87,6 +89,7 @@ def check_config(
             f"{show(dataset)} is not one of {', '.join(DATASETS)}"
             + (f" ({hint.strip()})" if hint else ""),
         )
+    check_sweeps_and_tuning(config, yaml.safe_load(Path(schema_path).read_text()))
     try:
         grid = resolve_grid(config)
     except ValueError as error:
@@ -97,7 +100,8 @@ def check_config(
     if audit["condition"] is not None and audit["condition"] not in grid.conditions:
         raise ConfigError(
             "determinism.condition",
-            f"{audit['condition']!r} names no condition of this config (conditions: {', '.join(grid.conditions)})",
+            f"{audit['condition']!r} names no condition of this config "
+            f"(conditions: {', '.join(grid.conditions)})",
         )
     if audit["seed"] is not None and audit["seed"] not in grid.seeds:
         raise ConfigError(
@@ -111,6 +115,94 @@ def check_config(
         # A file (.npz) or a folder of IDX files; the data step checks what is inside.
         if not file.exists():
             raise ConfigError("data.path", f"file {path} does not exist{looked}")
+
+
+def _check_value(schema: dict, hyperparameter: str, value: Any, where: str) -> None:
+    """A value for ``hyperparameter`` must pass the schema's definition of it."""
+    definition = {**schema["$defs"][hyperparameter], "$defs": schema["$defs"]}
+    error = best_match(Draft202012Validator(definition).iter_errors(value))
+    if error is not None:
+        raise ConfigError(where, f"{describe(error)} (a value of {hyperparameter})")
+
+
+def check_sweeps_and_tuning(config: dict[str, Any], schema: dict) -> None:
+    """What the schema cannot say about sweep axes, tuned arms and the data they need."""
+    hyperparameters = list(schema["$defs"]["arm"]["properties"]["overrides"]["properties"])
+    data = config["data"]
+    tuned: dict[str, set[str]] = {}
+    for study, spec in config["studies"].items():
+        for index, arm in enumerate(spec["arms"]):
+            tune = arm.get("tune")
+            if not tune:
+                continue
+            where = f"studies.{study}.arms[{index}].tune"
+            name = tune["hyperparameter"]
+            if name not in hyperparameters:
+                hint = did_you_mean(name, hyperparameters)
+                raise ConfigError(
+                    f"{where}.hyperparameter",
+                    f"{show(name)} is not a hyperparameter ({hint}allowed: "
+                    f"{', '.join(hyperparameters)})",
+                )
+            for position, value in enumerate(tune["values"]):
+                _check_value(schema, name, value, f"{where}.values[{position}]")
+            if not data["validation_size"]:
+                raise ConfigError(
+                    where,
+                    "a tuned arm needs a validation set: set data.validation_size "
+                    "(e.g. 10000, the last 10,000 training images)",
+                )
+            tuned.setdefault(study, set()).add(name)
+    for index, axis in enumerate(config["sweeps"]):
+        where = f"sweeps[{index}]"
+        name = axis["hyperparameter"]
+        if name not in hyperparameters:
+            hint = did_you_mean(name, hyperparameters)
+            raise ConfigError(
+                f"{where}.hyperparameter",
+                f"{show(name)} is not a hyperparameter ({hint}allowed: "
+                f"{', '.join(hyperparameters)})",
+            )
+        for position, value in enumerate(axis["values"]):
+            _check_value(schema, name, value, f"{where}.values[{position}]")
+        for study in axis["studies"] or config["studies"]:
+            if study not in config["studies"]:
+                hint = did_you_mean(study, list(config["studies"]))
+                raise ConfigError(
+                    f"{where}.studies",
+                    f"{show(study)} is not a study of this config ({hint}studies: "
+                    f"{', '.join(config['studies'])})",
+                )
+            if name in tuned.get(study, ()):
+                raise ConfigError(
+                    where, f"study {study!r} tunes {name} itself; a sweep cannot also set it"
+                )
+    sizes = [config["base"].get("train_size")]
+    sizes += [
+        value
+        for axis in config["sweeps"]
+        if axis["hyperparameter"] == "train_size"
+        for value in axis["values"]
+    ]
+    sizes += [
+        arm.get("overrides", {}).get("train_size")
+        for spec in config["studies"].values()
+        for arm in spec["arms"]
+    ]
+    largest = max((size for size in sizes if size is not None), default=None)
+    if largest is not None and largest > data["train_size"]:
+        raise ConfigError(
+            "train_size",
+            f"{largest} training images asked for, but data.train_size prepares "
+            f"{data['train_size']}",
+        )
+    available = DATASETS[data["dataset"]].sizes["train"] if data["sha256"] is None else None
+    if available and data["train_size"] + data["validation_size"] > available:
+        raise ConfigError(
+            "data.validation_size",
+            f"{data['train_size']} training + {data['validation_size']} validation images "
+            f"exceed the {available} training images of {data['dataset']}",
+        )
 
 
 def schema_error(config: dict, schema_path: Path, error: ValidationError) -> ConfigError:
@@ -169,14 +261,20 @@ def describe(error: ValidationError) -> str:
                 float(value)
                 if error.path and isinstance(error.path[-1], int):
                     # Snakemake's --config reads the items of a list as text.
-                    hint = " (a list given with --config holds text: put it in a YAML file for --configfile)"
+                    hint = (
+                        " (a list given with --config holds text: "
+                        "put it in a YAML file for --configfile)"
+                    )
                 else:
                     hint = " (YAML reads it as text: write a number like 0.001 or 1.0e-3)"
             except ValueError:
                 pass
         if isinstance(value, str) and "boolean" in types and value.lower() in ("true", "false"):
             # Snakemake's --config reads only True and False (capitalised) as booleans.
-            hint = f" (on the command line write --config {'.'.join(map(str, error.path))}={value.capitalize()})"
+            hint = (
+                " (on the command line write --config "
+                f"{'.'.join(map(str, error.path))}={value.capitalize()})"
+            )
         return f"expected {wanted}, got {shown}{hint}"
     if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         bounds = [

@@ -284,15 +284,23 @@ def preprocess(
     train_size: int,
     test_size: int | None,
     num_classes: int,
+    validation_size: int = 0,
 ) -> dict[str, np.ndarray]:
     """Slice, flatten, scale to [0, 1] and one-hot encode, as the lecturer's demo did.
 
     The first ``train_size`` training images in file order (no shuffle before slicing),
-    the first ``test_size`` test images (``None``: all of them).
+    the first ``test_size`` test images (``None``: all of them). ``validation_size`` > 0
+    adds ``x_val``, ``y_val``, ``labels_val``: the LAST ``validation_size`` training
+    images, which must not reach into the first ``train_size``.
     """
     available = len(arrays["x_train"])
     if not 1 <= train_size <= available:
         raise ValueError(f"train_size={train_size} is outside [1, {available}]")
+    if validation_size and train_size + validation_size > available:
+        raise ValueError(
+            f"train_size={train_size} + validation_size={validation_size} exceed the "
+            f"{available} training images: the validation images would overlap the training ones"
+        )
     test_size = len(arrays["x_test"]) if test_size is None else test_size
     if not 1 <= test_size <= len(arrays["x_test"]):
         raise ValueError(f"test_size={test_size} is outside [1, {len(arrays['x_test'])}]")
@@ -304,6 +312,12 @@ def preprocess(
         prepared[f"x_{split}"] = images.reshape(size, -1).astype(np.float32) / np.float32(255)
         prepared[f"y_{split}"] = eye[labels]
         prepared[f"labels_{split}"] = labels.astype(np.uint8)
+    if validation_size:
+        images = arrays["x_train"][available - validation_size :]
+        labels = arrays["y_train"][available - validation_size :].astype(np.int64)
+        prepared["x_val"] = images.reshape(validation_size, -1).astype(np.float32) / np.float32(255)
+        prepared["y_val"] = eye[labels]
+        prepared["labels_val"] = labels.astype(np.uint8)
     return prepared
 
 
@@ -314,7 +328,10 @@ def load_prepared(path: str | Path) -> dict[str, np.ndarray]:
 
 
 def prepare_dataset(data_config: dict) -> tuple[dict[str, np.ndarray], dict]:
-    """The data step: read or download, verify, preprocess; return the arrays and their provenance."""
+    """The data step: read or download, verify, preprocess.
+
+    Returns the arrays and their provenance.
+    """
     spec = DATASETS.get(data_config["dataset"])
     if spec is None:
         raise DataError(
@@ -324,9 +341,16 @@ def prepare_dataset(data_config: dict) -> tuple[dict[str, np.ndarray], dict]:
     arrays = read_local(path) if path else download_keras(spec.name)
     source = str(path) if path else f"keras.datasets.{spec.name}"
     checksums = verify_arrays(arrays, spec, data_config.get("sha256"), source=source)
-    prepared = preprocess(
-        arrays, data_config["train_size"], data_config.get("test_size"), spec.num_classes
-    )
+    try:
+        prepared = preprocess(
+            arrays,
+            data_config["train_size"],
+            data_config.get("test_size"),
+            spec.num_classes,
+            validation_size=data_config.get("validation_size", 0),
+        )
+    except ValueError as error:
+        raise DataError(f"{source}: {error}") from None
     info = {
         "dataset": spec.name,
         "source": source,
@@ -334,6 +358,7 @@ def prepare_dataset(data_config: dict) -> tuple[dict[str, np.ndarray], dict]:
         "array_sha256": checksums,
         "train_size": int(len(prepared["x_train"])),
         "test_size": int(len(prepared["x_test"])),
+        "validation_size": int(len(prepared.get("x_val", ()))),
         "x_train_mean": float(prepared["x_train"].mean()),
         "x_train_std": float(prepared["x_train"].std()),
     }

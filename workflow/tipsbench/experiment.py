@@ -50,6 +50,15 @@ class Study:
     claim_id: str = ""
     # The smallest difference that matters for this study (the study's or the global value).
     smallest_effect: float = 0.01
+    # A sweep point: the study it replicates (itself for a study of the config), the axis
+    # and the axis value it sits at ("" and None for the slide's own setting).
+    origin: str = ""
+    axis: str = ""
+    axis_value: Any = None
+
+    @property
+    def is_sweep_point(self) -> bool:
+        return bool(self.axis)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Study:
@@ -74,6 +83,19 @@ class Experiment:
     determinism: dict[str, Any]
     comparison_runs: tuple[str, ...]
     config_hash: str
+    # The sweep axes as the report and the robustness table need them: name, hyperparameter,
+    # values, arm_overrides, scale, studies and the slide's value (the base condition's).
+    sweeps: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def claims(self) -> list[Study]:
+        """The studies of the config itself (not the sweep points): one per claim."""
+        return [study for study in self.studies if not study.is_sweep_point]
+
+    @property
+    def tuned_arms(self) -> list[Arm]:
+        """Arms whose hyperparameter is tuned on the validation set."""
+        return [arm for arm in self.arms if arm.tuned]
 
     @property
     def conditions(self) -> dict[str, dict[str, Any]]:
@@ -90,13 +112,17 @@ class Experiment:
         return [asdict(study) for study in self.studies]
 
     def report_record(self) -> dict[str, Any]:
-        """What the report presents beside the tables: texts, conditions, settings, dataset words."""
+        """What the report presents beside the tables.
+
+        Texts, conditions, settings, dataset words.
+        """
         return {
             "run_name": self.run_name,
             "smoke": self.smoke,
             "base": dict(self.base),
             "conditions": {name: dict(values) for name, values in self.conditions.items()},
             "studies": self.study_records(),
+            "sweeps": [dict(axis) for axis in self.sweeps],
             "statistics": dict(self.statistics),
             "dataset": asdict(self.dataset),
             "config_hash": self.config_hash,
@@ -124,19 +150,39 @@ def config_hash(config: dict[str, Any]) -> str:
 def resolve_experiment(config: dict[str, Any]) -> Experiment:
     """The experiment of a config already validated (defaults filled in) by ``check_config``."""
     grid = resolve_grid(config)
-    studies = tuple(
-        Study(
+
+    def study(name: str, spec: dict[str, Any], point: Any = None) -> Study:
+        return Study(
             name=name,
-            title=spec["title"] or name,
+            title=spec["title"] or (point.origin if point else name),
             claim=spec["claim"],
             claim_zh=spec["claim_zh"],
             note=spec["note"],
             expect=spec["expect"],
             arms=tuple(grid.arms_of(name)),
-            claim_id=spec["claim_id"] or f"{config['run_name']}.{name}",
+            claim_id=spec["claim_id"] or f"{config['run_name']}.{point.origin if point else name}",
             smallest_effect=spec["smallest_effect"] or config["statistics"]["smallest_effect"],
+            origin=point.origin if point else name,
+            axis=point.axis if point else "",
+            axis_value=point.value if point else None,
         )
-        for name, spec in config["studies"].items()
+
+    studies = [study(name, spec) for name, spec in config["studies"].items()]
+    studies += [
+        study(name, config["studies"][point.origin], point) for name, point in grid.points.items()
+    ]
+    sweeps = tuple(
+        {
+            **{key: axis[key] for key in ("name", "hyperparameter", "arm_overrides", "scale")},
+            "values": list(axis["values"]),
+            "studies": list(axis["studies"] or config["studies"]),
+            # Where the slide's own study sits on the axis (train_size: the prepared set).
+            "slide_value": config["base"].get(
+                axis["hyperparameter"],
+                config["data"]["train_size"] if axis["hyperparameter"] == "train_size" else None,
+            ),
+        }
+        for axis in config["sweeps"]
     )
     return Experiment(
         run_name=config["run_name"],
@@ -146,11 +192,12 @@ def resolve_experiment(config: dict[str, Any]) -> Experiment:
         partial=config["partial"],
         base=dict(config["base"]),
         grid=grid,
-        studies=studies,
+        studies=tuple(studies),
         statistics=dict(config["statistics"]),
         data=dict(config["data"]),
         dataset=dataset_facts(config["data"]["dataset"]),
         determinism=dict(config["determinism"]),
         comparison_runs=tuple(config["comparison"]["runs"]),
         config_hash=config_hash(config),
+        sweeps=sweeps,
     )

@@ -90,7 +90,10 @@ def write_text(text: str, path: str | Path) -> None:
 
 
 def send_output_to(log_path: str | Path) -> None:
-    """Send this process's stdout and stderr (Python's and the frameworks' C++ logs) to a log file."""
+    """Send this process's stdout and stderr to a log file.
+
+    Both Python's output and the frameworks' C++ logs go there.
+    """
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w", buffering=1)
     for stream, descriptor in ((sys.stdout, 1), (sys.stderr, 2)):

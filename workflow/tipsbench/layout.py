@@ -1,4 +1,6 @@
-"""Where everything of a run lives under ``results/<run_name>/``: the one place the layout is spelled.
+"""Where everything of a run lives under ``results/<run_name>/``.
+
+This is the one place the layout is spelled.
 
 The rules build their input and output paths with these functions, so a script never
 builds a path itself and the layout can change here alone. Called with the wildcard
@@ -7,7 +9,8 @@ strings ``"{condition}"`` and ``"{seed}"`` they give the rules' patterns.
 
 from __future__ import annotations
 
-# The files one training job writes, by name; metrics.json is written last and marks the run complete.
+# The files one training job writes, by name; metrics.json is written last and marks the run
+# complete.
 RUN_FILES = {
     "metrics": "metrics.json",
     "history": "history.csv",

@@ -165,6 +165,115 @@ def confusion_figure(
     return figure
 
 
+VERDICT_COLOURS = {
+    "REPRODUCED": "#1a7f37",
+    "REVERSED": "#b42318",
+    "NEGLIGIBLE": "#57606a",
+    "INCONCLUSIVE": "#9a6700",
+}
+
+
+def robustness_figure(findings: pd.DataFrame, sweeps: list[dict[str, Any]]) -> plt.Figure:
+    """Each claim's paired difference B − A across each sweep axis it is swept on.
+
+    One panel per claim and axis: the mean difference with its confidence interval at every
+    setting, the marker coloured by the verdict there, the ±Δ band of differences too small
+    to matter shaded, and the slide's own setting marked with a dotted line.
+    """
+    panels = []
+    for axis in sweeps:
+        points = findings[findings["axis"].fillna("") == axis["name"]]
+        for claim in dict.fromkeys(points["origin"]):
+            slide = findings[findings["study"] == claim].assign(axis_value=axis["slide_value"])
+            rows = pd.concat([slide, points[points["origin"] == claim]], ignore_index=True)
+            rows = rows.assign(axis_value=rows["axis_value"].astype(float))
+            panels.append((axis, claim, rows.sort_values("axis_value")))
+    columns = min(3, max(1, len(panels)))
+    lines = max(1, -(-len(panels) // columns))
+    figure, grid = plt.subplots(
+        lines, columns, figsize=(3.4 * columns, 2.7 * lines), layout="constrained", squeeze=False
+    )
+    for axes in grid.flat[len(panels) :]:
+        axes.set_visible(False)
+    for axes, (axis, claim, rows) in zip(grid.flat, panels):
+        x = rows["axis_value"].to_numpy(dtype=float)
+        delta = float(rows["smallest_effect"].iloc[0])
+        axes.axhspan(-delta, delta, color="#d0d7de", alpha=0.6, lw=0, label="within ±Δ")
+        axes.axhline(0, color="black", lw=0.6)
+        axes.axvline(float(axis["slide_value"]), color=SLIDE_COLOUR, ls=":", lw=1.2, label="slide")
+        low = rows["mean_diff"] - rows["diff_ci_low"]
+        high = rows["diff_ci_high"] - rows["mean_diff"]
+        axes.errorbar(
+            x,
+            rows["mean_diff"],
+            yerr=[low, high],
+            fmt="-",
+            color="grey",
+            lw=0.8,
+            capsize=3,
+            zorder=2,
+        )
+        for verdict, group in rows.groupby("verdict"):
+            axes.scatter(
+                group["axis_value"].astype(float),
+                group["mean_diff"],
+                s=30,
+                zorder=3,
+                color=VERDICT_COLOURS.get(verdict, "grey"),
+                label=verdict.lower(),
+            )
+        if axis.get("scale") == "log":
+            axes.set_xscale("log")
+        axes.set_title(f"{rows['title'].iloc[0]} ({rows['expect'].iloc[0]})", fontsize=8.5)
+        axes.set_xlabel(axis["hyperparameter"])
+        axes.set_ylabel("B − A, test accuracy")
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=6, frameon=False, loc="best")
+    return figure
+
+
+def tuning_figure(tuning: pd.DataFrame) -> plt.Figure:
+    """Each tuned arm's mean validation accuracy (± sd over seeds) across its grid, the choice starred."""
+    arms = list(tuning.groupby(["study", "role"], sort=False))
+    figure, grid = plt.subplots(
+        1,
+        max(1, len(arms)),
+        figsize=(3.6 * max(1, len(arms)), 2.8),
+        layout="constrained",
+        squeeze=False,
+    )
+    for axes, ((study, role), rows) in zip(grid.flat, arms):
+        rows = rows.sort_values("candidate")
+        values = rows["candidate"].astype(float)
+        axes.errorbar(
+            values,
+            rows["validation_mean"],
+            yerr=rows["validation_sd"].fillna(0),
+            fmt="o-",
+            color=ARM_COLOURS.get(role, "grey"),
+            capsize=3,
+            ms=4,
+        )
+        chosen = rows[rows["selected"].astype(bool)]
+        axes.scatter(
+            chosen["candidate"].astype(float),
+            chosen["validation_mean"],
+            marker="*",
+            s=160,
+            color="black",
+            zorder=4,
+            label="chosen",
+        )
+        if values.min() > 0 and values.max() / values.min() >= 10:
+            axes.set_xscale("log")
+        axes.set_title(f"{role}: {rows['arm'].iloc[0]}", fontsize=8.5)
+        axes.set_xlabel(str(rows["hyperparameter"].iloc[0]))
+        axes.set_ylabel("validation accuracy")
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=7, frameon=False)
+    return figure
+
+
 # --- The registry: which figures exist, what they read, how the report introduces them. ---
 
 
@@ -175,6 +284,8 @@ class FigureSpec:
     ``draw(tables, labels)`` gets the tables by name and ``labels``: ``study`` (per-study
     figures), ``confidence``, ``item`` and ``class_names``. ``alt`` and ``caption`` may use
     ``{title}``, ``{level}`` and ``{item}``. A ``wide`` figure takes a full row in the report.
+    ``needs`` names what the experiment must have for the figure to exist ("sweeps",
+    "tuning"); ``labels`` then also hold ``sweeps``, the sweep axes.
     """
 
     draw: Callable[[dict[str, pd.DataFrame], dict[str, Any]], plt.Figure]
@@ -182,6 +293,7 @@ class FigureSpec:
     alt: str
     caption: str
     wide: bool = False
+    needs: str | None = None
 
 
 def _rows_of(table: pd.DataFrame, study: str) -> pd.DataFrame:
@@ -206,8 +318,11 @@ STUDY_FIGURES: dict[str, FigureSpec] = {
         ),
         tables=("curves",),
         alt="Learning curves of the {title} study",
-        caption="Per epoch: test accuracy and loss (mean line, band from the lowest to the highest seed), "
-        "training set dashed.",
+        caption=(
+            "Per epoch: test accuracy and loss "
+            "(mean line, band from the lowest to the highest seed), "
+            "training set dashed."
+        ),
         wide=True,
     ),
 }
@@ -220,6 +335,25 @@ RUN_FIGURES: dict[str, FigureSpec] = {
         tables=("confusion",),
         alt="Confusion matrix of the best arm",
         caption="Rows: true {item}; cells: % of that {item} predicted as each column.",
+    ),
+    "robustness": FigureSpec(
+        draw=lambda tables, labels: robustness_figure(tables["findings"], labels["sweeps"]),
+        tables=("findings",),
+        alt="Each claim's difference B − A across its sweep axes",
+        caption="B − A with its {level} CI at every setting of each sweep axis, coloured by the "
+        "verdict there; grey band: within ±Δ, too small to matter; dotted red line: the slide's "
+        "setting.",
+        wide=True,
+        needs="sweeps",
+    ),
+    "tuning": FigureSpec(
+        draw=lambda tables, labels: tuning_figure(tables["tuning"]),
+        tables=("tuning",),
+        alt="Validation accuracy of each tuned arm across its grid",
+        caption="Mean validation accuracy (± sd over the seeds) of every candidate; the star is "
+        "the one chosen. The test set plays no part in the choice.",
+        wide=True,
+        needs="tuning",
     ),
 }
 

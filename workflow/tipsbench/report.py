@@ -178,7 +178,10 @@ def build_context(
     )
     words = {"level": wording.level(confidence), "item": dataset["item"]}
     studies = []
+    robustness = tables.get("robustness", pd.DataFrame())
     for spec in experiment["studies"]:
+        if spec["axis"]:
+            continue  # a sweep point: a row of the robustness section, not a section of its own
         name = spec["name"]
         finding = findings[findings["study"] == name]
         seeds = runs[runs["study"] == name].sort_values(["role", "seed"])
@@ -196,6 +199,7 @@ def build_context(
                     for row in summary[summary["study"] == name].sort_values("role").itertuples()
                 ],
                 "finding": _finding_context(finding.iloc[0]) if len(finding) else None,
+                "sweep": sweep_summary(robustness, name),
                 "figures": [
                     _figure_context(spec, figures[f"{name}-{figure}"], study_words)
                     for figure, spec in STUDY_FIGURES.items()
@@ -275,15 +279,105 @@ def build_context(
             if len(best)
             else "–",
             "n_predictions": int(confusion.filter(like="predicted_").to_numpy().sum()),
-            "figures": [
-                _figure_context(spec, figures[name], words) for name, spec in RUN_FIGURES.items()
-            ],
+            "figures": [_figure_context(RUN_FIGURES["confusion"], figures["confusion"], words)],
         },
+        "robustness": robustness_context(
+            robustness, experiment["sweeps"], findings, figures, words
+        ),
+        "tuning": tuning_context(tables.get("tuning", pd.DataFrame()), figures, words),
         "provenance": {
             **provenance_context(jobs, tables["determinism"]),
             "config_hash": experiment["config_hash"],
         },
         "reproduce": reproduce_commands(configfiles, retrain),
+    }
+
+
+def sweep_summary(robustness: pd.DataFrame, claim: str) -> str:
+    """ "holds at k of m settings" over every sweep axis of a claim; "" when it is not swept."""
+    rows = robustness[robustness["claim"] == claim] if len(robustness) else robustness
+    if not len(rows):
+        return ""
+    # The slide's setting is on every axis: count it once, then each axis's other settings.
+    at_slide = int(bool(rows["holds_at_slide"].iloc[0]))
+    settings = 1 + int((rows["n_settings"] - 1).sum())
+    holds = at_slide + int((rows["n_reproduced"] - at_slide).sum())
+    return f"{holds} of {settings}"
+
+
+def robustness_context(
+    robustness: pd.DataFrame,
+    sweeps: list[dict[str, Any]],
+    findings: pd.DataFrame,
+    figures: dict[str, str],
+    words: dict[str, str],
+) -> dict[str, Any] | None:
+    """The robustness section: the axes and what they do to arms, the table, the map."""
+    if not sweeps:
+        return None
+    return {
+        "axes": [
+            {
+                "name": axis["name"],
+                "hyperparameter": axis["hyperparameter"],
+                "value_list": ", ".join(map(str, axis["values"])),
+                "slide_value": axis["slide_value"],
+                "studies": ", ".join(axis["studies"]),
+                "arm_overrides": wording.ARM_OVERRIDES[axis["arm_overrides"]],
+            }
+            for axis in sweeps
+        ],
+        "family": wording.count(len(findings), "comparison"),
+        "rows": [
+            {
+                "claim": row.title,
+                "axis": row.axis,
+                "settings": [
+                    {
+                        "value": value,
+                        "verdict": verdict,
+                        "class": wording.VERDICT_CLASSES.get(verdict, "inconclusive"),
+                    }
+                    for value, verdict in zip(row.values.split(";"), row.verdicts.split(";"))
+                ],
+                "holds": f"{int(row.n_reproduced)} of {int(row.n_settings)}",
+                "at_slide": "yes" if row.holds_at_slide else "no",
+                "across": "yes" if row.holds_across else "no",
+                "breaks_at": ""
+                if wording.missing(row.breaks_at)
+                else row.breaks_at.replace(";", "; "),
+            }
+            for row in robustness.itertuples()
+        ],
+        "figure": _figure_context(RUN_FIGURES["robustness"], figures["robustness"], words)
+        if "robustness" in figures
+        else None,
+    }
+
+
+def tuning_context(
+    tuning: pd.DataFrame, figures: dict[str, str], words: dict[str, str]
+) -> dict[str, Any] | None:
+    """The tuning section: every candidate's validation accuracy, the choice and the cost."""
+    if not len(tuning):
+        return None
+    return {
+        "rows": [
+            {
+                "study": row.study,
+                "arm": f"{row.role}: {row.arm}",
+                "hyperparameter": row.hyperparameter,
+                "candidate": f"{float(row.candidate):g}",
+                "validation": wording.mean_sd(row.validation_mean, row.validation_sd),
+                "selected": bool(row.selected),
+                "cost": wording.duration(row.fit_seconds),
+            }
+            for row in tuning.itertuples()
+        ],
+        "cost": wording.duration(tuning["fit_seconds"].sum()),
+        "figure": _figure_context(RUN_FIGURES["tuning"], figures["tuning"], words)
+        if "tuning" in figures
+        else None,
     }
 
 

@@ -1,4 +1,6 @@
-"""Statistics of the runs table: per-arm descriptions, paired comparisons of a study's two arms, and verdicts.
+"""Statistics of the runs table.
+
+Per-arm descriptions, paired comparisons of a study's two arms, and verdicts.
 
 Every function here is pure: it reads a ``runs`` table (``tables.runs_table``) and the
 config's ``statistics`` settings and returns numbers or a table (the words of a findings
@@ -42,6 +44,9 @@ SUMMARY_COLUMNS = [
 FINDINGS_COLUMNS = [
     "study",
     "claim_id",
+    "origin",
+    "axis",
+    "axis_value",
     "title",
     "arm_a",
     "arm_b",
@@ -131,7 +136,10 @@ def _t_quantile(confidence: float, n: int) -> float:
 
 
 def describe(values: Any, confidence: float) -> dict[str, float]:
-    """n, mean, sd, t confidence interval of the mean, prediction interval for one new value, min, max.
+    """Describe values: n, mean, sd, min, max and two intervals.
+
+    The intervals are the t confidence interval of the mean and the prediction interval
+    for one new value.
 
     NaN values are results that are not available: they are left out and not counted in n.
     With fewer than two values there is no spread, so sd and both intervals are NaN; when
@@ -211,7 +219,9 @@ def score_diverged(runs: pd.DataFrame, how: str) -> pd.DataFrame:
 
 
 def summary_table(runs: pd.DataFrame, settings: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """One row per study × arm, in order of first appearance: counts, and test and train accuracy described.
+    """One row per study × arm, in order of first appearance.
+
+    Each row holds counts, and test and train accuracy described.
 
     ``n`` counts the arm's runs; ``n_missing`` those whose test accuracy is not available
     (NaN), which the accuracy statistics leave out. ``n_trained`` counts runs whose test
@@ -368,7 +378,9 @@ def compare_arms(
 
 
 def holm(pvalues: Any) -> np.ndarray:
-    """Holm–Bonferroni adjusted p-values in the input order; NaNs pass through and do not count in m.
+    """Holm–Bonferroni adjusted p-values in the input order.
+
+    NaNs pass through and do not count in m.
 
     The i-th smallest of m p-values is multiplied by (m - i + 1); a running maximum keeps
     the adjusted values in the order of the raw ones (step-down), and they are capped at 1.
@@ -427,7 +439,9 @@ def findings_table(
     settings: Mapping[str, Any] | None = None,
     smoke: bool = False,
 ) -> pd.DataFrame:
-    """One row per study, in the config's order: the paired comparison of arm B with arm A and its verdict.
+    """One row per study, in the config's order.
+
+    Each row is the paired comparison of arm B with arm A and its verdict.
 
     Arms are paired by seed; a seed present in only one arm, or whose metric is not
     available, is left out of the pairs and named in the note. ``mean_a`` and ``mean_b`` are
@@ -451,7 +465,8 @@ def findings_table(
         for role, frame in arm_runs.items():
             if frame["seed"].duplicated().any():
                 raise ValueError(
-                    f"study {study!r} arm {role} has a seed more than once: {frame['seed'].tolist()}"
+                    f"study {study!r} arm {role} has a seed more than once: "
+                    f"{frame['seed'].tolist()}"
                 )
         notes = []
         for role, label, other in (("A", labels[0], "B"), ("B", labels[1], "A")):
@@ -508,6 +523,9 @@ def findings_table(
             {
                 "study": study,
                 "claim_id": spec.claim_id,
+                "origin": spec.origin or study,
+                "axis": spec.axis,
+                "axis_value": spec.axis_value,
                 "title": spec.title,
                 "arm_a": labels[0],
                 "arm_b": labels[1],

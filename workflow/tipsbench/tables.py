@@ -7,12 +7,14 @@ here: the tables are about arms, the training jobs about conditions.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tipsbench.grid import Arm
+from tipsbench.tuning import tune_runs
 
 ARM_COLUMNS = ["study", "role", "arm", "condition"]
 RUN_METRICS = [
@@ -71,9 +73,27 @@ def runs_table(
     histories = histories or {}
     rows = []
     for arm in arms:
-        for (condition, seed), run in sorted(metrics.items()):
-            if condition != arm.condition:
-                continue
+        for candidate, condition in arm.candidates or ((None, arm.condition),):
+            rows += _arm_rows(arm, condition, candidate, metrics, histories)
+    columns = [
+        *ARM_COLUMNS,
+        "seed",
+        *RUN_METRICS,
+        "last_good_test_accuracy",
+        "last_good_train_accuracy",
+        "slide_accuracy",
+        "validation_accuracy",
+        "candidate",
+        "tuned",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _arm_rows(arm, condition, candidate, metrics, histories) -> list[dict[str, Any]]:
+    """The rows of one arm (or one tuning candidate of it): one per seed that ran."""
+    rows = []
+    for (run_condition, seed), run in sorted(metrics.items()):
+        if run_condition == condition:
             rows.append(
                 {
                     "study": arm.study,
@@ -84,17 +104,12 @@ def runs_table(
                     **{name: run.get(name) for name in RUN_METRICS},
                     **last_good(histories.get((condition, seed)), run.get("last_good_epoch")),
                     "slide_accuracy": arm.slide_accuracy,
+                    "validation_accuracy": run.get("validation_accuracy"),
+                    "candidate": candidate,
+                    "tuned": arm.tuned,
                 }
             )
-    columns = [
-        *ARM_COLUMNS,
-        "seed",
-        *RUN_METRICS,
-        "last_good_test_accuracy",
-        "last_good_train_accuracy",
-        "slide_accuracy",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
 def curves_table(
@@ -193,10 +208,18 @@ def build_tables(
     """The tables stage: every run's records, keyed by (condition, seed), as tidy tables.
 
     ``runs`` and ``curves`` describe study arms, ``jobs`` the training jobs, ``confusion``
-    the test predictions of the best arm summed over its seeds.
+    the test predictions of the best arm summed over its seeds. A tuned arm is its chosen
+    candidate (``tuning.tune_runs``: by validation accuracy); ``tuning`` lists every
+    candidate.
     """
-    arms = list(arms)
-    runs = runs_table(arms, metrics, histories)
+    runs, tuning = tune_runs(runs_table(arms, metrics, histories))
+    chosen = dict(zip(zip(runs["study"], runs["role"]), runs["condition"]))
+    arms = [
+        replace(arm, condition=chosen.get((arm.study, arm.role), arm.condition))
+        if arm.tuned
+        else arm
+        for arm in arms
+    ]
     best = best_arm(runs)
     confusion = confusion_table(
         labels,
@@ -215,4 +238,5 @@ def build_tables(
         "curves": curves_table(arms, histories),
         "jobs": jobs_table(metrics),
         "confusion": confusion,
+        "tuning": tuning,
     }

@@ -30,7 +30,10 @@ EVALUATION_BATCH = 1000
 
 
 def framework_threads(threads: int) -> int:
-    """The threads the framework may use: what Snakemake granted, never more than the machine has."""
+    """The threads the framework may use.
+
+    What Snakemake granted, never more than the machine has.
+    """
     return max(1, min(int(threads), os.cpu_count() or 1))
 
 
@@ -132,10 +135,22 @@ def model_inputs(
     ``scale_inputs`` false undoes the data step's division by 255 (rounded back to the
     exact integers); ``test_noise`` adds N(0, test_noise²) to every test pixel after
     scaling, drawn with the run's seed, so both arms of a study see the same noisy set.
+    ``train_size`` trains on the first ``train_size`` images of the prepared training set.
+    A validation set, when the data has one, is prepared like the training images.
     """
     data = dict(data)
+    train_size = hyperparameters.get("train_size")
+    if train_size is not None:
+        available = len(data["x_train"])
+        if not 1 <= train_size <= available:
+            raise ValueError(f"train_size={train_size} is outside [1, {available}]")
+        for name in ("x_train", "y_train", "labels_train"):
+            if name in data:
+                data[name] = data[name][:train_size]
     if not hyperparameters.get("scale_inputs", True):
-        for name in ("x_train", "x_test"):
+        for name in ("x_train", "x_test", "x_val"):
+            if name not in data:
+                continue
             data[name] = np.rint(data[name] * np.float32(255)).astype(np.float32)
     noise = hyperparameters.get("test_noise", 0.0)
     if noise > 0:
@@ -204,6 +219,13 @@ def train_condition(
         data["x_test"], data["y_test"], batch_size=EVALUATION_BATCH, verbose=0
     )
     probabilities = model.predict(data["x_test"], batch_size=EVALUATION_BATCH, verbose=0)
+    # The validation set (tuned arms choose on it) is scored last, after everything the
+    # test set reports, so that having one changes none of the other numbers.
+    validation_loss = validation_accuracy = math.nan
+    if "x_val" in data:
+        validation_loss, validation_accuracy = model.evaluate(
+            data["x_val"], data["y_val"], batch_size=EVALUATION_BATCH, verbose=0
+        )
     last_good_epoch = _last_finite_epoch(history)
     diverged = last_good_epoch < len(history) or not (
         math.isfinite(train_loss) and math.isfinite(test_loss)
@@ -224,6 +246,8 @@ def train_condition(
         "train_accuracy": float(train_accuracy),
         "test_loss": float(test_loss),
         "test_accuracy": float(test_accuracy),
+        "validation_loss": float(validation_loss),
+        "validation_accuracy": float(validation_accuracy),
         "fit_seconds": float(fit_seconds),
         "samples_per_second": float(epochs_run * len(data["x_train"]) / fit_seconds),
         "parameters": int(model.count_params()),

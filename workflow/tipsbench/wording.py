@@ -1,4 +1,6 @@
-"""Every word and formatted number the pages show: the one module the report and the comparison share.
+"""Every word and formatted number the pages show.
+
+This is the one module the report and the comparison share.
 
 Numbers come in from the tables; this module decides how they read: digits, signs, p-values,
 intervals, test names, the verdict sentence of a study and the notes a findings row carries.
@@ -34,6 +36,11 @@ VERDICT_RULES = {
     "(equivalence test), whether or not it is significant: too small to be worth a tip",
     "INCONCLUSIVE": "neither: the seeds can show neither a difference nor its absence; more "
     "seeds would decide (see the seeds advice)",
+}
+# What a sweep axis does to an arm that sets the swept hyperparameter itself.
+ARM_OVERRIDES = {
+    "keep": "an arm that sets it itself keeps its own value; only the other arm moves",
+    "sweep": "every arm takes the swept value, also one that sets it itself",
 }
 # How a sentence names the way a diverged run was scored (statistics.diverged_score).
 DIVERGED_SCORES = {
@@ -147,13 +154,22 @@ def note_missing_seeds(role: str, label: str, seeds: list[int]) -> str:
 
 
 def note_unavailable(role: str, label: str, seeds: list[int], metric: str) -> str:
-    return f"{seed_list(seeds)} of {arm_name(role, label)}: {metric.replace('_', ' ')} not available, left out"
+    return (
+        f"{seed_list(seeds)} of {arm_name(role, label)}: "
+        f"{metric.replace('_', ' ')} not available, left out"
+    )
 
 
 def note_at_chance(role: str, label: str, at_chance: int, total: int, threshold: float) -> str:
     if at_chance == total:
-        return f"all {at_chance} seeds of {arm_name(role, label)} stayed at chance (test accuracy ≤ {threshold:g})"
-    return f"{at_chance} of {total} seeds of {arm_name(role, label)} never left chance (test accuracy ≤ {threshold:g})"
+        return (
+            f"all {at_chance} seeds of {arm_name(role, label)} stayed at chance "
+            f"(test accuracy ≤ {threshold:g})"
+        )
+    return (
+        f"{at_chance} of {total} seeds of {arm_name(role, label)} never left chance "
+        f"(test accuracy ≤ {threshold:g})"
+    )
 
 
 def note_diverged(role: str, label: str, diverged: int, total: int, score: str) -> str:
@@ -234,15 +250,16 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
     }[row["verdict"]]
     seeds = "1 seed" if n == 1 else f"{n} seeds"
     return (
-        f"Over {seeds}, {row['arm_b']} (B) reached {float(row['mean_b']):.3f} mean {metric} against "
-        f"{float(row['mean_a']):.3f} for {row['arm_a']} (A): B − A = {signed(float(row['mean_diff']))} "
+        f"Over {seeds}, {row['arm_b']} (B) reached {float(row['mean_b']):.3f} mean {metric} "
+        f"against {float(row['mean_a']):.3f} for {row['arm_a']} (A): "
+        f"B − A = {signed(float(row['mean_diff']))} "
         f"({interval}, {TEST_NAMES[row['test']]}, {p_phrase(row['p_holm'], 'Holm-adjusted p')}), "
         f"{outcome}{smoke_tail}"
     )
 
 
 def slide_sentence(row: Mapping[str, Any] | pd.Series) -> str:
-    """Whether the slide's own single-run difference is one that this protocol's single run gives."""
+    """Whether the slide's own single-run difference is one this protocol's single run gives."""
     slide = row["slide_diff"]
     if missing(slide):
         return "The slide gives no value for one of the arms, so its difference cannot be checked."

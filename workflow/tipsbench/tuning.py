@@ -1,0 +1,91 @@
+"""Choose each tuned arm's hyperparameter on the validation set, never on the test set.
+
+A tuned arm trains one candidate condition per value of its grid, with every seed. The
+candidate whose mean validation accuracy over the seeds is highest becomes the arm; its
+runs, and only its runs, go on to the runs table and the comparison on the test set.
+``select`` sees nothing but the validation column: the test set cannot take part.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# The only columns the choice may read.
+SELECTION_COLUMNS = ["study", "role", "candidate", "seed", "validation_accuracy"]
+TUNING_COLUMNS = [
+    "study",
+    "role",
+    "arm",
+    "hyperparameter",
+    "candidate",
+    "condition",
+    "n",
+    "validation_mean",
+    "validation_sd",
+    "selected",
+    "fit_seconds",
+]
+
+
+def select(validation: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """The chosen candidate of each tuned (study, role) from validation accuracies alone.
+
+    ``validation`` holds exactly ``SELECTION_COLUMNS``; the highest mean over the seeds
+    wins, the first candidate in grid order on ties. A candidate without any validation
+    accuracy cannot win; an arm none of whose candidates has one is a ValueError.
+    """
+    extra = sorted(set(validation.columns) - set(SELECTION_COLUMNS))
+    if extra:
+        raise ValueError(f"the selection may read only {SELECTION_COLUMNS}, got also {extra}")
+    chosen = {}
+    for (study, role), group in validation.groupby(["study", "role"], sort=False):
+        means = group.groupby("candidate", sort=False)["validation_accuracy"].mean()
+        if means.isna().all():
+            raise ValueError(
+                f"study {study!r} arm {role}: no candidate has a validation accuracy "
+                "(is data.validation_size above 0?)"
+            )
+        chosen[(study, role)] = means.idxmax()
+    return chosen
+
+
+def tune_runs(runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split a runs table with every tuning candidate into the selected runs and the tuning table.
+
+    Rows with a ``candidate`` (tuned arms) are reduced to the chosen candidate; other rows
+    pass unchanged. The tuning table has one row per tuned arm and candidate: mean and sd
+    of its validation accuracy, whether it was chosen and the fit seconds it cost.
+    """
+    tuned = runs["candidate"].notna() if "candidate" in runs else pd.Series(False, runs.index)
+    if not tuned.any():
+        return runs, pd.DataFrame(columns=TUNING_COLUMNS)
+    candidates = runs[tuned]
+    chosen = select(candidates[SELECTION_COLUMNS])
+    keep = [
+        not is_tuned or chosen[(row.study, row.role)] == row.candidate
+        for is_tuned, row in zip(tuned, runs.itertuples())
+    ]
+    rows = []
+    for (study, role, value), group in candidates.groupby(
+        ["study", "role", "candidate"], sort=False
+    ):
+        accuracy = group["validation_accuracy"].astype(float)
+        rows.append(
+            {
+                "study": study,
+                "role": role,
+                "arm": group["arm"].iloc[0],
+                "hyperparameter": group["tuned"].iloc[0],
+                "candidate": value,
+                "condition": group["condition"].iloc[0],
+                "n": int(accuracy.notna().sum()),
+                "validation_mean": float(accuracy.mean()),
+                "validation_sd": float(accuracy.std(ddof=1))
+                if accuracy.notna().sum() > 1
+                else np.nan,
+                "selected": bool(chosen[(study, role)] == value),
+                "fit_seconds": float(group["fit_seconds"].astype(float).sum()),
+            }
+        )
+    return runs[keep].reset_index(drop=True), pd.DataFrame(rows, columns=TUNING_COLUMNS)
