@@ -53,7 +53,7 @@ CONFIG_CASES = {
         "studies.loss.arms[0]",
         (
             "unknown key 'slide_acc' (did you mean 'slide_accuracy'? allowed: label, "
-            "slide_accuracy, overrides)"
+            "slide_accuracy, overrides, tune)"
         ),
     ),
     "unknown-hyperparameter": (
@@ -355,8 +355,48 @@ def test_unknown_override_names_arm_key_and_the_allowed_keys(smoke_raw):
     assert _error(smoke_raw, overlay, check_paths=False) == (
         "config error: studies.loss.arms[0].overrides: unknown key 'dropuot' (did you mean "
         "'dropout_rate'? allowed: hidden_layers, units, activation, loss, optimizer, "
-        "learning_rate, batch_size, epochs, dropout_rate, scale_inputs, test_noise)"
+        "learning_rate, batch_size, epochs, dropout_rate, scale_inputs, test_noise, train_size)"
     )
+
+
+@pytest.mark.parametrize(
+    "overlay, expected",
+    [
+        (
+            "sweeps: [{name: lr, hyperparameter: learnig_rate, values: [0.01], arm_overrides: keep}]",
+            "config error: sweeps[0].hyperparameter: 'learnig_rate' is not a hyperparameter (did "
+            "you mean 'learning_rate'? allowed:",
+        ),
+        (
+            "sweeps: [{name: lr, hyperparameter: learning_rate, values: [0.01, -1], "
+            "arm_overrides: keep}]",
+            "config error: sweeps[0].values[1]: -1 must be greater than 0 (a value of learning_rate)",
+        ),
+        (
+            "sweeps: [{name: lr, hyperparameter: learning_rate, values: [0.01], studies: [los], "
+            "arm_overrides: keep}]",
+            "config error: sweeps[0].studies: 'los' is not a study of this config (did you mean "
+            "'loss'?",
+        ),
+        (
+            "sweeps: [{name: lr, hyperparameter: learning_rate, values: [0.01]}]",
+            "config error: sweeps[0]: missing required key 'arm_overrides'",
+        ),
+        (
+            "studies: {optimizer: {arms: [{label: SGD, tune: {hyperparameter: learning_rate, "
+            "values: [0.01, 0.1]}}, {label: Adam, overrides: {optimizer: adam}}]}}",
+            "config error: studies.optimizer.arms[0].tune: a tuned arm needs a validation set: "
+            "set data.validation_size",
+        ),
+        (
+            "sweeps: [{name: n, hyperparameter: train_size, values: [5000], arm_overrides: keep}]",
+            "config error: train_size: 5000 training images asked for, but data.train_size "
+            "prepares 1000",
+        ),
+    ],
+)
+def test_sweep_and_tuning_mistakes_are_named(smoke_raw, overlay, expected):
+    assert _error(smoke_raw, overlay, check_paths=False).startswith(expected)
 
 
 def test_several_unknown_keys_are_all_named(smoke_raw):

@@ -6,7 +6,6 @@ import re
 
 import pandas as pd
 import pytest
-
 from workflow_helpers import copy_workflow, snakemake
 
 pytestmark = pytest.mark.workflow

@@ -187,7 +187,7 @@ def robustness_figure(findings: pd.DataFrame, sweeps: list[dict[str, Any]]) -> p
             slide = findings[findings["study"] == claim].assign(axis_value=axis["slide_value"])
             rows = pd.concat([slide, points[points["origin"] == claim]], ignore_index=True)
             rows = rows.assign(axis_value=rows["axis_value"].astype(float))
-            panels.append((axis, claim, rows.sort_values("axis_value")))
+            panels.append((axis, rows.sort_values("axis_value")))
     columns = min(3, max(1, len(panels)))
     lines = max(1, -(-len(panels) // columns))
     figure, grid = plt.subplots(
@@ -195,7 +195,7 @@ def robustness_figure(findings: pd.DataFrame, sweeps: list[dict[str, Any]]) -> p
     )
     for axes in grid.flat[len(panels) :]:
         axes.set_visible(False)
-    for axes, (axis, claim, rows) in zip(grid.flat, panels):
+    for axes, (axis, rows) in zip(grid.flat, panels):
         x = rows["axis_value"].to_numpy(dtype=float)
         delta = float(rows["smallest_effect"].iloc[0])
         axes.axhspan(-delta, delta, color="#d0d7de", alpha=0.6, lw=0, label="within ±Δ")
@@ -233,7 +233,10 @@ def robustness_figure(findings: pd.DataFrame, sweeps: list[dict[str, Any]]) -> p
 
 
 def tuning_figure(tuning: pd.DataFrame) -> plt.Figure:
-    """Each tuned arm's mean validation accuracy (± sd over seeds) across its grid, the choice starred."""
+    """Each tuned arm's mean validation accuracy (± sd over seeds) across its grid.
+
+    The chosen value is starred.
+    """
     arms = list(tuning.groupby(["study", "role"], sort=False))
     figure, grid = plt.subplots(
         1,
@@ -242,7 +245,7 @@ def tuning_figure(tuning: pd.DataFrame) -> plt.Figure:
         layout="constrained",
         squeeze=False,
     )
-    for axes, ((study, role), rows) in zip(grid.flat, arms):
+    for axes, ((_, role), rows) in zip(grid.flat, arms):
         rows = rows.sort_values("candidate")
         values = rows["candidate"].astype(float)
         axes.errorbar(
