@@ -82,3 +82,46 @@ def test_model_inputs_unscaled_and_noisy_test_set(data):
     )  # same seed, same noisy set
     assert not np.array_equal(noisy[0]["x_test"], noisy[2]["x_test"])
     np.testing.assert_array_equal(noisy[0]["x_train"], data["x_train"])  # training data stays clean
+
+
+# --- Sources of randomness, seeded one by one. ---
+
+
+def final_weights(data, seed, **sources):
+    result = train_condition({**BASE, "dropout_rate": 0.3, **sources}, data, seed=seed, verbose=0)
+    return [np.asarray(weight) for weight in result["weights"]]
+
+
+def same(first, second) -> bool:
+    return all(a.tobytes() == b.tobytes() for a, b in zip(first, second))
+
+
+def test_with_every_source_fixed_the_runs_seed_no_longer_matters(data):
+    fixed = {"init_seed": 7, "order_seed": 8, "dropout_seed": 9}
+    assert same(final_weights(data, 0, **fixed), final_weights(data, 1, **fixed))
+
+
+def test_each_source_left_to_the_run_seed_makes_runs_differ(data):
+    fixed = {"init_seed": 7, "order_seed": 8, "dropout_seed": 9}
+    for free in fixed:
+        sources = {name: value for name, value in fixed.items() if name != free}
+        assert not same(final_weights(data, 0, **sources), final_weights(data, 1, **sources)), free
+
+
+def test_which_training_images_is_a_source_of_its_own():
+    from tipsbench.training import model_inputs
+
+    prepared = {"x_train": np.arange(10.0)[:, None], "y_train": np.arange(10)[:, None]}
+    first = model_inputs({"train_size": 4}, prepared, seed=0)["x_train"].ravel().tolist()
+    assert first == [0, 1, 2, 3]  # the lecture's: the first images
+    drawn = [
+        model_inputs({"train_size": 4, "data_seed": "run"}, prepared, seed=s)["x_train"].ravel()
+        for s in (0, 1)
+    ]
+    assert len(drawn[0]) == 4 and (np.diff(drawn[0]) > 0).all()  # kept in file order
+    assert drawn[0].tolist() != drawn[1].tolist()  # the run's seed picks the images
+    fixed = [
+        model_inputs({"train_size": 4, "data_seed": 3}, prepared, seed=s)["x_train"].ravel()
+        for s in (0, 1)
+    ]
+    assert fixed[0].tolist() == fixed[1].tolist()

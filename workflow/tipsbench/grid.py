@@ -34,6 +34,10 @@ HYPERPARAMETER_SLUGS: dict[str, str] = {
     "scale_inputs": "scaled",
     "test_noise": "noise",
     "train_size": "train",
+    "init_seed": "init",
+    "order_seed": "order",
+    "dropout_seed": "masks",
+    "data_seed": "images",
 }
 
 

@@ -16,12 +16,17 @@ from tipsbench.schema import allowed
 
 
 def build_model(
-    hyperparameters: dict[str, Any], input_dim: int, num_classes: int, steps_per_execution: int = 1
+    hyperparameters: dict[str, Any],
+    input_dim: int,
+    num_classes: int,
+    steps_per_execution: int = 1,
+    dropout_seed: int | None = None,
 ) -> keras.Model:
     """A compiled ``Sequential`` MLP for one condition.
 
     ``steps_per_execution`` is Keras' compile option: batches per call into the compiled
-    function. It changes the speed, not the numbers. The allowed activations, losses and
+    function. It changes the speed, not the numbers. ``dropout_seed`` seeds the dropout masks
+    apart from everything else (``training.train_condition`` decides when). The allowed activations, losses and
     optimizers are the config schema's; each is Keras' object of that name.
     """
     for key in ("activation", "loss", "optimizer"):
@@ -49,7 +54,10 @@ def build_model(
             )
         )
         if dropout_rate > 0:
-            model.add(layers.Dropout(dropout_rate, name=f"dropout_{index + 1}"))
+            # An explicit seed gives the dropout masks a stream of their own (one per layer);
+            # None draws it from Keras' global seed, as the lecture's code did.
+            seed = None if dropout_seed is None else dropout_seed * 1000 + index
+            model.add(layers.Dropout(dropout_rate, seed=seed, name=f"dropout_{index + 1}"))
     model.add(layers.Dense(num_classes, activation="softmax", name="output"))
     model.compile(
         loss=hyperparameters["loss"],

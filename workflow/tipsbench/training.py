@@ -24,6 +24,8 @@ import pandas as pd
 # epoch of batch 100 in one call instead of 100 Python round trips. Same arithmetic, same
 # weights bit for bit; measured 17 % less fit time on TensorFlow, 3 % on JAX (benchmarks/).
 STEPS_PER_EXECUTION = 100
+# The sources of randomness a condition may seed on their own (<source>_seed hyperparameters).
+SEED_SOURCES = ("init", "order", "dropout")
 # Batch size of the per-epoch validation and of the final evaluate()/predict(): 10 batches
 # instead of 100 per pass, and one compiled test function serves every pass.
 EVALUATION_BATCH = 1000
@@ -135,18 +137,26 @@ def model_inputs(
     ``scale_inputs`` false undoes the data step's division by 255 (rounded back to the
     exact integers); ``test_noise`` adds N(0, test_noise²) to every test pixel after
     scaling, drawn with the run's seed, so both arms of a study see the same noisy set.
-    ``train_size`` trains on the first ``train_size`` images of the prepared training set.
+    ``train_size`` trains on the first ``train_size`` images of the prepared training set, or
+    on a random ``train_size`` of them when ``data_seed`` is set (``"run"``: the run's seed).
     A validation set, when the data has one, is prepared like the training images.
     """
     data = dict(data)
     train_size = hyperparameters.get("train_size")
-    if train_size is not None:
-        available = len(data["x_train"])
-        if not 1 <= train_size <= available:
-            raise ValueError(f"train_size={train_size} is outside [1, {available}]")
-        for name in ("x_train", "y_train", "labels_train"):
-            if name in data:
-                data[name] = data[name][:train_size]
+    available = len(data["x_train"])
+    if train_size is not None and not 1 <= train_size <= available:
+        raise ValueError(f"train_size={train_size} is outside [1, {available}]")
+    data_seed = hyperparameters.get("data_seed")
+    if data_seed is not None:
+        # Which training images: a random train_size of the prepared ones, drawn with the
+        # run's seed ("run") or a fixed one, kept in file order.
+        rng = np.random.default_rng(seed if data_seed == "run" else data_seed)
+        chosen = np.sort(rng.choice(available, size=train_size or available, replace=False))
+    else:
+        chosen = slice(0, train_size)  # the lecture's: the first train_size images
+    for name in ("x_train", "y_train", "labels_train"):
+        if name in data:
+            data[name] = data[name][chosen]
     if not hyperparameters.get("scale_inputs", True):
         for name in ("x_train", "x_test", "x_val"):
             if name not in data:
@@ -182,12 +192,24 @@ def train_condition(
     from tipsbench.models import build_model
 
     data = model_inputs(hyperparameters, data, seed)
+    # Sources of randomness: initial weights, data order, dropout masks (and which training
+    # images, in model_inputs). Absent, each is tied to the run's seed exactly as before:
+    # one keras.utils.set_random_seed(seed) drives them all. A source given its own seed is
+    # cut loose: the weights are drawn after seeding with init_seed, the dropout layers get
+    # explicit seeds, and training's shuffling starts from order_seed (or the run's seed).
+    init, order, masks = (hyperparameters.get(f"{name}_seed") for name in SEED_SOURCES)
+    separate = any(value is not None for value in (init, order, masks))
+    if init is not None:
+        keras.utils.set_random_seed(init)
     model = build_model(
         hyperparameters,
         data["x_train"].shape[1],
         data["y_train"].shape[1],
         steps_per_execution=STEPS_PER_EXECUTION,
+        dropout_seed=(seed if masks is None else masks) if separate else None,
     )
+    if separate:
+        keras.utils.set_random_seed(seed if order is None else order)
     started = time.perf_counter()
     fit = model.fit(
         data["x_train"],
