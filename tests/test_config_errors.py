@@ -364,14 +364,16 @@ def test_unknown_override_names_arm_key_and_the_allowed_keys(smoke_raw):
     "overlay, expected",
     [
         (
-            "sweeps: [{name: lr, hyperparameter: learnig_rate, values: [0.01], arm_overrides: keep}]",
+            "sweeps: [{name: lr, hyperparameter: learnig_rate, values: [0.01], "
+            "arm_overrides: keep}]",
             "config error: sweeps[0].hyperparameter: 'learnig_rate' is not a hyperparameter (did "
             "you mean 'learning_rate'? allowed:",
         ),
         (
             "sweeps: [{name: lr, hyperparameter: learning_rate, values: [0.01, -1], "
             "arm_overrides: keep}]",
-            "config error: sweeps[0].values[1]: -1 must be greater than 0 (a value of learning_rate)",
+            "config error: sweeps[0].values[1]: -1 must be greater than 0 "
+            "(a value of learning_rate)",
         ),
         (
             "sweeps: [{name: lr, hyperparameter: learning_rate, values: [0.01], studies: [los], "

@@ -26,8 +26,9 @@ def build_model(
 
     ``steps_per_execution`` is Keras' compile option: batches per call into the compiled
     function. It changes the speed, not the numbers. ``dropout_seed`` seeds the dropout masks
-    apart from everything else (``training.train_condition`` decides when). The allowed activations, losses and
-    optimizers are the config schema's; each is Keras' object of that name.
+    apart from everything else (``training.train_condition`` decides when). The allowed
+    activations, losses and optimizers are the config schema's; each is Keras' object of
+    that name.
     """
     for key in ("activation", "loss", "optimizer"):
         if hyperparameters[key] not in allowed(key):
