@@ -356,7 +356,7 @@ def test_unknown_override_names_arm_key_and_the_allowed_keys(smoke_raw):
         "config error: studies.loss.arms[0].overrides: unknown key 'dropuot' (did you mean "
         "'dropout_rate'? allowed: hidden_layers, units, activation, loss, optimizer, "
         "learning_rate, batch_size, epochs, dropout_rate, scale_inputs, test_noise, train_size, "
-        "init_seed, order_seed, dropout_seed, data_seed)"
+        "init_seed, order_seed, mask_seed, data_seed)"
     )
 
 

@@ -31,7 +31,17 @@ REQUIRE_SLURM = os.environ.get("TIPSBENCH_REQUIRE_SLURM") == "1"
 TIMEOUT = 900
 # Seconds to wait for a node to become idle (e.g. one still completing slurm-up.sh's test job).
 IDLE_WAIT = 60
-TABLES = ("runs", "summary", "findings", "curves", "determinism", "confusion", "jobs")
+TABLES = (
+    "runs",
+    "summary",
+    "findings",
+    "robustness",
+    "curves",
+    "determinism",
+    "confusion",
+    "tuning",
+    "jobs",
+)
 # Measured values (wall clock, peak memory): the only columns in which the two runs may differ.
 TIMING = {
     "fit_seconds",

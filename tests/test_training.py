@@ -97,12 +97,12 @@ def same(first, second) -> bool:
 
 
 def test_with_every_source_fixed_the_runs_seed_no_longer_matters(data):
-    fixed = {"init_seed": 7, "order_seed": 8, "dropout_seed": 9}
+    fixed = {"init_seed": 7, "order_seed": 8, "mask_seed": 9}
     assert same(final_weights(data, 0, **fixed), final_weights(data, 1, **fixed))
 
 
 def test_each_source_left_to_the_run_seed_makes_runs_differ(data):
-    fixed = {"init_seed": 7, "order_seed": 8, "dropout_seed": 9}
+    fixed = {"init_seed": 7, "order_seed": 8, "mask_seed": 9}
     for free in fixed:
         sources = {name: value for name, value in fixed.items() if name != free}
         assert not same(final_weights(data, 0, **sources), final_weights(data, 1, **sources)), free

@@ -125,6 +125,20 @@ def _check_value(schema: dict, hyperparameter: str, value: Any, where: str) -> N
         raise ConfigError(where, f"{describe(error)} (a value of {hyperparameter})")
 
 
+def _check_grid(
+    schema: dict, hyperparameters: list[str], name: str, values: list[Any], where: str
+) -> None:
+    """A tuning grid or sweep axis: a known hyperparameter and values its definition allows."""
+    if name not in hyperparameters:
+        hint = did_you_mean(name, hyperparameters)
+        raise ConfigError(
+            f"{where}.hyperparameter",
+            f"{show(name)} is not a hyperparameter ({hint}allowed: {', '.join(hyperparameters)})",
+        )
+    for position, value in enumerate(values):
+        _check_value(schema, name, value, f"{where}.values[{position}]")
+
+
 def check_sweeps_and_tuning(config: dict[str, Any], schema: dict) -> None:
     """What the schema cannot say about sweep axes, tuned arms and the data they need."""
     hyperparameters = list(schema["$defs"]["arm"]["properties"]["overrides"]["properties"])
@@ -137,15 +151,7 @@ def check_sweeps_and_tuning(config: dict[str, Any], schema: dict) -> None:
                 continue
             where = f"studies.{study}.arms[{index}].tune"
             name = tune["hyperparameter"]
-            if name not in hyperparameters:
-                hint = did_you_mean(name, hyperparameters)
-                raise ConfigError(
-                    f"{where}.hyperparameter",
-                    f"{show(name)} is not a hyperparameter ({hint}allowed: "
-                    f"{', '.join(hyperparameters)})",
-                )
-            for position, value in enumerate(tune["values"]):
-                _check_value(schema, name, value, f"{where}.values[{position}]")
+            _check_grid(schema, hyperparameters, name, tune["values"], where)
             if not data["validation_size"]:
                 raise ConfigError(
                     where,
@@ -156,15 +162,7 @@ def check_sweeps_and_tuning(config: dict[str, Any], schema: dict) -> None:
     for index, axis in enumerate(config["sweeps"]):
         where = f"sweeps[{index}]"
         name = axis["hyperparameter"]
-        if name not in hyperparameters:
-            hint = did_you_mean(name, hyperparameters)
-            raise ConfigError(
-                f"{where}.hyperparameter",
-                f"{show(name)} is not a hyperparameter ({hint}allowed: "
-                f"{', '.join(hyperparameters)})",
-            )
-        for position, value in enumerate(axis["values"]):
-            _check_value(schema, name, value, f"{where}.values[{position}]")
+        _check_grid(schema, hyperparameters, name, axis["values"], where)
         for study in axis["studies"] or config["studies"]:
             if study not in config["studies"]:
                 hint = did_you_mean(study, list(config["studies"]))

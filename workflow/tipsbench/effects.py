@@ -35,14 +35,20 @@ MAX_SEEDS = 1e15
 _CLAIMED_SIGN = {"B > A": 1, "A > B": -1}
 
 
-def _differences(values: Any) -> np.ndarray:
-    """The differences as a 1-D array of finite floats; a ValueError names the argument if not."""
+def as_vector(values: Any, name: str) -> np.ndarray:
+    """A 1-D float array; a ValueError names the argument when it is not one."""
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"differences must be numbers, got {values!r}") from error
+        raise ValueError(f"{name} must be numbers, got {values!r}") from error
     if array.ndim != 1:
-        raise ValueError(f"differences must be one-dimensional, got shape {array.shape}")
+        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
+    return array
+
+
+def _differences(values: Any) -> np.ndarray:
+    """The differences as a 1-D array of finite floats; a ValueError names the argument if not."""
+    array = as_vector(values, "differences")
     if not np.all(np.isfinite(array)):
         raise ValueError(
             f"differences must be finite (drop unavailable pairs first), got {array.tolist()}"

@@ -36,7 +36,7 @@ HYPERPARAMETER_SLUGS: dict[str, str] = {
     "train_size": "train",
     "init_seed": "init",
     "order_seed": "order",
-    "dropout_seed": "masks",
+    "mask_seed": "masks",
     "data_seed": "images",
 }
 

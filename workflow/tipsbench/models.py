@@ -20,12 +20,12 @@ def build_model(
     input_dim: int,
     num_classes: int,
     steps_per_execution: int = 1,
-    dropout_seed: int | None = None,
+    mask_seed: int | None = None,
 ) -> keras.Model:
     """A compiled ``Sequential`` MLP for one condition.
 
     ``steps_per_execution`` is Keras' compile option: batches per call into the compiled
-    function. It changes the speed, not the numbers. ``dropout_seed`` seeds the dropout masks
+    function. It changes the speed, not the numbers. ``mask_seed`` seeds the dropout masks
     apart from everything else (``training.train_condition`` decides when). The allowed
     activations, losses and optimizers are the config schema's; each is Keras' object of
     that name.
@@ -57,7 +57,7 @@ def build_model(
         if dropout_rate > 0:
             # An explicit seed gives the dropout masks a stream of their own (one per layer);
             # None draws it from Keras' global seed, as the lecture's code did.
-            seed = None if dropout_seed is None else dropout_seed * 1000 + index
+            seed = None if mask_seed is None else mask_seed * 1000 + index
             model.add(layers.Dropout(dropout_rate, seed=seed, name=f"dropout_{index + 1}"))
     model.add(layers.Dense(num_classes, activation="softmax", name="output"))
     model.compile(

@@ -114,17 +114,6 @@ def resolve_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any
     return {**merged, **(settings or {})}
 
 
-def _as_vector(values: Any, name: str) -> np.ndarray:
-    """A 1-D float array; a ValueError names the argument when it is not one."""
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be numbers, got {values!r}") from error
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
-    return array
-
-
 def _all_equal(values: np.ndarray) -> bool:
     """Whether the (non-empty) values are equal up to float noise."""
     return bool(np.ptp(values) <= ZERO_SPREAD * max(1.0, float(np.max(np.abs(values)))))
@@ -151,7 +140,7 @@ def describe(values: Any, confidence: float) -> dict[str, float]:
         or not 0 < confidence < 1
     ):
         raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
-    array = _as_vector(values, "values")
+    array = effects.as_vector(values, "values")
     array = array[~np.isnan(array)]
     n = int(array.size)
     nan = float("nan")
@@ -307,7 +296,7 @@ def compare_arms(
     """
     settings = resolve_settings(settings)
     delta = settings["smallest_effect"] if smallest_effect is None else smallest_effect
-    a, b = _as_vector(a, "a"), _as_vector(b, "b")
+    a, b = effects.as_vector(a, "a"), effects.as_vector(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a and b must be paired (same length), got {a.size} and {b.size} values")
     notes = []
@@ -385,7 +374,7 @@ def holm(pvalues: Any) -> np.ndarray:
     The i-th smallest of m p-values is multiplied by (m - i + 1); a running maximum keeps
     the adjusted values in the order of the raw ones (step-down), and they are capped at 1.
     """
-    p = _as_vector(pvalues, "pvalues")
+    p = effects.as_vector(pvalues, "pvalues")
     present = ~np.isnan(p)
     bad = p[present & ((p < 0) | (p > 1))]
     if bad.size:
