@@ -43,12 +43,19 @@ def _seconds(stamp: str | None) -> float | None:
     return datetime.fromisoformat(stamp).timestamp() if stamp else None
 
 
-def job_flops(parameters: int, train_samples: int, test_samples: int, epochs_run: int) -> dict:
-    """FLOPs of one training job: training, per-epoch validation, final evaluation."""
+def job_flops(
+    parameters: int,
+    train_samples: int,
+    test_samples: int,
+    epochs_run: int,
+    validation_samples: int = 0,
+) -> dict:
+    """FLOPs of one training job: training, per-epoch validation, final evaluation (with the
+    validation set of a run that has one, scored once after training)."""
     return {
         "training": 6 * parameters * train_samples * epochs_run,
         "validation": 2 * parameters * test_samples * epochs_run,
-        "evaluation": 2 * parameters * (train_samples + 2 * test_samples),
+        "evaluation": 2 * parameters * (train_samples + 2 * test_samples + validation_samples),
     }
 
 
@@ -68,6 +75,13 @@ def run_flops(run_dir: str | Path) -> dict:
         rows = list(csv.DictReader(handle))
     if not rows:
         raise ValueError(f"{run_dir}/tables/jobs.csv has no jobs")
+    # A run with a validation set (tuned arms) scores it once after training in every job.
+    data_info = run_dir / "data" / "data.json"
+    validation_size = (
+        int(json.loads(data_info.read_text()).get("validation_size", 0))
+        if data_info.exists()
+        else 0
+    )
     jobs = []
     for row in rows:
         path = run_dir / "runs" / row["condition"] / f"seed-{row['seed']}" / "metrics.json"
@@ -91,7 +105,13 @@ def run_flops(run_dir: str | Path) -> dict:
                 "job_seconds": float(row["job_seconds"]),
                 "started": _seconds(row.get("started_at") or metrics.get("started_at")),
                 "finished": _seconds(row.get("finished_at") or metrics.get("finished_at")),
-                **job_flops(parameters, train_samples, test_samples, epochs_run),
+                **job_flops(
+                    parameters,
+                    train_samples,
+                    test_samples,
+                    epochs_run,
+                    validation_size if metrics.get("validation_accuracy") is not None else 0,
+                ),
             }
         )
     starts = [job["started"] for job in jobs if job["started"] is not None]
