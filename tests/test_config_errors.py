@@ -340,6 +340,16 @@ def test_valid_configs_pass_and_get_the_schema_defaults(smoke_raw, monkeypatch):
     assert smoke_raw == load_config("smoke.yaml")
 
 
+def test_a_study_without_claim_id_is_a_claim_of_its_own_run(smoke_raw, monkeypatch):
+    from tipsbench.experiment import resolve_experiment
+
+    monkeypatch.chdir(ROOT)
+    del smoke_raw["studies"]["loss"]["claim_id"]
+    check_config(smoke_raw, SCHEMA)
+    claims = {study.name: study.claim_id for study in resolve_experiment(smoke_raw).studies}
+    assert claims["loss"] == "smoke.loss" and claims["batch"] == "mini-batch-beats-full-batch"
+
+
 def test_the_known_datasets_are_the_choices(smoke_raw, monkeypatch):
     monkeypatch.chdir(ROOT)
     for name in ("mnist", "fashion_mnist"):

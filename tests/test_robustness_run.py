@@ -76,6 +76,6 @@ def test_report_shows_the_axes_the_map_and_the_tuning(robustness_run):
     assert "The Holm correction runs over all 11 comparisons" in robustness
     assert robustness.count("<img") == 1
     tuning = re.search(r'<section id="tuning">.*?</section>', html, re.DOTALL).group(0)
-    assert tuning.count(">chosen<") == 2 and tuning.count("<img") == 1
+    assert tuning.count("<td>chosen</td>") == 2 and tuning.count("<img") == 1
     # Sweep points are rows of the robustness section, not sections of their own.
     assert 'id="study-loss@lr-1"' not in html and 'id="study-loss"' in html

@@ -4,10 +4,12 @@ Per-arm descriptions, paired comparisons of a study's two arms, and verdicts.
 
 Every function here is pure: it reads a ``runs`` table (``tables.runs_table``) and the
 config's ``statistics`` settings and returns numbers or a table (the words of a findings
-row's notes come from ``tipsbench.wording``). The two arms of a
-study share their seeds, so they are compared pair by pair (difference B − A per seed);
-the p-value of each study's configured test is Holm-adjusted across the studies, and the
-verdict (REPRODUCED, REVERSED, INCONCLUSIVE) follows from it and the sign of the difference.
+row's notes come from ``tipsbench.wording``). The two arms of a study share their seeds,
+so they are compared pair by pair (difference B − A per seed). The configured difference
+test and the equivalence test against ±Δ (the study's smallest effect that matters) are
+each Holm-adjusted across the run's studies, and the verdict (REPRODUCED, REVERSED,
+NEGLIGIBLE, INCONCLUSIVE; ``effects.combined_verdict``) follows from both and from the
+direction the deciding test sees.
 """
 
 from __future__ import annotations
@@ -436,8 +438,10 @@ def findings_table(
     available, is left out of the pairs and named in the note. ``mean_a`` and ``mean_b`` are
     over the paired seeds, so ``mean_diff`` = ``mean_b`` − ``mean_a``. ``trained_*`` count
     runs with test accuracy above ``trained_threshold``, ``n_*`` all runs of the arm.
-    ``p_holm`` adjusts the configured test's ``p_value`` across the studies; ``evidence`` is
-    False for a smoke run, whose verdicts only exercise the pipeline.
+    ``p_holm`` and ``p_equivalence_holm`` adjust the configured test's ``p_value`` and the
+    equivalence test's ``p_equivalence`` across every row (every study, sweep points
+    included); ``seeds_to_decide`` is given for INCONCLUSIVE rows only; ``evidence`` is False
+    for a smoke run, whose verdicts only exercise the pipeline.
     """
     settings = resolve_settings(settings)
     metric, threshold = settings["metric"], settings["trained_threshold"]
