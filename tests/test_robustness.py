@@ -57,7 +57,7 @@ def test_holds_at_k_of_m_settings_and_where_it_breaks():
     assert row["verdicts"] == "REPRODUCED;REPRODUCED;REVERSED"
     assert (row["n_settings"], row["n_reproduced"]) == (3, 2)
     assert row["holds_at_slide"] and not row["holds_across"]
-    assert row["breaks_at"] == "1: REVERSED" and row["arm_overrides"] == "keep"
+    assert row["where_it_breaks"] == "1: REVERSED" and row["arm_overrides"] == "keep"
 
 
 def test_no_sweeps_no_rows():

@@ -343,9 +343,9 @@ def robustness_context(
                 "holds": f"{int(row.n_reproduced)} of {int(row.n_settings)}",
                 "at_slide": "yes" if row.holds_at_slide else "no",
                 "across": "yes" if row.holds_across else "no",
-                "breaks_at": ""
-                if wording.missing(row.breaks_at)
-                else row.breaks_at.replace(";", "; "),
+                "where_it_breaks": ""
+                if wording.missing(row.where_it_breaks)
+                else row.where_it_breaks.replace(";", "; "),
             }
             for row in robustness.itertuples()
         ],

@@ -26,7 +26,7 @@ ROBUSTNESS_COLUMNS = [
     "n_reproduced",
     "holds_at_slide",
     "holds_across",
-    "breaks_at",
+    "where_it_breaks",
 ]
 
 
@@ -51,7 +51,7 @@ def robustness_table(findings: pd.DataFrame, axes: list[Mapping[str, Any]]) -> p
 
     ``axes`` describe the sweep axes: ``name``, ``hyperparameter``, ``arm_overrides`` and
     ``slide_value`` (the base condition's value, where the slide's study sits). The claim
-    *holds* at a setting when its verdict there is REPRODUCED; ``breaks_at`` lists the
+    *holds* at a setting when its verdict there is REPRODUCED; ``where_it_breaks`` lists the
     settings where it does not, with their verdicts.
     """
     rows = []
@@ -83,7 +83,7 @@ def robustness_table(findings: pd.DataFrame, axes: list[Mapping[str, Any]]) -> p
                     "n_reproduced": sum(reproduced),
                     "holds_at_slide": slide["verdict"] == "REPRODUCED",
                     "holds_across": all(reproduced),
-                    "breaks_at": ";".join(
+                    "where_it_breaks": ";".join(
                         f"{name}: {verdict}"
                         for name, verdict, holds in zip(names, verdicts, reproduced)
                         if not holds
