@@ -30,10 +30,6 @@ class Dataset:
     class_names: tuple[str, ...]
     item: str
 
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> Dataset:
-        return cls(**{**record, "class_names": tuple(record["class_names"])})
-
 
 @dataclass(frozen=True)
 class Study:

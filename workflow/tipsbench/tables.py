@@ -30,22 +30,6 @@ RUN_METRICS = [
 ]
 
 
-def arms_table(arms: Iterable[Arm]) -> pd.DataFrame:
-    """One row per study arm: study, role (A/B), label, condition, slide accuracy."""
-    return pd.DataFrame(
-        [
-            {
-                "study": arm.study,
-                "role": arm.role,
-                "arm": arm.label,
-                "condition": arm.condition,
-                "slide_accuracy": arm.slide_accuracy,
-            }
-            for arm in arms
-        ]
-    )
-
-
 def last_good(history: pd.DataFrame | None, epoch: Any) -> dict[str, float]:
     """Train and test accuracy of the last epoch whose loss was finite (NaN when there was none)."""
     values = {"last_good_test_accuracy": np.nan, "last_good_train_accuracy": np.nan}
