@@ -60,6 +60,7 @@ def test_tuned_arms_are_chosen_by_validation_accuracy(robustness_run):
     for _, arm in tuning.groupby(["study", "role"]):
         best = arm.loc[arm["validation_mean"].idxmax()]
         assert arm["selected"].sum() == 1 and bool(best["selected"])
+        assert set(arm["chosen_at_edge"]) <= {"lowest", "highest"}  # a grid of two values
     runs = pd.read_csv(run / "tables" / "runs.csv")
     tuned = runs[runs["study"] == "tuned-optimizer"]
     chosen = tuning[tuning["selected"]].set_index("role")["condition"]
@@ -77,5 +78,7 @@ def test_report_shows_the_axes_the_map_and_the_tuning(robustness_run):
     assert robustness.count("<img") == 1
     tuning = re.search(r'<section id="tuning">.*?</section>', html, re.DOTALL).group(0)
     assert tuning.count("<td>chosen</td>") == 2 and tuning.count("<img") == 1
+    # Each smoke grid has two values, so each choice lies at an edge and is flagged.
+    assert tuning.count("value of its grid, so a") == 2
     # Sweep points are rows of the robustness section, not sections of their own.
     assert 'id="study-loss@lr-1"' not in html and 'id="study-loss"' in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tipsbench.tuning import SELECTION_COLUMNS, select, tune_runs
+from tipsbench.tuning import SELECTION_COLUMNS, edge, select, tune_runs
 
 
 def candidate_runs() -> pd.DataFrame:
@@ -84,3 +84,33 @@ def test_runs_without_tuning_pass_unchanged():
     kept, tuning = tune_runs(runs)
     pd.testing.assert_frame_equal(kept, runs)
     assert tuning.empty
+
+
+@pytest.mark.parametrize(
+    ("values", "chosen", "side"),
+    [
+        ([0.1, 0.3, 1.0], 1.0, "highest"),
+        ([0.1, 0.3, 1.0], 0.1, "lowest"),
+        ([0.1, 0.3, 1.0], 0.3, ""),
+        ([1.0, 0.1, 0.3], 1.0, "highest"),  # grid order does not matter, the values do
+        ([0.5], 0.5, ""),  # a grid of one value has no edge to widen
+        (["relu", "sigmoid"], "relu", ""),  # nor has a grid of names
+    ],
+)
+def test_a_choice_at_the_grids_edge_is_flagged(values, chosen, side):
+    assert edge(values, chosen) == side
+
+
+def test_the_tuning_table_flags_an_edge_choice_on_every_row_of_the_arm():
+    tuning = tune_runs(candidate_runs())[1]
+    # 0.01 wins on validation and is the smaller of the grid {0.01, 0.1}.
+    assert tuning["chosen_at_edge"].tolist() == ["lowest", "lowest"]
+    middle = candidate_runs()
+    extra = middle[middle["candidate"] == 0.1].assign(
+        candidate=1.0, condition="adam-lr-1.0", validation_accuracy=0.5
+    )
+    inside = pd.concat([middle.assign(candidate=middle["candidate"].replace(0.01, 0.3)), extra])
+    # Grid {0.1, 0.3, 1.0}, 0.3 best: inside the grid, nothing to flag.
+    tuning = tune_runs(inside)[1]
+    assert tuning.loc[tuning["selected"], "candidate"].tolist() == [0.3]
+    assert tuning["chosen_at_edge"].tolist() == ["", "", ""]

@@ -16,6 +16,7 @@ from tipsbench.wording import (
     fmt_interval,
     fmt_p,
     level,
+    note_tuning_edge,
     p_phrase,
     seeds_sentence,
     slide_sentence,
@@ -229,3 +230,13 @@ def test_seeds_advice_names_the_detectable_difference_and_the_seeds_to_decide():
         "No finite number of seeds is expected to decide it at this effect."
     )
     assert "About" not in seeds_sentence({**row, "verdict": "REPRODUCED", "seeds_to_decide": NAN})
+
+
+def test_a_tuned_arm_at_the_edge_of_its_grid_is_named_with_the_way_to_widen_it():
+    assert note_tuning_edge("arm A (SGD, tuned)", "learning_rate", 1.0, "highest") == (
+        "arm A (SGD, tuned): the chosen learning_rate 1 is the largest value of its grid, so a "
+        "larger one might do better still; widen the grid before reading this arm as fully tuned."
+    )
+    assert "smallest value of its grid, so a smaller one" in note_tuning_edge(
+        "arm B (Adam)", "learning_rate", 0.0003, "lowest"
+    )

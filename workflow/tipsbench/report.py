@@ -375,6 +375,13 @@ def tuning_context(
             for row in tuning.itertuples()
         ],
         "cost": wording.duration(tuning["fit_seconds"].sum()),
+        "edges": [
+            wording.note_tuning_edge(
+                wording.arm_name(row.role, row.arm), row.hyperparameter, row.candidate, edge
+            )
+            for row in tuning[tuning["selected"]].itertuples()
+            if (edge := getattr(row, "chosen_at_edge", "")) in ("lowest", "highest")
+        ],
         "figure": _figure_context(RUN_FIGURES["tuning"], figures["tuning"], words)
         if "tuning" in figures
         else None,

@@ -4,9 +4,13 @@ A tuned arm trains one candidate condition per value of its grid, with every see
 candidate whose mean validation accuracy over the seeds is highest becomes the arm; its
 runs, and only its runs, go on to the runs table and the comparison on the test set.
 ``select`` sees nothing but the validation column: the test set cannot take part.
+A choice at the smallest or largest value of a numeric grid is flagged: the best value may
+lie beyond the grid, and the tuned arm may then be weaker than it could be.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +28,7 @@ TUNING_COLUMNS = [
     "validation_mean",
     "validation_sd",
     "selected",
+    "chosen_at_edge",
     "fit_seconds",
 ]
 
@@ -50,12 +55,30 @@ def select(validation: pd.DataFrame) -> dict[tuple[str, str], float]:
     return chosen
 
 
+def edge(values: list[Any], chosen: Any) -> str:
+    """``"lowest"`` or ``"highest"`` when ``chosen`` is the grid's smallest or largest value.
+
+    Empty for a choice inside the grid, a grid of one value, or values that are not numbers.
+    """
+    try:
+        numbers = [float(value) for value in values]
+        chosen = float(chosen)
+    except (TypeError, ValueError):
+        return ""
+    if len(set(numbers)) < 2:
+        return ""
+    if chosen == min(numbers):
+        return "lowest"
+    return "highest" if chosen == max(numbers) else ""
+
+
 def tune_runs(runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split a runs table with every tuning candidate into the selected runs and the tuning table.
 
     Rows with a ``candidate`` (tuned arms) are reduced to the chosen candidate; other rows
     pass unchanged. The tuning table has one row per tuned arm and candidate: mean and sd
-    of its validation accuracy, whether it was chosen and the fit seconds it cost.
+    of its validation accuracy, whether it was chosen, whether the choice lies at the edge of
+    the arm's grid (``chosen_at_edge``, on every row of the arm) and the fit seconds it cost.
     """
     tuned = runs["candidate"].notna() if "candidate" in runs else pd.Series(False, runs.index)
     if not tuned.any():
@@ -66,6 +89,7 @@ def tune_runs(runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         not is_tuned or chosen[(row.study, row.role)] == row.candidate
         for is_tuned, row in zip(tuned, runs.itertuples())
     ]
+    grids = candidates.groupby(["study", "role"], sort=False)["candidate"].unique()
     rows = []
     for (study, role, value), group in candidates.groupby(
         ["study", "role", "candidate"], sort=False
@@ -85,6 +109,7 @@ def tune_runs(runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 if accuracy.notna().sum() > 1
                 else np.nan,
                 "selected": bool(chosen[(study, role)] == value),
+                "chosen_at_edge": edge(list(grids[(study, role)]), chosen[(study, role)]),
                 "fit_seconds": float(group["fit_seconds"].astype(float).sum()),
             }
         )

@@ -113,6 +113,16 @@ def duration(seconds: Any) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
 
 
+def note_tuning_edge(arm: str, hyperparameter: str, value: Any, side: str) -> str:
+    """Why a tuned arm whose choice lies at the edge of its grid may not be tuned yet."""
+    bound, beyond = ("smallest", "smaller") if side == "lowest" else ("largest", "larger")
+    return (
+        f"{arm}: the chosen {hyperparameter} {float(value):g} is the {bound} value of its grid, "
+        f"so a {beyond} one might do better still; widen the grid before reading this arm as "
+        "fully tuned."
+    )
+
+
 def describe_changes(hyperparameters: Mapping[str, Any], base: Mapping[str, Any]) -> str:
     """How a condition differs from the base, e.g. ``batch_size = 10000``."""
     changes = [
