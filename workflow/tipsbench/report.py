@@ -380,7 +380,7 @@ def tuning_context(
                 wording.arm_name(row.role, row.arm), row.hyperparameter, row.candidate, edge
             )
             for row in tuning[tuning["selected"]].itertuples()
-            if (edge := getattr(row, "chosen_at_edge", "")) in ("lowest", "highest")
+            if (edge := row.chosen_at_edge) in ("lowest", "highest")
         ],
         "figure": _figure_context(RUN_FIGURES["tuning"], figures["tuning"], words)
         if "tuning" in figures

@@ -89,7 +89,9 @@ def tune_runs(runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         not is_tuned or chosen[(row.study, row.role)] == row.candidate
         for is_tuned, row in zip(tuned, runs.itertuples())
     ]
+    # Per tuned arm: is its choice the smallest or largest value of its grid?
     grids = candidates.groupby(["study", "role"], sort=False)["candidate"].unique()
+    edges = {arm: edge(list(values), chosen[arm]) for arm, values in grids.items()}
     rows = []
     for (study, role, value), group in candidates.groupby(
         ["study", "role", "candidate"], sort=False
@@ -109,7 +111,7 @@ def tune_runs(runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 if accuracy.notna().sum() > 1
                 else np.nan,
                 "selected": bool(chosen[(study, role)] == value),
-                "chosen_at_edge": edge(list(grids[(study, role)]), chosen[(study, role)]),
+                "chosen_at_edge": edges[(study, role)],
                 "fit_seconds": float(group["fit_seconds"].astype(float).sum()),
             }
         )
