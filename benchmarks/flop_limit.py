@@ -8,6 +8,8 @@ limit): the sum over the run's training jobs (tables/jobs.csv, each job's metric
     training              6 x P x train_samples x epochs_run    (forward + backward,
                                                                  speed.py's estimate)
     per-epoch validation  2 x P x test_samples x epochs_run     (one forward pass)
+    probe                 2 x P x probe images x points scored  (one forward pass each,
+                                                                 inside fit())
     final evaluation      2 x P x (train_samples + 2 x test_samples)
                           (evaluate() on train and on test, predict() on test)
 
@@ -49,14 +51,24 @@ def job_flops(
     test_samples: int,
     epochs_run: int,
     validation_samples: int = 0,
+    probe_images: int = 0,
+    probe_points: int = 0,
 ) -> dict:
-    """FLOPs of one training job: training, per-epoch validation, final evaluation (with the
-    validation set of a run that has one, scored once after training)."""
+    """FLOPs of one training job: training, per-epoch validation, the probe (its images scored
+    at each of its points), final evaluation (with the validation set of a run that has one,
+    scored once after training)."""
     return {
         "training": 6 * parameters * train_samples * epochs_run,
         "validation": 2 * parameters * test_samples * epochs_run,
+        "probe": 2 * parameters * probe_images * probe_points,
         "evaluation": 2 * parameters * (train_samples + 2 * test_samples + validation_samples),
     }
+
+
+def probe_points(run_folder: Path) -> int:
+    """How many points a run's probe scored (rows of its probe.csv; 0 without one)."""
+    path = run_folder / "probe.csv"
+    return max(0, len(path.read_text().splitlines()) - 1) if path.exists() else 0
 
 
 def run_flops(run_dir: str | Path) -> dict:
@@ -111,6 +123,9 @@ def run_flops(run_dir: str | Path) -> dict:
                     test_samples,
                     epochs_run,
                     validation_size if metrics.get("validation_accuracy") is not None else 0,
+                    int(metrics.get("probe_train_samples", 0))
+                    + int(metrics.get("probe_test_samples", 0)),
+                    probe_points(path.parent),
                 ),
             }
         )
@@ -132,7 +147,7 @@ def run_flops(run_dir: str | Path) -> dict:
                     "finished": _seconds(metrics["finished_at"]),
                 }
             )
-    fit_flops = sum(job["training"] + job["validation"] for job in jobs)
+    fit_flops = sum(job["training"] + job["validation"] + job["probe"] for job in jobs)
     evaluation_flops = sum(job["evaluation"] for job in jobs)
     return {
         "run": run_dir.name,
@@ -142,6 +157,7 @@ def run_flops(run_dir: str | Path) -> dict:
         "evaluation_flops": evaluation_flops,
         "training_flops": sum(job["training"] for job in jobs),
         "validation_flops": sum(job["validation"] for job in jobs),
+        "probe_flops": sum(job["probe"] for job in jobs),
         "fit_seconds": sum(job["fit_seconds"] for job in jobs),
         "job_seconds": sum(job["job_seconds"] for job in jobs),
         "first_start": first,
@@ -189,7 +205,10 @@ def flop_limit_figure(
     )
     gaps = wall - job_machine
     breakdown = [
-        ("fit() above the FLOP limit of training + per-epoch validation", fit_machine - fit_limit),
+        (
+            "fit() above the FLOP limit of training + per-epoch validation + probe",
+            fit_machine - fit_limit,
+        ),
         (
             "jobs outside fit() (imports, data, build, evaluate/predict, writes) above the "
             "final evaluation's FLOP limit",

@@ -1,28 +1,32 @@
-"""Shared fixtures: the repository, the committed MNIST subset and the resolved configs."""
+"""Shared fixtures: the repository, the committed MNIST subset, the tests' own configs and
+their end-to-end run.
+
+Tests check mechanisms on configs of their own (``tests/configs/``), never the contents of
+the shipped experiment: expected counts are derived from a config's resolved grid and the
+figure and endpoint registries, so adding a study to ``config/config.yaml`` breaks no test.
+``test_shipped_configs.py`` validates and dry-runs every shipped config.
+"""
 
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 
-import pytest
-import yaml
-from snakemake.utils import validate
+# The unit tests run on the workflow's default backend; this must be set before anything
+# imports Keras (tests of another backend run it in a process of its own).
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+from snakemake.utils import validate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 SUBSET = ROOT / "tests" / "data" / "mnist-subset.npz"
-# The eight unique conditions the seven default studies resolve to.
-DEFAULT_CONDITIONS = {
-    "base",
-    "loss-mean-squared-error",
-    "batch-10000",
-    "layers-8",
-    "layers-8-act-relu",
-    "opt-adam-lr-0.001",
-    "dropout-0.2",
-    "layers-3-act-relu-opt-adam-lr-0.001-dropout-0.2",
-}
+FIXTURES = ROOT / "tests" / "configs"
+# How Snakemake runs a fixture config: on its own, not merged over config/config.yaml.
+E2E = ("--configfile", "tests/configs/e2e.yaml", "--replace-workflow-config")
 
 
 def merge(base: dict, update: dict) -> dict:
@@ -36,13 +40,30 @@ def merge(base: dict, update: dict) -> dict:
     return merged
 
 
+def validated(config: dict) -> dict:
+    """A config validated against the schema, its defaults filled in."""
+    validate(config, str(SCHEMA))
+    return config
+
+
 def load_config(*names: str) -> dict:
     """config/config.yaml, merged with the named overlays, validated with defaults filled."""
     config: dict = {}
     for name in ("config.yaml", *names):
         config = merge(config, yaml.safe_load((ROOT / "config" / name).read_text()))
-    validate(config, str(SCHEMA))
-    return config
+    return validated(config)
+
+
+def load_fixture(name: str = "e2e.yaml") -> dict:
+    """A config of the tests' own (tests/configs/<name>), validated with defaults filled."""
+    return validated(yaml.safe_load((FIXTURES / name).read_text()))
+
+
+def experiment_of(config: dict):
+    """The experiment a (validated) config resolves to."""
+    from tipsbench.experiment import resolve_experiment
+
+    return resolve_experiment(copy.deepcopy(config))
 
 
 @pytest.fixture
@@ -55,15 +76,20 @@ def smoke_config() -> dict:
     return load_config("smoke.yaml")
 
 
+@pytest.fixture
+def e2e_config() -> dict:
+    return load_fixture()
+
+
 @pytest.fixture(scope="session")
-def smoke_run(tmp_path_factory):
-    """Run the smoke config once per test session on a copy of the repository.
+def e2e_run(tmp_path_factory):
+    """Run the tests' end-to-end config once per test session on a copy of the repository.
 
     Returns (the run's results folder, the working copy).
     """
     from workflow_helpers import copy_workflow, snakemake
 
-    workdir = copy_workflow(tmp_path_factory.mktemp("smoke"))
-    result = snakemake(workdir, "--cores", "2", "--configfile", "config/smoke.yaml")
+    workdir = copy_workflow(tmp_path_factory.mktemp("e2e"))
+    result = snakemake(workdir, "--cores", "2", *E2E)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return workdir / "results" / "smoke", workdir
+    return workdir / "results" / load_fixture()["run_name"], workdir

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from tipsbench.audit import compare_runs, determinism_table
 
@@ -62,3 +63,13 @@ def test_nan_in_the_same_place_is_agreement_and_a_shape_change_is_infinite():
 def test_determinism_table_is_one_row():
     table = determinism_table(run(WEIGHTS), run(WEIGHTS))
     assert len(table) == 1 and table.loc[0, "result"] == "bit-identical"
+
+
+def test_a_probe_that_differs_makes_the_rerun_differ():
+    probe = pd.DataFrame({"update": [0, 1, 2], "train_accuracy": [0.1, 0.2, 0.3]})
+    first = {**run(WEIGHTS), "probe": probe}
+    same = compare_runs(first, {**run(WEIGHTS), "probe": probe.copy()})
+    assert same["result"] == "bit-identical" and same["probe_max_abs_diff"] == 0
+    moved = probe.assign(train_accuracy=[0.1, 0.2, 0.35])
+    row = compare_runs(first, {**run(WEIGHTS), "probe": moved})
+    assert row["probe_max_abs_diff"] == pytest.approx(0.05) and row["result"].startswith("differs")

@@ -21,6 +21,9 @@ def findings(rows, evidence=True):
                 "arm_a": "A",
                 "arm_b": "B",
                 "expect": "B > A",
+                "endpoint": "test_accuracy",
+                "claim": "test_accuracy",
+                "scale": "difference",
                 "study": study,
                 "claim_id": claim,
                 "verdict": verdict,
@@ -96,3 +99,38 @@ def test_smoke_runs_are_shown_but_never_count_towards_agreement():
         ["slides", "smoke"],
     )
     assert (alone["n_shared"], alone["n_agree"]) == (0, 0)
+
+
+def test_two_claims_of_one_study_are_two_rows_and_an_older_table_reads_as_its_metric():
+    speed = "updates_to_target(curve=train_crossentropy, target=0.5)"
+    slides = findings([("optimizer", "adam-beats-sgd", "REPRODUCED", 0.94)])
+    faster = slides.assign(
+        claim="faster",
+        endpoint=speed,
+        scale="ratio",
+        mean_a=800.0,
+        mean_b=100.0,
+        mean_diff=-2.0,
+        diff_ci_low=-2.3,
+        diff_ci_high=-1.7,
+    )
+    # A findings table from before claims had endpoints: one claim per study, on "metric".
+    older = findings([("optimizer", "adam-beats-sgd", "INCONCLUSIVE", 0.9)]).drop(
+        columns=["endpoint", "claim", "scale"]
+    )
+    older["metric"] = "test_accuracy"
+    table = verdict_table({"slides": pd.concat([faster, slides]), "lee2017": older})
+    assert list(zip(table["endpoint"], table["run"])) == [
+        (speed, "slides"),
+        ("test_accuracy", "slides"),
+        ("test_accuracy", "lee2017"),
+    ]
+    context = comparison_context(table, ["slides", "lee2017"])
+    speed_row, accuracy_row = context["rows"]
+    assert speed_row["cells"][1] is None  # the older run has no speed claim
+    assert speed_row["cells"][0]["diff"] == "×0.135" and speed_row["cells"][0]["arms"] == (
+        "A 800 → B 100"
+    )
+    assert speed_row["cells"][0]["effect_name"] == "B / A"
+    assert accuracy_row["endpoint"] == "final test accuracy"
+    assert (context["n_shared"], context["n_agree"]) == (1, 0)

@@ -422,7 +422,8 @@ def test_several_unknown_keys_are_all_named(smoke_raw):
 def test_missing_required_key_and_bad_study_name(smoke_raw):
     new = "{claim: x, arms: [{label: a}, {label: b, overrides: {epochs: 3}}]}"
     assert _error(smoke_raw, f"studies: {{new: {new}}}", check_paths=False) == (
-        "config error: studies.new: missing required key 'expect'"
+        "config error: studies.new: give expect (one claim, on statistics.metric) or claims "
+        "(a list)"
     )
     assert _error(
         smoke_raw, "studies: {New: {claim: x, expect: B > A, arms: []}}", check_paths=False

@@ -18,7 +18,6 @@ from scipy import stats as sps
 
 from tipsbench import effects
 from tipsbench.effects import (
-    CLAIM_DIRECTIONS,
     VERDICTS,
     combined_verdict,
     direction,
@@ -100,11 +99,6 @@ def test_power_by_integration_agrees_with_the_noncentral_t():
     # At effect 0 the power is the level.
     assert power_two_sided(0.0, 5, 0.05) == pytest.approx(0.05, abs=1e-10)
     assert power_one_sided(0.0, 5, 0.05) == pytest.approx(0.05, abs=1e-10)
-
-
-def test_constants():
-    assert VERDICTS == ("REPRODUCED", "REVERSED", "NEGLIGIBLE", "INCONCLUSIVE")
-    assert CLAIM_DIRECTIONS == ("B > A", "A > B")
 
 
 # --- paired_t_p ---
@@ -494,30 +488,39 @@ def test_verdict_case(p_difference, p_equivalence, case):
         ("A > B", -1, NOT_SIGNIFICANT, NAN, "INCONCLUSIVE"),
         ("B > A", 1, NAN, NAN, "INCONCLUSIVE"),
         ("B > A", 1, 0.05, 0.5, "INCONCLUSIVE"),
+        # A claim of no practical difference: equivalence reproduces it, a difference not
+        # shown to be small reverses it.
+        ("A ≈ B", 1, NOT_SIGNIFICANT, SIGNIFICANT, "REPRODUCED"),
+        ("A ≈ B", -1, SIGNIFICANT, SIGNIFICANT, "REPRODUCED"),
+        ("A ≈ B", 1, SIGNIFICANT, NOT_SIGNIFICANT, "REVERSED"),
+        ("A ≈ B", -1, SIGNIFICANT, NAN, "REVERSED"),
+        ("A ≈ B", 1, NOT_SIGNIFICANT, NOT_SIGNIFICANT, "INCONCLUSIVE"),
     ],
 )
 def test_combined_verdict_truth_table(expect, sign, p_difference, p_equivalence, verdict):
-    assert combined_verdict(expect, sign, p_difference, p_equivalence, 0.05) == verdict
+    # The claimed sign of an endpoint where higher is better: "B > A" +1, "A > B" -1, "A ≈ B" 0.
+    claimed = {"B > A": 1, "A > B": -1, "A ≈ B": 0}[expect]
+    assert combined_verdict(claimed, sign, p_difference, p_equivalence, 0.05) == verdict
     assert verdict in VERDICTS
 
 
 def test_combined_verdict_accepts_numpy_signs():
-    assert combined_verdict("B > A", np.int64(1), SIGNIFICANT, NAN, 0.05) == "REPRODUCED"
+    assert combined_verdict(np.int64(1), np.int64(1), SIGNIFICANT, NAN, 0.05) == "REPRODUCED"
 
 
 @pytest.mark.parametrize(
     ("arguments", "name"),
     [
-        (("B>A", 1, 0.01, 0.5, 0.05), "expect"),
-        (("B < A", 1, 0.01, 0.5, 0.05), "expect"),
-        (("B > A", 2, 0.01, 0.5, 0.05), "effect_sign"),
-        (("B > A", 0.5, 0.01, 0.5, 0.05), "effect_sign"),
-        (("B > A", True, 0.01, 0.5, 0.05), "effect_sign"),
-        (("B > A", 1, 1.5, 0.5, 0.05), "p_difference"),
-        (("B > A", 1, 0.01, -0.1, 0.05), "p_equivalence"),
-        (("B > A", 1, 0.01, 0.5, 0.0), "alpha"),
-        (("B > A", 1, 0.01, 0.5, 1.0), "alpha"),
-        (("B > A", 1, 0.01, 0.5, NAN), "alpha"),
+        ((2, 1, 0.01, 0.5, 0.05), "claimed_sign"),
+        (("B > A", 1, 0.01, 0.5, 0.05), "claimed_sign"),
+        ((1, 2, 0.01, 0.5, 0.05), "effect_sign"),
+        ((1, 0.5, 0.01, 0.5, 0.05), "effect_sign"),
+        ((1, True, 0.01, 0.5, 0.05), "effect_sign"),
+        ((1, 1, 1.5, 0.5, 0.05), "p_difference"),
+        ((1, 1, 0.01, -0.1, 0.05), "p_equivalence"),
+        ((1, 1, 0.01, 0.5, 0.0), "alpha"),
+        ((1, 1, 0.01, 0.5, 1.0), "alpha"),
+        ((1, 1, 0.01, 0.5, NAN), "alpha"),
     ],
 )
 def test_combined_verdict_rejects_bad_arguments(arguments, name):

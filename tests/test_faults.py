@@ -1,8 +1,8 @@
 """Faults while running: a training job killed mid-epoch, a diverging run, a partial report
 after --keep-going.
 
-One scenario on a copy of the repository: the smoke studies plus a study whose arm B
-diverges and one whose arm B trains long enough to be killed with SIGKILL mid-epoch.
+One scenario on a copy of the repository: the tests' end-to-end studies plus a study whose
+arm B diverges and one whose arm B trains long enough to be killed with SIGKILL mid-epoch.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pandas as pd
 import psutil
 import pytest
 import yaml
+from conftest import experiment_of, load_fixture, merge, validated
 from workflow_helpers import copy_workflow, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -49,7 +50,8 @@ OVERLAY = {
         },
     },
 }
-CONFIG = ("--configfile", "config/smoke.yaml", "faults.yaml")
+CONFIG = ("--configfile", "tests/configs/e2e.yaml", "faults.yaml", "--replace-workflow-config")
+EXPERIMENT = experiment_of(validated(merge(load_fixture(), OVERLAY)))
 
 
 def wait_for(condition, timeout: float, what: str) -> None:
@@ -106,7 +108,7 @@ def test_killed_job_fails_the_run_but_the_others_finish(killed_run):
     assert not (runs / KILLED / "seed-0" / "metrics.json").exists()
     assert not (runs / KILLED / "seed-0" / "history.csv").exists()
     finished = {path.parent.parent.name for path in runs.glob("*/seed-0/metrics.json")}
-    assert len(finished) == 10 and KILLED not in finished
+    assert finished == set(EXPERIMENT.conditions) - {KILLED}
     assert not (workdir / "results" / "faults" / "tables" / "runs.csv").exists()
 
 

@@ -1,13 +1,13 @@
-"""Unit tests of tipsbench.models: each condition of the default grid builds the network the
-protocol describes."""
+"""Unit tests of tipsbench.models: the schema's base condition, and the changes the slides
+make to it, build the networks the protocol describes."""
 
 from __future__ import annotations
 
 import keras
 import pytest
 
-from tipsbench.grid import resolve_grid
 from tipsbench.models import build_model
+from tipsbench.schema import defaults
 
 
 def layer_summary(model):
@@ -22,8 +22,20 @@ def layer_summary(model):
 
 
 @pytest.fixture
-def conditions(default_config):
-    return resolve_grid(default_config).conditions
+def conditions():
+    """The protocol's base (the schema's defaults) and the changes the slides make to it."""
+    base = defaults("base")
+    adam = {"optimizer": "adam", "learning_rate": 0.001}
+    return {
+        "base": base,
+        "deep relu": {**base, "hidden_layers": 8, "activation": "relu"},
+        "complex": {**base, "hidden_layers": 3, "activation": "relu", **adam, "dropout_rate": 0.2},
+        "mse": {**base, "loss": "mean_squared_error"},
+    }
+
+
+def rate(model) -> float:
+    return float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
 
 
 def test_base_model_is_the_slide_network(conditions):
@@ -35,27 +47,27 @@ def test_base_model_is_the_slide_network(conditions):
     ]
     assert model.count_params() == 784 * 500 + 500 + 500 * 500 + 500 + 500 * 10 + 10
     assert isinstance(model.optimizer, keras.optimizers.SGD)
-    assert model.optimizer.learning_rate.numpy() == pytest.approx(0.1)
+    assert rate(model) == pytest.approx(0.1)
     assert float(model.optimizer.momentum) == 0.0
     assert model.loss == "categorical_crossentropy"
 
 
 def test_nine_layers_means_eight_hidden_plus_output(conditions):
-    model = build_model(conditions["layers-8-act-relu"], 784, 10)
+    model = build_model(conditions["deep relu"], 784, 10)
     assert layer_summary(model) == [("Dense", 500, "relu")] * 8 + [("Dense", 10, "softmax")]
 
 
 def test_complex_model_has_dropout_after_each_hidden_layer_and_adam(conditions):
-    model = build_model(conditions["layers-3-act-relu-opt-adam-lr-0.001-dropout-0.2"], 784, 10)
+    model = build_model(conditions["complex"], 784, 10)
     assert layer_summary(model) == [("Dense", 500, "relu"), ("Dropout", 0.2, None)] * 3 + [
         ("Dense", 10, "softmax")
     ]
     assert isinstance(model.optimizer, keras.optimizers.Adam)
-    assert model.optimizer.learning_rate.numpy() == pytest.approx(0.001)
+    assert rate(model) == pytest.approx(0.001)
 
 
 def test_mse_condition_uses_mse_on_the_softmax_output(conditions):
-    model = build_model(conditions["loss-mean-squared-error"], 784, 10)
+    model = build_model(conditions["mse"], 784, 10)
     assert model.loss == "mean_squared_error"
     assert layer_summary(model)[-1] == ("Dense", 10, "softmax")
 

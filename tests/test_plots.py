@@ -10,49 +10,103 @@ import pytest
 from tipsbench.plots import (
     RUN_FIGURES,
     STUDY_FIGURES,
+    claims_figure,
     confusion_figure,
     figure_spec,
+    figures_of,
+    forest_figure,
     learning_curves_figure,
+    probe_figure,
     robustness_figure,
-    study_accuracy_figure,
+    speed_figure,
     tuning_figure,
 )
 
-RUNS = pd.DataFrame(
+SPEED = "updates_to_target(curve=train_crossentropy, target=0.5)"
+CLAIMS = [
+    {"name": "test_accuracy", "endpoint": "test_accuracy", "expect": "B > A"},
+    {"name": "faster", "endpoint": SPEED, "expect": "B > A"},
+]
+
+
+def endpoint_rows(endpoint, values, censored=None):
+    """Endpoints-table rows of study "loss": arm A then B, two seeds each."""
+    return pd.DataFrame(
+        {
+            "study": "loss",
+            "role": ["A", "A", "B", "B"],
+            "arm": ["mse", "mse", "cross-entropy", "cross-entropy"],
+            "condition": ["mse", "mse", "base", "base"],
+            "seed": [0, 1, 0, 1],
+            "status": "ok",
+            "endpoint": endpoint,
+            "value": values,
+            "last_good": np.nan,
+            "censored": censored or [False] * 4,
+        }
+    )
+
+
+ENDPOINTS = pd.concat(
+    [
+        endpoint_rows("test_accuracy", [0.30, 0.40, 0.90, 0.92]),
+        endpoint_rows(SPEED, [2000.0, 900.0, 40.0, 60.0], censored=[True, False, False, False]),
+    ],
+    ignore_index=True,
+)
+ARM_ENDPOINTS = pd.DataFrame(
     {
-        "study": ["loss"] * 4,
-        "role": ["A", "A", "B", "B"],
-        "arm": ["mse", "mse", "cross-entropy", "cross-entropy"],
-        "seed": [0, 1, 0, 1],
-        "test_accuracy": [0.30, 0.40, 0.90, 0.92],
+        "study": "loss",
+        "role": ["A", "B", "A", "B"],
+        "arm": ["mse", "cross-entropy"] * 2,
+        "endpoint": ["test_accuracy", "test_accuracy", SPEED, SPEED],
+        "mean": [0.35, 0.91, 1341.6, 49.0],
+        "ci_low": [0.0, 0.8, 8.0, 3.0],
+        "ci_high": [0.99, 1.0, 200000.0, 800.0],
     }
 )
 SUMMARY = pd.DataFrame(
     {
-        "study": ["loss", "loss"],
+        "study": "loss",
         "role": ["A", "B"],
         "arm": ["mse", "cross-entropy"],
-        "test_accuracy_mean": [0.35, 0.91],
-        "test_accuracy_ci_low": [0.0, 0.8],
-        "test_accuracy_ci_high": [0.99, 1.0],
         "slide_accuracy": [0.395, np.nan],
+    }
+)
+RUNS = pd.DataFrame(
+    {"study": "loss", "role": ["A", "A", "B", "B"], "seed": [0, 1, 0, 1], "updates": 2000}
+)
+PROBES = pd.DataFrame(
+    {
+        "study": "loss",
+        "role": ["A"] * 3 + ["B"] * 3,
+        "arm": ["mse"] * 3 + ["cross-entropy"] * 3,
+        "seed": 0,
+        "update": [0, 10, 100] * 2,
+        "train_accuracy": [0.1, 0.5, 0.8, 0.1, 0.8, 0.95],
+        "test_accuracy": [0.1, 0.5, 0.8, 0.1, 0.8, 0.9],
+        "train_crossentropy": [2.3, 1.5, 0.7, 2.3, 0.6, 0.2],
+        "test_crossentropy": [2.3, 1.5, 0.8, 2.3, 0.7, 0.3],
     }
 )
 
 
 FINDINGS = pd.DataFrame(
     {
-        "study": ["opt", "opt@lr-0.01", "opt@lr-1"],
-        "origin": ["opt", "opt", "opt"],
-        "axis": [None, "lr", "lr"],
-        "axis_value": [None, 0.01, 1.0],
-        "title": ["Optimizer"] * 3,
-        "expect": ["B > A"] * 3,
-        "mean_diff": [0.05, 0.2, -0.1],
-        "diff_ci_low": [0.04, 0.15, -0.2],
-        "diff_ci_high": [0.06, 0.25, 0.0],
-        "smallest_effect": [0.01] * 3,
-        "verdict": ["REPRODUCED", "REPRODUCED", "INCONCLUSIVE"],
+        "study": ["opt", "opt@lr-0.01", "opt@lr-1", "opt"],
+        "claim": ["better", "better", "better", "faster"],
+        "origin": ["opt", "opt", "opt", "opt"],
+        "axis": [None, "lr", "lr", None],
+        "axis_value": [None, 0.01, 1.0, None],
+        "title": ["Optimizer"] * 4,
+        "expect": ["B > A"] * 4,
+        "endpoint": ["test_accuracy"] * 3 + [SPEED],
+        "scale": ["difference"] * 3 + ["ratio"],
+        "mean_diff": [0.05, 0.2, -0.1, -2.0],
+        "diff_ci_low": [0.04, 0.15, -0.2, -2.3],
+        "diff_ci_high": [0.06, 0.25, 0.0, -1.7],
+        "smallest_effect": [0.01] * 3 + [1.5],
+        "verdict": ["REPRODUCED", "REPRODUCED", "INCONCLUSIVE", "REPRODUCED"],
     }
 )
 SWEEPS = [
@@ -83,14 +137,15 @@ def test_robustness_map_puts_each_setting_on_a_log_axis_with_the_slide_marked():
     figure = robustness_figure(FINDINGS, SWEEPS)
     axes = figure.axes[0]
     assert axes.get_xscale() == "log" and axes.get_xlabel() == "learning_rate"
-    assert axes.get_ylabel() == "B − A, test accuracy" and axes.get_title() == "Optimizer (B > A)"
+    assert axes.get_ylabel() == "B − A, fraction correct"
+    assert axes.get_title() == "Optimizer: better (B > A)"
     # The slide's setting is the dotted vertical line at 0.1.
     assert [line.get_xdata()[0] for line in axes.get_lines() if line.get_linestyle() == ":"] == [
         0.1
     ]
     # Points by verdict: two reproduced (0.01 and the slide's 0.1), one inconclusive (1.0).
     assert sorted(legend_texts(axes)) == sorted(
-        ["within ±Δ", "slide", "reproduced", "inconclusive"]
+        ["too small to matter", "slide", "reproduced", "inconclusive"]
     )
     plt.close(figure)
 
@@ -108,21 +163,58 @@ def legend_texts(axes) -> list[str]:
     return [text.get_text() for text in axes.get_legend().get_texts()]
 
 
-def test_accuracy_figure_shows_every_seed_and_the_configured_level():
-    figure = study_accuracy_figure(RUNS, SUMMARY, confidence=0.9)
-    axes = figure.axes[0]
-    assert [tick.get_text() for tick in axes.get_xticklabels()] == ["A: mse", "B: cross-entropy"]
-    assert axes.get_ylabel() == "final test accuracy (fraction correct)"
-    assert axes.get_ylim() == (0, 1.02)
-    assert "90 % CI of the mean" in legend_texts(axes)
-    assert "slide (one run)" in legend_texts(axes)
-    # One scatter per arm for the seeds (2 points each) and one for the one slide value.
-    sizes = sorted(
-        len(collection.get_offsets())
-        for collection in axes.collections
-        if collection.get_offsets().size
-    )
-    assert sizes.count(2) == 2
+def test_claims_figure_has_a_panel_per_claim_in_its_unit():
+    figure = claims_figure(ENDPOINTS, ARM_ENDPOINTS, SUMMARY, CLAIMS, confidence=0.9)
+    accuracy, speed = figure.axes
+    assert [tick.get_text() for tick in accuracy.get_xticklabels()] == [
+        "A: mse",
+        "B: cross-entropy",
+    ]
+    assert accuracy.get_ylabel() == "fraction correct" and accuracy.get_ylim() == (0, 1.02)
+    assert "90 % CI of the mean" in legend_texts(accuracy)
+    assert "slide (one run)" in legend_texts(accuracy)  # the slide reports test accuracy
+    assert speed.get_yscale() == "log" and speed.get_ylabel() == "updates"
+    assert "slide (one run)" not in legend_texts(speed)
+    assert "geometric mean over seeds" in legend_texts(speed)
+    # A's censored seed is an open triangle at its budget, apart from the seeds that got there.
+    censored = [c for c in speed.collections if c.get_label() == "censored (at its budget)"]
+    assert len(censored) == 1 and censored[0].get_offsets()[:, 1].tolist() == [2000.0]
+    plt.close(figure)
+
+
+def test_probe_figure_draws_updates_on_a_log_axis_with_the_claims_target():
+    figure = probe_figure(PROBES, CLAIMS)
+    accuracy, crossentropy = figure.axes
+    assert accuracy.get_xscale() == crossentropy.get_xscale() == "log"
+    assert crossentropy.get_ylabel() == "cross-entropy (nats)"
+    # The initial point (update 0) cannot sit on a log axis: lines start at update 10.
+    assert accuracy.get_lines()[0].get_xdata().tolist() == [10.0, 100.0]
+    target = [line for line in crossentropy.get_lines() if line.get_linestyle() == ":"]
+    assert len(target) == 1 and target[0].get_ydata()[0] == 0.5
+    plt.close(figure)
+
+
+def test_speed_figure_is_the_fraction_of_seeds_at_the_target():
+    figure = speed_figure(ENDPOINTS, RUNS, CLAIMS)
+    (axes,) = figure.axes
+    a, b = axes.get_lines()[0], axes.get_lines()[2]
+    # A: one of two seeds there (at 900), the censored one never; B: both (at 40 and 60).
+    assert a.get_xdata().tolist() == [1.0, 900.0, 2000.0]
+    assert a.get_ydata().tolist() == [0.0, 0.5, 0.5]
+    assert b.get_ydata().tolist() == [0.0, 0.5, 1.0, 1.0]
+    assert axes.get_xscale() == "log"
+    plt.close(figure)
+
+
+def test_forest_plot_has_a_row_per_claim_in_its_own_unit():
+    figure = forest_figure(FINDINGS)
+    better, faster = figure.axes  # sweep points are left to the robustness map
+    assert better.get_xscale() == "linear" and faster.get_xscale() == "log"
+    # The ratio's band is 1/1.5 to 1.5 around 1; the point is e^-2 = 0.135.
+    band = faster.patches[0]
+    assert band.get_x() == pytest.approx(1 / 1.5)
+    assert band.get_x() + band.get_width() == pytest.approx(1.5)
+    assert faster.get_lines()[-1].get_xdata()[0] == pytest.approx(np.exp(-2.0))
     plt.close(figure)
 
 
@@ -182,14 +274,18 @@ def test_every_registered_figure_draws_from_the_tables_it_names():
     confusion = pd.DataFrame({"true": [0, 1], "predicted_0": [1, 0], "predicted_1": [0, 1]})
     tables = {
         "runs": RUNS,
+        "endpoints": ENDPOINTS,
+        "arm_endpoints": ARM_ENDPOINTS,
         "summary": SUMMARY,
         "curves": curves,
+        "probes": PROBES,
         "confusion": confusion,
         "findings": FINDINGS,
         "tuning": TUNING,
     }
     labels = {
         "study": "loss",
+        "claims": CLAIMS,
         "confidence": 0.95,
         "item": "digit",
         "class_names": ["0", "1"],
@@ -202,3 +298,13 @@ def test_every_registered_figure_draws_from_the_tables_it_names():
         plt.close(figure)
     with pytest.raises(ValueError, match="'histogram'"):
         figure_spec("histogram")
+
+
+def test_a_figure_exists_only_where_what_it_needs_does():
+    study, run = figures_of(set())
+    assert "speed" not in study and {"claims", "curves", "probe"} <= set(study)
+    assert "robustness" not in run and "tuning" not in run and "forest" in run
+    study, run = figures_of({"endpoint:updates_to_target", "sweeps"})
+    assert "speed" in study and "robustness" in run and "tuning" not in run
+    # Every run figure names the report section that shows it.
+    assert all(spec.section for spec in RUN_FIGURES.values())

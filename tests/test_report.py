@@ -1,6 +1,7 @@
-"""The smoke report, checked as a reader would.
+"""The end-to-end report (tests/configs/e2e.yaml), checked as a reader would.
 
-Sections, numbers equal to the tables, offline, PDF pages.
+Sections, numbers equal to the tables, offline, PDF pages. Studies and claims come from the
+fixture's resolved experiment, not from a list written here.
 """
 
 from __future__ import annotations
@@ -15,11 +16,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from browser import CHROMIUM, open_report
+from conftest import E2E, experiment_of, load_fixture
 from workflow_helpers import snakemake
+
+from tipsbench.endpoints import parse_key
+from tipsbench.plots import figures_of
 
 pytestmark = pytest.mark.workflow
 
-STUDIES = ("loss", "batch", "depth", "activation", "optimizer", "dropout", "final")
+EXPERIMENT = experiment_of(load_fixture())
+STUDIES = [study.name for study in EXPERIMENT.claims]
 # CI sets this so that a missing browser or poppler fails instead of skipping.
 REQUIRE_TOOLS = os.environ.get("TIPSBENCH_REQUIRE_BROWSER") == "1"
 
@@ -33,8 +39,8 @@ def require(tool: str, path: str | None) -> None:
 
 
 @pytest.fixture(scope="module")
-def report(smoke_run):
-    run, _ = smoke_run
+def report(e2e_run):
+    run, _ = e2e_run
     tables = {name: pd.read_csv(run / "tables" / f"{name}.csv") for name in ("summary", "findings")}
     return run, (run / "report" / "report.html").read_text(), tables
 
@@ -70,41 +76,53 @@ def test_report_has_every_section_and_the_smoke_banner(report):
         "reproduce",
     ):
         section(html, anchor)
-    assert html.count('class="not-evidence"') == 2 * len(STUDIES)  # headline + study heading
+    # Every claim's badge in the headline, and each study's heading.
+    claims = sum(len(study.claims) for study in EXPERIMENT.claims)
+    assert html.count('class="not-evidence"') == claims + len(STUDIES)
 
 
 def test_headline_numbers_equal_the_tables(report):
-    _, html, tables = report
+    run, html, tables = report
     headline = section(html, "headline")
-    for row in tables["summary"].itertuples():
-        ci = f"[{three(row.test_accuracy_ci_low)}, {three(row.test_accuracy_ci_high)}]"
-        assert f'{three(row.test_accuracy_mean)} <span class="ci">{ci}</span>' in headline
+    arms = pd.read_csv(run / "tables" / "arm_endpoints.csv")
     for row in tables["findings"].itertuples():
-        assert f"[{three(row.diff_ci_low, '+')}, {three(row.diff_ci_high, '+')}]" in headline
         assert f">{row.verdict}</span>" in headline
+        if row.scale == "difference":
+            digits = parse_key(row.endpoint)[0].digits
+            low, high = (
+                format(value, f"+.{digits}f") for value in (row.diff_ci_low, row.diff_ci_high)
+            )
+            assert f"[{low}, {high}]" in headline
+    accuracy = arms[arms["endpoint"] == "test_accuracy"]
+    for row in accuracy.itertuples():
+        ci = f"[{three(row.ci_low)}, {three(row.ci_high)}]"
+        assert f'{three(row.mean)} <span class="ci">{ci}</span>' in headline
 
 
-def test_each_study_shows_its_verdict_sentence_and_numbers(report):
+def test_each_claim_shows_its_verdict_sentence_and_numbers(report):
     _, html, tables = report
     for row in tables["findings"].itertuples():
-        study = section(html, f"study-{row.study}")
-        assert f">{row.verdict}</span>" in study
-        sentence = re.search(r'<p class="sentence">(.*?)</p>', study, flags=re.DOTALL).group(1)
+        block = re.search(
+            rf'<div class="claim-block" id="claim-{row.study}-{row.claim}">(.*?)</div>',
+            html,
+            flags=re.DOTALL,
+        ).group(1)
+        assert f">{row.verdict}</span>" in block
+        sentence = re.search(r'<p class="sentence">(.*?)</p>', block, flags=re.DOTALL).group(1)
         sentence = html_escape.unescape(sentence)
-        assert (
-            f"Over {row.n_pairs} seeds, {row.arm_b} (B) reached {three(row.mean_b)} "
-            "mean test accuracy" in sentence
-        )
-        assert f"B − A = {three(row.mean_diff, '+').replace('-', '−')}" in sentence
+        assert sentence.startswith(f"Over {row.n_pairs} seeds, {row.arm_b} (B) ")
         p_holm = p_cell(row.p_holm)
         assert ("Holm-adjusted p " + ("" if p_holm.startswith("<") else "= ") + p_holm) in sentence
         assert "this smoke run is not evidence." in sentence
-        assert f'<td class="num">{p_holm}</td>' in study.replace("&lt;", "<")
-        assert study.count("<img") == 2  # dot plot and learning curves
-    summary = tables["summary"]
-    for row in summary.itertuples():
-        study = section(html, f"study-{row.study}")
-        assert f"{three(row.test_accuracy_mean)} ± {three(row.test_accuracy_sd)}" in study
+        assert f'<td class="num">{p_holm}</td>' in block.replace("&lt;", "<")
+        if row.endpoint == "test_accuracy":
+            assert f"reached {three(row.mean_b)} mean final test accuracy" in sentence
+            assert f"B − A = {three(row.mean_diff, '+').replace('-', '−')}" in sentence
+        if row.scale == "ratio":
+            assert "B / A = ×" in sentence and "geometric means" in sentence
+    for study in EXPERIMENT.claims:
+        figures = len(figures_of(EXPERIMENT.features(study.name))[0])
+        assert section(html, f"study-{study.name}").count("<img") == figures
 
 
 def test_report_is_self_contained(report):
@@ -131,8 +149,12 @@ def test_provenance_and_reproduce_sections(report):
     ):
         assert item in provenance, item
     reproduce = section(html, "reproduce")
-    assert "snakemake --cores 4 --configfile config/smoke.yaml" in reproduce
-    assert "--forcerun results/smoke/runs/base/seed-{0,1}/metrics.json" in reproduce
+    assert "snakemake --cores 4 --configfile tests/configs/e2e.yaml" in reproduce
+    seeds = ",".join(map(str, EXPERIMENT.seeds))
+    assert (
+        f"--forcerun results/{EXPERIMENT.run_name}/runs/base/seed-{{{seeds}}}/metrics.json"
+        in reproduce
+    )
 
 
 def test_report_opens_offline_in_chromium_without_errors_or_requests(report):
@@ -164,15 +186,15 @@ def test_pdf_pages_render(report, tmp_path):
     assert "SMOKE RUN" in text and "Provenance" in text
 
 
-def test_editing_a_template_rebuilds_only_the_report(smoke_run):
-    _, workdir = smoke_run
+def test_editing_a_template_rebuilds_only_the_report(e2e_run):
+    _, workdir = e2e_run
     # An edit, not a bare touch: Snakemake ignores a newer mtime when the content's checksum
     # is unchanged.
     with open(workdir / "report_templates" / "report.css", "a") as css:
         css.write("/* a restyle */\n")
-    result = snakemake(workdir, "-n", "--cores", "2", "--configfile", "config/smoke.yaml")
+    result = snakemake(workdir, "-n", "--cores", "2", *E2E)
     assert result.returncode == 0, result.stderr
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.MULTILINE))
     assert counts == {"report": "1", "all": "1", "total": "2"}
-    rebuilt = snakemake(workdir, "--cores", "2", "--configfile", "config/smoke.yaml")
+    rebuilt = snakemake(workdir, "--cores", "2", *E2E)
     assert rebuilt.returncode == 0, rebuilt.stderr

@@ -6,11 +6,13 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import ROOT, load_config
+from conftest import ROOT, load_fixture
+from test_stats import as_endpoints
 
 from tipsbench.experiment import resolve_experiment
+from tipsbench.plots import figures_of
 from tipsbench.report import build_context, render
-from tipsbench.stats import findings_table, summary_table
+from tipsbench.stats import arm_endpoints_table, findings_table, summary_table
 
 SEEDS = (0, 1, 2)
 ACCURACY = {"loss-mean-squared-error": [0.30, 0.40, 0.35], "base": [0.90, 0.92, 0.94]}
@@ -18,8 +20,9 @@ ACCURACY = {"loss-mean-squared-error": [0.30, 0.40, 0.35], "base": [0.90, 0.92, 
 
 @pytest.fixture
 def experiment():
-    """The smoke config cut to its first study, on Fashion-MNIST, at a 90 % confidence level."""
-    config = load_config("smoke.yaml")
+    """The tests' own config cut to its first study, on Fashion-MNIST, at a 90 % confidence
+    level."""
+    config = load_fixture()
     config["studies"] = {"loss": config["studies"]["loss"]}
     config["statistics"]["confidence"] = 0.9
     config["data"]["dataset"] = "fashion_mnist"
@@ -39,6 +42,7 @@ def tables_of(experiment) -> dict[str, pd.DataFrame]:
                 "status": "ok",
                 "last_good_epoch": 2,
                 "epochs_run": 2,
+                "updates": 20,
                 "test_accuracy": ACCURACY[arm.condition][seed],
                 "test_loss": 1.0,
                 "train_accuracy": ACCURACY[arm.condition][seed],
@@ -97,10 +101,13 @@ def tables_of(experiment) -> dict[str, pd.DataFrame]:
         ]
     )
     settings = experiment.statistics
+    endpoints = as_endpoints(runs)
     return {
         "runs": runs,
+        "endpoints": endpoints,
         "summary": summary_table(runs, settings),
-        "findings": findings_table(runs, list(experiment.studies), settings, smoke=True),
+        "arm_endpoints": arm_endpoints_table(endpoints, settings),
+        "findings": findings_table(endpoints, list(experiment.studies), settings, smoke=True),
         "curves": pd.DataFrame(),
         "jobs": jobs,
         "confusion": confusion,
@@ -109,7 +116,8 @@ def tables_of(experiment) -> dict[str, pd.DataFrame]:
 
 
 def context_of(experiment):
-    figures = {name: "<svg/>" for name in ("loss-accuracy", "loss-curves", "confusion")}
+    study_figures, run_figures = figures_of(experiment.features("loss"))
+    figures = {name: "<svg/>" for name in (*(f"loss-{f}" for f in study_figures), *run_figures)}
     data_info = {
         "source": "x.npz",
         "train_size": 1000,
@@ -162,19 +170,25 @@ def test_numbers_and_words_follow_the_settings_and_the_dataset(experiment):
     assert context["base"].startswith("2 × Dense(500, sigmoid) → Dense(10, softmax)")
     (study,) = context["studies"]
     arm_b = study["arms"][1]
-    assert (arm_b["label"], arm_b["test"], arm_b["changes"]) == (
+    assert (arm_b["label"], arm_b["changes"], arm_b["updates"]) == (
         "cross-entropy",
-        "0.920 ± 0.020",
         "the base condition",
+        "20",
     )
-    assert study["finding"]["diff"] == "+0.570"  # 0.92 - 0.35
+    (claim,) = study["claims"]
+    assert claim["heading"] == "B better (higher) on final test accuracy"
+    claim_b = claim["arms"][1]
+    assert (claim_b["value"], claim_b["slide"]) == ("0.920 ± 0.020", "0.919")
+    assert claim["finding"]["diff"] == "+0.570"  # 0.92 - 0.35
+    assert study["verdict"] is claim["finding"]  # the study's one claim heads it
     assert (
-        study["figures"][0]["caption"].startswith("Final test accuracy")
+        study["figures"][0]["caption"].startswith("Each claim's endpoint")
         and "90 % CI" in study["figures"][0]["caption"]
     )
-    assert context["final"]["figures"][0]["caption"] == (
+    assert [figure["caption"] for figure in context["figures"]["final-model"]] == [
         "Rows: true garment; cells: % of that garment predicted as each column."
-    )
+    ]
+    assert "90 % CI" in context["figures"]["headline"][0]["caption"]  # the forest plot
 
 
 def test_the_template_says_only_what_the_context_says(experiment):

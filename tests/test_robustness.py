@@ -16,6 +16,8 @@ def test_holds_at_k_of_m_settings_and_where_it_breaks():
                 "origin": "opt",
                 "axis": "",
                 "axis_value": None,
+                "claim": "better",
+                "endpoint": "test_accuracy",
                 "verdict": "REPRODUCED",
             },
             {
@@ -24,6 +26,8 @@ def test_holds_at_k_of_m_settings_and_where_it_breaks():
                 "origin": "opt",
                 "axis": "lr",
                 "axis_value": 0.01,
+                "claim": "better",
+                "endpoint": "test_accuracy",
                 "verdict": "REPRODUCED",
             },
             {
@@ -32,6 +36,8 @@ def test_holds_at_k_of_m_settings_and_where_it_breaks():
                 "origin": "opt",
                 "axis": "lr",
                 "axis_value": 1.0,
+                "claim": "better",
+                "endpoint": "test_accuracy",
                 "verdict": "REVERSED",
             },
             {
@@ -40,6 +46,8 @@ def test_holds_at_k_of_m_settings_and_where_it_breaks():
                 "origin": "drop",
                 "axis": "",
                 "axis_value": None,
+                "claim": "better",
+                "endpoint": "test_accuracy",
                 "verdict": "NEGLIGIBLE",
             },
         ]
@@ -53,7 +61,8 @@ def test_holds_at_k_of_m_settings_and_where_it_breaks():
         }
     ]
     (row,) = robustness_table(findings, axes).to_dict("records")
-    assert row["claim"] == "opt" and row["values"] == "0.01;0.1 (slide);1"
+    assert (row["study"], row["claim"], row["endpoint"]) == ("opt", "better", "test_accuracy")
+    assert row["values"] == "0.01;0.1 (slide);1"
     assert row["verdicts"] == "REPRODUCED;REPRODUCED;REVERSED"
     assert (row["n_settings"], row["n_reproduced"]) == (3, 2)
     assert row["holds_at_slide"] and not row["holds_across"]
@@ -69,6 +78,8 @@ def test_no_sweeps_no_rows():
                 "origin": "opt",
                 "axis": "",
                 "axis_value": None,
+                "claim": "better",
+                "endpoint": "test_accuracy",
                 "verdict": "REPRODUCED",
             }
         ]

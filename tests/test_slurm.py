@@ -1,14 +1,15 @@
-"""The smoke run through SLURM (profiles/slurm) gives the same tables as the local smoke run.
+"""The end-to-end run through SLURM (profiles/slurm) gives the same tables as the local one.
 
 Needs a SLURM cluster whose nodes share this filesystem, e.g. the one-node cluster that
 .ci/slurm-up.sh starts on localhost. Without one (no `sinfo`, no controller answering, no
 idle node) the test is skipped, unless TIPSBENCH_REQUIRE_SLURM=1 (CI sets it): then it fails.
 
-The SLURM run keeps two of the smoke run's studies (the copy's config.yaml is cut to them):
-every rule still runs as a SLURM job, at half of the jobs. Training is deterministic on
-one machine and backend, so every accuracy, loss and count of those studies must equal the
-local run's exactly; only the timing columns may differ, and in findings.csv the columns
-corrected over the run's family of studies (two here, seven in the local run).
+The SLURM run keeps two of the tests' end-to-end studies (tests/configs/e2e.yaml, cut to them
+in the copy): every rule still runs as a SLURM job, at a fraction of the jobs. Training is
+deterministic on one machine and backend, so every accuracy, loss, endpoint and count of those
+studies must equal the local run's exactly; only the timing columns may differ, and in
+findings.csv the columns that depend on the run's family of claims (the Holm correction runs
+over fewer claims here than in the local run).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import E2E, experiment_of, load_fixture
 from workflow_helpers import copy_workflow
 
 pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
@@ -35,15 +37,19 @@ REQUIRE_SLURM = os.environ.get("TIPSBENCH_REQUIRE_SLURM") == "1"
 TIMEOUT = 900
 # Seconds to wait for a node to become idle (e.g. one still completing slurm-up.sh's test job).
 IDLE_WAIT = 60
-# The studies the SLURM run keeps: four conditions, 8 training jobs, and the local run's best
-# arm (the confusion table's) among them.
-STUDIES = ("loss", "final")
+# The studies the SLURM run keeps (of tests/configs/e2e.yaml): a one-claim study, one with a
+# speed claim and one with three more kinds of claims. Every condition that can be the best arm
+# (whose confusion table is compared) is among theirs; only the full-batch arm is left out.
+STUDIES = ("loss", "optimizer", "dropout")
 TABLES = (
     "runs",
+    "endpoints",
     "summary",
+    "arm_endpoints",
     "findings",
     "robustness",
     "curves",
+    "probes",
     "determinism",
     "confusion",
     "tuning",
@@ -59,7 +65,14 @@ TIMING = {
     "peak_rss_mb",
 }
 # findings.csv columns that depend on the family the Holm correction runs over.
-FAMILY = {"p_holm", "p_equivalence_holm", "verdict_case", "verdict", "seeds_to_decide"}
+FAMILY = {
+    "p_holm",
+    "p_equivalence_holm",
+    "verdict_case",
+    "verdict",
+    "censoring_blocked",
+    "seeds_to_decide",
+}
 TIME_LIKE = re.compile(r"second|time|duration|elapsed|_at$")
 SUBMITTED = re.compile(
     r"^Job \d+ has been submitted with SLURM jobid (\d+) \(log: (.+)\)\.$", re.MULTILINE
@@ -131,25 +144,22 @@ def slurm_cluster():
 
 @pytest.fixture(scope="module")
 def slurm_run(tmp_path_factory):
-    """The smoke config run through profiles/slurm on a copy of the repository: (results,
-    workdir, log)."""
+    """The end-to-end config, cut to STUDIES, run through profiles/slurm on a copy of the
+    repository: (results, workdir, log)."""
     workdir = copy_workflow(tmp_path_factory.mktemp("slurm"))
-    experiment = workdir / "config" / "config.yaml"
+    experiment = workdir / "tests" / "configs" / "e2e.yaml"
     config = yaml.safe_load(experiment.read_text())
     config["studies"] = {name: config["studies"][name] for name in STUDIES}
-    experiment.write_text(yaml.safe_dump(config, sort_keys=False))
+    experiment.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     started = time.monotonic()
-    # --configfile takes every word up to the next flag, so it comes last.
-    result = run_snakemake(
-        workdir, "--profile", "profiles/slurm", "--configfile", "config/smoke.yaml"
-    )
+    result = run_snakemake(workdir, "--profile", "profiles/slurm", *E2E)
     seconds = time.monotonic() - started
     log = result.stdout + result.stderr
     assert result.returncode == 0, (
         f"SLURM run failed after {seconds:.0f}s:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
     )
-    print(f"SLURM smoke run: {seconds:.0f}s")
-    return workdir / "results" / "smoke", workdir, log
+    print(f"SLURM end-to-end run: {seconds:.0f}s")
+    return workdir / "results" / config["run_name"], workdir, log
 
 
 def job_stats(log: str) -> Counter:
@@ -171,7 +181,11 @@ def test_every_job_ran_as_a_slurm_job(slurm_run):
     expected = Counter(
         {rule: count for rule, count in stats.items() if rule not in ("all", "total")}
     )
-    assert expected["train"] == 8 and expected["report"] == 1
+    fixture = load_fixture()
+    fixture["studies"] = {name: fixture["studies"][name] for name in STUDIES}
+    kept = experiment_of(fixture)
+    assert expected["train"] == len(kept.conditions) * len(kept.seeds)
+    assert expected["report"] == 1
     submitted = SUBMITTED.findall(log)
     assert len(submitted) == sum(expected.values()), (
         f"{len(submitted)} SLURM submissions for {expected}"
@@ -188,7 +202,7 @@ def test_every_job_ran_as_a_slurm_job(slurm_run):
         assert "Finished jobid: 0" in path.read_text(), f"job {jobid} did not finish: {path}"
         per_rule[path.relative_to(logs_root).parts[0].removeprefix("rule_")] += 1
     assert per_rule == expected
-    assert len(list(logs_root.glob("rule_train/*/*.log"))) == 8
+    assert len(list(logs_root.glob("rule_train/*/*.log"))) == expected["train"]
     assert (run / "report" / "report.html").exists() and (run / "report" / "report.pdf").exists()
 
 
@@ -202,9 +216,9 @@ def test_timing_columns_are_the_known_ones(slurm_run):
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_tables_equal_the_local_run(slurm_run, smoke_run, table):
+def test_tables_equal_the_local_run(slurm_run, e2e_run, table):
     slurm, _, _ = slurm_run
-    local, _ = smoke_run
+    local, _ = e2e_run
     expected = pd.read_csv(local / "tables" / f"{table}.csv")
     actual = pd.read_csv(slurm / "tables" / f"{table}.csv")
     assert list(actual.columns) == list(expected.columns)

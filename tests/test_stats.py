@@ -10,13 +10,14 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from tipsbench import effects, stats
-from tipsbench.experiment import Study
+from tipsbench.experiment import Claim, Study
 from tipsbench.grid import Arm
 from tipsbench.stats import (
     compare_arms,
@@ -489,6 +490,11 @@ ACCURACY = {
 }
 
 
+def accuracy_claim(expect: str, smallest_effect: float = 0.01) -> tuple[Claim, ...]:
+    """A study's one claim on final test accuracy, as a config without ``claims`` gives it."""
+    return (Claim("test_accuracy", "test_accuracy", expect, smallest_effect),)
+
+
 def studies(*names: str) -> list[Study]:
     """The hand-made studies (all, or those named) as the experiment resolves them."""
     return [
@@ -498,15 +504,39 @@ def studies(*names: str) -> list[Study]:
             claim="",
             claim_zh="",
             note="",
-            expect=spec["expect"],
             arms=tuple(
                 Arm(name, role, arm["label"], f"{name}-{role}", arm["slide_accuracy"])
                 for role, arm in zip("AB", spec["arms"])
             ),
+            claims=accuracy_claim(spec["expect"]),
         )
         for name, spec in STUDIES.items()
         if not names or name in names
     ]
+
+
+def as_endpoints(runs: pd.DataFrame, names=("test_accuracy", "train_accuracy")) -> pd.DataFrame:
+    """A runs table as the endpoints table the tables stage would make of it (final
+    accuracies; ``last_good_<name>`` columns, where present, give the last-good values)."""
+    rows = []
+    for run in runs.to_dict("records"):
+        for name in names:
+            rows.append(
+                {
+                    **{key: run[key] for key in ("study", "role", "arm", "condition", "seed")},
+                    "status": run["status"],
+                    "endpoint": name,
+                    "value": run[name],
+                    "last_good": run.get(f"last_good_{name}", NAN),
+                    "censored": False,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def findings_of(runs: pd.DataFrame, studies: list[Study], settings=None, smoke=False):
+    """findings_table of a hand-made runs table."""
+    return findings_table(as_endpoints(runs), studies, settings, smoke=smoke)
 
 
 def hand_runs() -> pd.DataFrame:
@@ -596,7 +626,7 @@ def test_summary_table_of_no_runs_is_empty_with_its_columns():
 
 
 def test_findings_table_by_hand():
-    findings = findings_table(hand_runs(), studies(), DEFAULT_SETTINGS)
+    findings = findings_of(hand_runs(), studies(), DEFAULT_SETTINGS)
     assert list(findings.columns) == stats.FINDINGS_COLUMNS
     assert findings["study"].tolist() == ["loss", "depth", "dropout", "optimizer"]
     rows = findings.set_index("study")
@@ -696,7 +726,7 @@ def test_findings_table_by_hand():
 
 def test_findings_with_the_wilcoxon_test_says_five_pairs_cannot_be_significant():
     runs = hand_runs()
-    findings = findings_table(runs, studies("loss"), {"test": "wilcoxon"}).iloc[0]
+    findings = findings_of(runs, studies("loss"), {"test": "wilcoxon"}).iloc[0]
     # Three positive differences: p = 2 / 2^3 = 0.25, the smallest possible, so never below 0.05.
     assert findings["p_value"] == pytest.approx(0.25) and findings["p_holm"] == pytest.approx(0.25)
     assert findings["verdict"] == "INCONCLUSIVE" and findings["test"] == "wilcoxon"
@@ -712,14 +742,14 @@ def test_findings_leave_out_an_accuracy_that_is_not_available_and_say_so():
         (runs["study"] == "optimizer") & (runs["role"] == "B") & (runs["seed"] == 1),
         "test_accuracy",
     ] = NAN
-    row = findings_table(runs, studies("optimizer")).iloc[0]
+    row = findings_of(runs, studies("optimizer")).iloc[0]
     # Pairs left: seeds 0 and 2, d = [-0.40, -0.39].
     assert row["n_pairs"] == 2 and row["mean_diff"] == pytest.approx(-0.395)
-    assert row["note"] == "seed 1 of arm B (Adam): test accuracy not available, left out"
+    assert row["note"] == "seed 1 of arm B (Adam): final test accuracy not available, left out"
 
 
 def test_findings_of_a_smoke_run_are_not_evidence():
-    findings = findings_table(hand_runs(), studies(), DEFAULT_SETTINGS, smoke=True)
+    findings = findings_of(hand_runs(), studies(), DEFAULT_SETTINGS, smoke=True)
     assert not findings["evidence"].any()
 
 
@@ -730,10 +760,10 @@ def test_findings_of_a_study_without_runs():
         "",
         "",
         "",
-        "B > A",
         (Arm("batch", "A", "x", "c1", None), Arm("batch", "B", "y", "c2", None)),
+        accuracy_claim("B > A"),
     )
-    row = findings_table(hand_runs(), [batch]).iloc[0]
+    row = findings_of(hand_runs(), [batch]).iloc[0]
     assert row["n_pairs"] == 0 and row["verdict"] == "INCONCLUSIVE"
     assert row["note"].startswith("arm A (x) has no runs; arm B (y) has no runs; no paired seeds")
 
@@ -784,8 +814,8 @@ TIP = Study(
     "",
     "",
     "",
-    "B > A",
     (Arm("tip", "A", "a", "cA", None), Arm("tip", "B", "b", "cB", None)),
+    accuracy_claim("B > A"),
 )
 
 
@@ -795,7 +825,7 @@ def test_wilcoxon_verdict_takes_its_direction_from_the_signed_ranks_not_the_mean
     gains = [0.002 + 0.001 * k for k in range(12)]
     a = [0.9] * 13
     b = [0.9 + gain for gain in gains] + [0.4]
-    row = findings_table(
+    row = findings_of(
         one_study_runs(a, b), [TIP], {"test": "wilcoxon", "smallest_effect": 0.001}
     ).iloc[0]
     assert row["mean_diff"] < 0 and row["effect_sign"] == 1
@@ -809,13 +839,13 @@ def test_a_significant_but_tiny_difference_is_negligible_not_reversed():
     # significant, but inside +-0.01.
     a = [0.900, 0.902, 0.904, 0.906, 0.908]
     b = [0.8941, 0.8959, 0.8982, 0.8998, 0.9021]
-    row = findings_table(one_study_runs(a, b), [TIP]).iloc[0]
+    row = findings_of(one_study_runs(a, b), [TIP]).iloc[0]
     assert row["p_holm"] < 0.05 and row["mean_diff"] == pytest.approx(-0.00598)
     assert row["p_equivalence_holm"] < 0.05
     assert (row["verdict_case"], row["verdict"]) == ("small", "NEGLIGIBLE")
     # With a smallest effect of 0.005 the same numbers reverse the claim.
-    strict = findings_table(
-        one_study_runs(a, b), [Study(**{**vars(TIP), "smallest_effect": 0.005})]
+    strict = findings_of(
+        one_study_runs(a, b), [replace(TIP, claims=accuracy_claim("B > A", 0.005))]
     ).iloc[0]
     assert (strict["verdict_case"], strict["verdict"]) == ("different", "REVERSED")
 
@@ -824,9 +854,9 @@ def test_diverged_runs_are_scored_as_the_config_says():
     a = [0.0980, 0.88, 0.89]
     b = [0.95, 0.95, 0.96]
     runs = one_study_runs(a, b, status_a=["diverged", "ok", "ok"])
-    final = findings_table(runs, [TIP], {"diverged_score": "final_weights"}).iloc[0]
-    good = findings_table(runs, [TIP], {"diverged_score": "last_good_epoch"}).iloc[0]
-    left_out = findings_table(runs, [TIP], {"diverged_score": "exclude"}).iloc[0]
+    final = findings_of(runs, [TIP], {"diverged_score": "final_weights"}).iloc[0]
+    good = findings_of(runs, [TIP], {"diverged_score": "last_good_epoch"}).iloc[0]
+    left_out = findings_of(runs, [TIP], {"diverged_score": "exclude"}).iloc[0]
     # Seed 0 of A: 0.098 as evaluated on NaN weights, 0.9 at its last finite epoch, or left out.
     assert final["mean_a"] == pytest.approx((0.098 + 0.88 + 0.89) / 3)
     assert good["mean_a"] == pytest.approx((0.9 + 0.88 + 0.89) / 3)

@@ -115,7 +115,8 @@ def test_build_tables_sums_the_confusion_of_the_best_arm_only():
     # 3 seeds of base: true 0 -> predicted 0 three times; true 1 -> 1 three times and 0 three times.
     assert confusion[["predicted_0", "predicted_1"]].to_numpy().tolist() == [[3, 0], [3, 3]]
     assert (
-        set(tables) == {"runs", "curves", "jobs", "confusion", "tuning"} and tables["tuning"].empty
+        set(tables) == {"runs", "endpoints", "curves", "probes", "jobs", "confusion", "tuning"}
+        and tables["tuning"].empty
     )
 
 

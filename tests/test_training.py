@@ -1,14 +1,26 @@
 """Unit tests of tipsbench.training on a slice of the committed subset: divergence, determinism,
-metrics."""
+metrics, the probe.
+
+They run on the workflow's default backend (JAX, pinned in conftest.py); the backend-specific
+parts (the probe's interplay with each trainer, divergence) also run on TensorFlow, in a
+process of its own (tests/backend_check.py).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from backend_check import run_check
 from conftest import SUBSET
 
 from tipsbench.data import preprocess, read_npz
-from tipsbench.training import train_condition
+from tipsbench.training import (
+    PROBE_COLUMNS,
+    batches_per_epoch,
+    probe_schedule,
+    probe_scores,
+    train_condition,
+)
 
 BASE = {
     "hidden_layers": 1,
@@ -55,9 +67,10 @@ def test_same_seed_gives_bit_identical_weights_and_another_seed_does_not(data):
 
 def test_a_diverging_run_is_recorded_not_raised(data):
     # ReLU units with a huge step overflow to inf, and inf - inf gives a NaN loss. (A sigmoid
-    # net does not diverge this way: it saturates, and Keras clips the cross-entropy.)
+    # net does not diverge this way: it saturates, and Keras clips the cross-entropy. At
+    # 1e10 a ReLU net stays finite on JAX; 1e20 overflows on both backends.)
     result = train_condition(
-        {**BASE, "activation": "relu", "learning_rate": 1e10}, data, seed=0, verbose=0
+        {**BASE, "activation": "relu", "learning_rate": 1e20}, data, seed=0, verbose=0
     )
     metrics = result["metrics"]
     assert metrics["status"] == "diverged"
@@ -125,3 +138,68 @@ def test_which_training_images_is_a_source_of_its_own():
         for s in (0, 1)
     ]
     assert fixed[0].tolist() == fixed[1].tolist()
+
+
+# --- The probe. ---
+
+
+def test_probe_schedule_is_log_spaced_with_the_first_and_last_update():
+    assert probe_schedule(100, 5) == [0, 1, 2, 3, 4, 6, 10, 16, 25, 40, 63, 100]
+    assert probe_schedule(20, 3) == [0, 1, 2, 5, 10, 20]  # 10 ** (k/3): 1, 2.15, 4.64, ...
+    assert probe_schedule(1, 5) == [0, 1] and probe_schedule(0, 5) == [0]
+    assert batches_per_epoch(1000, 100) == 10 and batches_per_epoch(1001, 100) == 11
+    with pytest.raises(ValueError, match="points_per_decade"):
+        probe_schedule(10, 0)
+
+
+def test_probe_scores_match_an_independent_cross_entropy():
+    probabilities = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.5, 0.4, 0.1], [1.0, 0.0, 0.0]])
+    labels = np.array([0, 2, 1, 1])
+    accuracy, crossentropy = probe_scores(probabilities, labels)
+    assert accuracy == 0.5  # rows 0 and 1 right
+    # -log of the true class's probability, 0 clipped to 1e-7 as Keras does.
+    expected = -(np.log(0.7) + np.log(0.8) + np.log(0.4) + np.log(1e-7)) / 4
+    assert crossentropy == pytest.approx(expected)
+    nan = probe_scores(np.full((2, 3), np.nan), np.array([0, 1]))
+    assert nan[0] == 0.5 and np.isnan(nan[1])  # argmax of NaN picks class 0, as evaluate does
+
+
+PROBE = {"train_images": 100, "test_images": 80, "points_per_decade": 5}
+
+
+def test_the_probe_is_scored_on_its_schedule_and_agrees_with_evaluate(data):
+    result = train_condition(BASE, data, seed=0, verbose=0, probe=PROBE)
+    probe, metrics = result["probe"], result["metrics"]
+    assert list(probe.columns) == PROBE_COLUMNS
+    # 300 images in batches of 50: 6 updates an epoch, 12 in all.
+    assert (metrics["batches_per_epoch"], metrics["updates"], metrics["updates_run"]) == (6, 12, 12)
+    assert probe["update"].tolist() == probe_schedule(12, 5) == [0, 1, 2, 3, 4, 6, 10, 12]
+    assert probe["epoch"].tolist() == pytest.approx([u / 6 for u in probe["update"]])
+    assert (metrics["probe_train_samples"], metrics["probe_test_samples"]) == (100, 80)
+    # The last point is the trained net: on the full test set evaluate() gives the same
+    # predictions, so the accuracy of its first 80 images is that of the saved predictions.
+    first_80 = np.mean(result["predictions"][:80] == data["labels_test"][:80])
+    assert probe["test_accuracy"].iloc[-1] == pytest.approx(first_80)
+    # The untrained net is near chance; training lowers the probe's training loss.
+    assert probe["train_crossentropy"].iloc[-1] < probe["train_crossentropy"].iloc[0]
+
+
+@pytest.mark.parametrize("backend", ["jax", "tensorflow"])
+def test_the_probe_changes_no_number_of_the_run(backend):
+    found = run_check(backend, "probe")
+    assert found["backend"] == backend
+    assert found["probe_changes_nothing"] and found["probe_repeats"]
+    assert found["updates"] == probe_schedule(18, 5)  # 300 / 50 = 6 an epoch, 3 epochs
+
+
+@pytest.mark.parametrize("backend", ["jax", "tensorflow"])
+def test_a_diverging_run_is_recorded_on_each_backend(backend):
+    found = run_check(backend, "diverge")
+    assert (found["backend"], found["status"], found["last_good_epoch"], found["epochs_run"]) == (
+        backend,
+        "diverged",
+        0,
+        1,
+    )
+    # Scored until it stopped: the initial weights, then up to the end of its one epoch.
+    assert found["probe_updates"] == [0, 1, 2, 3, 4, 6]

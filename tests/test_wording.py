@@ -6,9 +6,8 @@ Every expected text is written out here, not built with the code under test.
 from __future__ import annotations
 
 import pytest
-from test_stats import DEFAULT_SETTINGS, NAN, hand_runs, studies
+from test_stats import DEFAULT_SETTINGS, NAN, findings_of, hand_runs, studies
 
-from tipsbench.stats import findings_table
 from tipsbench.wording import (
     describe_base,
     describe_changes,
@@ -70,7 +69,7 @@ def test_levels_intervals_and_conditions():
 
 
 def test_sentences_of_the_hand_made_findings():
-    rows = findings_table(hand_runs(), studies(), DEFAULT_SETTINGS).set_index("study", drop=False)
+    rows = findings_of(hand_runs(), studies(), DEFAULT_SETTINGS).set_index("study", drop=False)
     # loss: CI 0.72 +- 0.227675 -> +0.492 to +0.948;
     # Holm p = max(4 p_depth, 3 p_optimizer, 2 p_loss).
     holm_loss = rows.loc["loss", "p_holm"]
@@ -78,7 +77,7 @@ def test_sentences_of_the_hand_made_findings():
         f"{holm_loss:.4f}" == "0.0138"
     )  # 3 x p_optimizer = 3 x 0.004594, above 2 x p_loss = 0.010716.
     assert finding_sentence(rows.loc["loss"]) == (
-        "Over 3 seeds, cross-entropy (B) reached 0.920 mean test accuracy against 0.200 "
+        "Over 3 seeds, cross-entropy (B) reached 0.920 mean final test accuracy against 0.200 "
         "for mse (A): "
         "B − A = +0.720 (95 % CI +0.492 to +0.948, paired t-test, Holm-adjusted p = 0.0138), "
         "so the claim B > A is reproduced: the difference is significant and not shown to lie "
@@ -86,7 +85,7 @@ def test_sentences_of_the_hand_made_findings():
     )
     # depth: mean -0.81, CI half 4.30265 * 0.02 / sqrt(3) = 0.049683 -> -0.860 to -0.760.
     assert finding_sentence(rows.loc["depth"]) == (
-        "Over 3 seeds, 9 layers (B) reached 0.110 mean test accuracy against 0.920 "
+        "Over 3 seeds, 9 layers (B) reached 0.110 mean final test accuracy against 0.920 "
         "for 3 layers (A): "
         "B − A = −0.810 (95 % CI −0.860 to −0.760, paired t-test, Holm-adjusted p = 0.0008), "
         "so the claim A > B is reproduced: the difference is significant and not shown to lie "
@@ -94,7 +93,7 @@ def test_sentences_of_the_hand_made_findings():
     )
     # dropout: d = [0.01, -0.01], CI 0 +- 12.7062 * 0.014142 / sqrt(2) = +-0.127.
     assert finding_sentence(rows.loc["dropout"]) == (
-        "Over 2 seeds, dropout 0.2 (B) reached 0.910 mean test accuracy against 0.910 "
+        "Over 2 seeds, dropout 0.2 (B) reached 0.910 mean final test accuracy against 0.910 "
         "for no dropout (A): "
         "B − A = +0.000 (95 % CI −0.127 to +0.127, paired t-test, Holm-adjusted p = 1.0000), "
         "so the claim B > A is inconclusive: the difference is neither significant nor shown to "
@@ -112,7 +111,8 @@ def test_sentence_variants_from_a_row_alone():
         "arm_a": "mse",
         "arm_b": "cross-entropy",
         "expect": "B > A",
-        "metric": "test_accuracy",
+        "endpoint": "test_accuracy",
+        "scale": "difference",
         "n_pairs": 5,
         "mean_a": 0.112,
         "mean_b": 0.921,
@@ -131,7 +131,7 @@ def test_sentence_variants_from_a_row_alone():
         "verdict_case": "different",
     }
     assert finding_sentence(row) == (
-        "Over 5 seeds, cross-entropy (B) reached 0.921 mean test accuracy against 0.112 "
+        "Over 5 seeds, cross-entropy (B) reached 0.921 mean final test accuracy against 0.112 "
         "for mse (A): "
         "B − A = +0.809 (95 % CI +0.800 to +0.818, paired t-test, Holm-adjusted p = 0.0001), "
         "so the claim B > A is reproduced: the difference is significant and not shown to lie "
@@ -174,7 +174,8 @@ ROW = {
     "arm_a": "no dropout",
     "arm_b": "dropout 0.2",
     "expect": "B > A",
-    "metric": "test_accuracy",
+    "endpoint": "test_accuracy",
+    "scale": "difference",
     "n_pairs": 5,
     "mean_a": 0.9,
     "mean_b": 0.894,
@@ -202,6 +203,49 @@ def test_negligible_sentences_say_which_case_holds():
     assert equivalent.endswith(
         "so the claim B > A is negligible here: no significant difference, and the difference is "
         "shown to lie within ±0.010."
+    )
+
+
+def test_a_speed_claim_reads_as_a_ratio_of_updates():
+    # log(B / A) = -2.0 [-2.3, -1.7]: B needs e^-2 = 0.135 times A's updates.
+    row = {
+        **ROW,
+        "arm_a": "SGD",
+        "arm_b": "Adam",
+        "endpoint": "updates_to_target(curve=train_crossentropy, target=0.5)",
+        "scale": "ratio",
+        "mean_a": 812.4,
+        "mean_b": 109.9,
+        "mean_diff": -2.0,
+        "diff_ci_low": -2.3,
+        "diff_ci_high": -1.7,
+        "p_holm": 0.00001,
+        "smallest_effect": 1.5,
+        "verdict": "REPRODUCED",
+        "verdict_case": "different",
+    }
+    assert finding_sentence(row) == (
+        "Over 5 seeds, Adam (B) took 110 against 812 for SGD (A) (geometric means of the "
+        "updates until the probe's training cross-entropy is ≤ 0.5): B / A = ×0.135 "
+        "(95 % CI ×0.1 to ×0.183, paired t-test of log(B / A), Holm-adjusted p < 0.0001), "
+        "so the claim B > A is reproduced: the difference is significant and not shown to lie "
+        "within ×1.5 either way, the smallest effect that matters."
+    )
+    blocked = finding_sentence({**row, "verdict": "INCONCLUSIVE", "censoring_blocked": True})
+    assert blocked.endswith(
+        "so the claim B > A is inconclusive: the tests would side with an arm some of whose runs "
+        "never reached the target, and the budget they are counted at flatters them."
+    )
+
+
+def test_a_claim_of_no_difference_is_reproduced_by_equivalence():
+    row = {**ROW, "expect": "A ≈ B", "p_holm": 0.3, "verdict": "REPRODUCED"}
+    assert finding_sentence(row).endswith(
+        "so the claim A ≈ B is reproduced: the difference is shown to lie within ±0.010, too "
+        "small to matter."
+    )
+    assert "so the claim A ≈ B is reversed: the arms differ significantly" in finding_sentence(
+        {**row, "verdict": "REVERSED"}
     )
 
 

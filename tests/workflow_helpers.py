@@ -18,6 +18,7 @@ COPIED = (
     "report_templates",
     "profiles",
     "tests/data",
+    "tests/configs",
 )
 
 

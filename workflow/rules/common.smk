@@ -18,7 +18,7 @@ os.environ.update(
 from tipsbench import layout
 from tipsbench.config import ConfigError, check_config
 from tipsbench.experiment import resolve_experiment
-from tipsbench.plots import RUN_FIGURES, STUDY_FIGURES, figure_spec
+from tipsbench.plots import RUN_FIGURES, STUDY_FIGURES, figure_spec, figures_of
 
 # Validate the config (Snakemake's validate against the schema, which also fills in its
 # defaults, then the checks a schema cannot make) before anything else. A bad config ends
@@ -33,13 +33,9 @@ except ConfigError as error:
 EXPERIMENT = resolve_experiment(config)
 RUN = layout.run_root(EXPERIMENT.run_name)
 STUDIES = [study.name for study in EXPERIMENT.studies]
-# The claims (the config's own studies) get figures and sections; sweep points are rows
-# of the robustness table and points of its figure.
+# The config's own studies get figures and sections; sweep points are rows of the
+# robustness table and points of its figure.
 CLAIMS = [study.name for study in EXPERIMENT.claims]
-FEATURES = {
-    "sweeps": bool(EXPERIMENT.sweeps),
-    "tuning": bool(EXPERIMENT.tuned_arms),
-}
 
 
 wildcard_constraints:
@@ -131,6 +127,14 @@ def get_arms():
     return [vars(arm) for arm in EXPERIMENT.arms]
 
 
+def get_study_endpoints():
+    """Per study (sweep points included), the endpoint keys its claims are judged on."""
+    return {
+        study.name: [claim.endpoint for claim in study.claims]
+        for study in EXPERIMENT.studies
+    }
+
+
 def get_figure_tables(wildcards):
     """The tables a figure reads, by name (the figure registry in tipsbench.plots says which)."""
     return {
@@ -139,9 +143,17 @@ def get_figure_tables(wildcards):
 
 
 def get_figure_labels(wildcards):
-    """What a figure's labels say: the study, the confidence level, the dataset's words."""
+    """What a figure's labels say: the study and its claims, the confidence level, the
+    dataset's words, the sweep axes."""
+    study = wildcards.get("study")
     return {
-        "study": wildcards.get("study"),
+        "study": study,
+        "claims": [
+            dict(vars(claim))
+            for spec in EXPERIMENT.studies
+            if spec.name == study
+            for claim in spec.claims
+        ],
         "confidence": EXPERIMENT.statistics["confidence"],
         "item": EXPERIMENT.dataset.item,
         "class_names": list(EXPERIMENT.dataset.class_names),
@@ -150,34 +162,34 @@ def get_figure_labels(wildcards):
 
 
 def get_figures():
-    """Every figure of the run: each study figure for each study, then the run figures."""
+    """Every figure of the run: each study's figures (those its claims need), then the run's."""
     return [
         layout.figure(RUN, f"{study}-{figure}")
         for study in CLAIMS
-        for figure, spec in STUDY_FIGURES.items()
-        if spec.needs is None or FEATURES[spec.needs]
-    ] + [
-        layout.figure(RUN, figure)
-        for figure, spec in RUN_FIGURES.items()
-        if spec.needs is None or FEATURES[spec.needs]
-    ]
+        for figure in figures_of(EXPERIMENT.features(study))[0]
+    ] + [layout.figure(RUN, figure) for figure in figures_of(EXPERIMENT.features())[1]]
+
+
+# The tables the report presents.
+REPORT_TABLES = (
+    "runs",
+    "endpoints",
+    "summary",
+    "arm_endpoints",
+    "findings",
+    "robustness",
+    "curves",
+    "jobs",
+    "confusion",
+    "tuning",
+    "determinism",
+)
 
 
 def get_report_inputs(wildcards):
     """Tables, figures and templates the report presents."""
-    tables = (
-        "runs",
-        "summary",
-        "findings",
-        "robustness",
-        "curves",
-        "jobs",
-        "confusion",
-        "tuning",
-        "determinism",
-    )
     return {
-        **{name: layout.table(RUN, name) for name in tables},
+        **{name: layout.table(RUN, name) for name in REPORT_TABLES},
         "figures": get_figures(),
         "data_info": f"{RUN}/data/data.json",
         "templates": sorted(str(path) for path in Path("report_templates").iterdir()),
@@ -211,9 +223,10 @@ def get_audit_inputs(wildcards):
     condition, seed = get_audit_pair()
     original = layout.run_files(run_folder(condition, seed))
     rerun = layout.run_files(layout.audit_folder(RUN, condition, seed))
+    compared = ("metrics", "history", "probe", "weights")
     return {
-        **{name: original[name] for name in ("metrics", "history", "weights")},
-        **{f"rerun_{name}": rerun[name] for name in ("metrics", "history", "weights")},
+        **{name: original[name] for name in compared},
+        **{f"rerun_{name}": rerun[name] for name in compared},
     }
 
 

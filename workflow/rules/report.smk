@@ -32,7 +32,7 @@ rule plot_run:
     output:
         figure=report(
             layout.figure(RUN, "{figure}"),
-            category="Final model",
+            category="Run",
             labels={"figure": "{figure}"},
         ),
     log:
@@ -59,6 +59,7 @@ rule report:
     conda:
         "../../environment.yml"
     params:
+        tables=list(REPORT_TABLES),
         experiment=EXPERIMENT.report_record(),
         configfiles=get_configfile_arguments(),
         missing=get_missing_runs(),

@@ -1,11 +1,12 @@
-# Stage 4, statistics: per-arm summaries and per-study findings (paired tests, verdicts)
-# from the runs table alone; numbers only, the words come with the report.
+# Stage 4, statistics: per-arm summaries and per-claim findings (paired tests, verdicts)
+# from the runs and endpoints tables alone; numbers only, the words come with the report.
 
 
 rule statistics:
-    """Describe every arm, compare every study's two arms, and each claim across its sweeps."""
+    """Describe every arm, judge every claim on its endpoint, and each claim across its sweeps."""
     input:
         runs=layout.table(RUN, "runs"),
+        endpoints=layout.table(RUN, "endpoints"),
     output:
         summary=report(
             layout.table(RUN, "summary"),
@@ -15,8 +16,9 @@ rule statistics:
         findings=report(
             layout.table(RUN, "findings"),
             category="Tables",
-            labels={"table": "findings", "content": "one row per study: the verdicts"},
+            labels={"table": "findings", "content": "one row per claim: the verdicts"},
         ),
+        arm_endpoints=layout.table(RUN, "arm_endpoints"),
         robustness=layout.table(RUN, "robustness"),
     log:
         f"{RUN}/logs/statistics.log",

@@ -2,10 +2,11 @@
 
 
 rule aggregate:
-    """Collect every run's records into the runs, curves, jobs, confusion and tuning tables."""
+    """Collect every run's records into the runs, endpoints, curves, probes, jobs, confusion and tuning tables."""
     input:
         metrics=get_run_outputs("metrics"),
         histories=get_run_outputs("history"),
+        probes=get_run_outputs("probe"),
         predictions=get_run_outputs("predictions"),
         data=f"{RUN}/data/prepared.npz",
     output:
@@ -14,7 +15,16 @@ rule aggregate:
             category="Tables",
             labels={"table": "runs", "content": "one row per study arm and seed"},
         ),
+        endpoints=report(
+            layout.table(RUN, "endpoints"),
+            category="Tables",
+            labels={
+                "table": "endpoints",
+                "content": "one row per study arm, seed and endpoint",
+            },
+        ),
         curves=layout.table(RUN, "curves"),
+        probes=layout.table(RUN, "probes"),
         jobs=layout.table(RUN, "jobs"),
         confusion=layout.table(RUN, "confusion"),
         tuning=layout.table(RUN, "tuning"),
@@ -24,5 +34,6 @@ rule aggregate:
         "../../environment.yml"
     params:
         arms=get_arms(),
+        endpoints=get_study_endpoints(),
     script:
         "../scripts/aggregate.py"

@@ -2,7 +2,7 @@
 
 
 rule train:
-    """Train one condition with one seed: learning curve, final metrics, weights, test predictions."""
+    """Train one condition with one seed: learning curve, probe, final metrics, weights, predictions."""
     input:
         data=f"{RUN}/data/prepared.npz",
     output:
@@ -23,6 +23,7 @@ rule train:
     params:
         hyperparameters=get_hyperparameters,
         backend=EXPERIMENT.backend,
+        probe=EXPERIMENT.probe,
     script:
         "../scripts/train.py"
 

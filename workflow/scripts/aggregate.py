@@ -1,6 +1,6 @@
 """Snakemake adapter: read every run's files.
 
-Writes the runs, curves, jobs and confusion tables.
+Writes the runs, endpoints, curves, probes, jobs, confusion and tuning tables.
 """
 
 from tipsbench.files import send_output_to
@@ -15,14 +15,18 @@ from tipsbench.files import read_json, write_csv  # noqa: E402
 from tipsbench.grid import Arm  # noqa: E402
 from tipsbench.tables import build_tables  # noqa: E402
 
-metrics, histories, predictions = {}, {}, {}
-for metrics_path, history_path, predictions_path in zip(
-    snakemake.input.metrics, snakemake.input.histories, snakemake.input.predictions
+metrics, histories, probes, predictions = {}, {}, {}, {}
+for metrics_path, history_path, probe_path, predictions_path in zip(
+    snakemake.input.metrics,
+    snakemake.input.histories,
+    snakemake.input.probes,
+    snakemake.input.predictions,
 ):
     run = read_json(metrics_path)
     key = (run["condition"], int(run["seed"]))
     metrics[key] = run
     histories[key] = pd.read_csv(history_path)
+    probes[key] = pd.read_csv(probe_path)
     with np.load(predictions_path) as archive:
         predictions[key] = archive["predicted"]
 data = load_prepared(snakemake.input.data)
@@ -33,6 +37,8 @@ tables = build_tables(
     predictions,
     labels=data["labels_test"],
     num_classes=data["y_test"].shape[1],
+    probes=probes,
+    endpoints=dict(snakemake.params.endpoints),
 )
 for name, table in tables.items():
     write_csv(table, snakemake.output[name])

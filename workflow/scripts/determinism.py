@@ -15,6 +15,7 @@ def load_run(prefix=""):
     return {
         "metrics": read_json(snakemake.input[f"{prefix}metrics"]),
         "history": pd.read_csv(snakemake.input[f"{prefix}history"]),
+        "probe": pd.read_csv(snakemake.input[f"{prefix}probe"]),
         "weights": read_weights(snakemake.input[f"{prefix}weights"]),
     }
 

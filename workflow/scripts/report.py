@@ -14,20 +14,7 @@ import pandas as pd  # noqa: E402
 from tipsbench.files import atomic_path, read_json, write_text  # noqa: E402
 from tipsbench.report import build_context, render, write_pdf  # noqa: E402
 
-tables = {
-    name: pd.read_csv(snakemake.input[name])
-    for name in (
-        "runs",
-        "summary",
-        "findings",
-        "robustness",
-        "curves",
-        "jobs",
-        "confusion",
-        "tuning",
-        "determinism",
-    )
-}
+tables = {name: pd.read_csv(snakemake.input[name]) for name in snakemake.params.tables}
 figures = {Path(path).stem: Path(path).read_text() for path in snakemake.input.figures}
 context = build_context(
     snakemake.params.experiment,

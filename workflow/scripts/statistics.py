@@ -1,4 +1,5 @@
-"""Snakemake adapter: the summary and findings tables from the runs table."""
+"""Snakemake adapter: the summary, arm-endpoint, findings and robustness tables from the runs
+and endpoints tables."""
 
 from tipsbench.files import send_output_to
 
@@ -9,12 +10,14 @@ import pandas as pd  # noqa: E402
 from tipsbench.experiment import Study  # noqa: E402
 from tipsbench.files import write_csv  # noqa: E402
 from tipsbench.robustness import robustness_table  # noqa: E402
-from tipsbench.stats import findings_table, summary_table  # noqa: E402
+from tipsbench.stats import arm_endpoints_table, findings_table, summary_table  # noqa: E402
 
 runs = pd.read_csv(snakemake.input.runs)
+endpoints = pd.read_csv(snakemake.input.endpoints)
 settings = dict(snakemake.params.settings)
 studies = [Study.from_record(record) for record in snakemake.params.studies]
 write_csv(summary_table(runs, settings), snakemake.output.summary)
-findings = findings_table(runs, studies, settings, smoke=snakemake.params.smoke)
+write_csv(arm_endpoints_table(endpoints, settings), snakemake.output.arm_endpoints)
+findings = findings_table(endpoints, studies, settings, smoke=snakemake.params.smoke)
 write_csv(findings, snakemake.output.findings)
 write_csv(robustness_table(findings, list(snakemake.params.sweeps)), snakemake.output.robustness)

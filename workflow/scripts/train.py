@@ -1,4 +1,4 @@
-"""Snakemake adapter: train one (condition, seed) and write its four output files."""
+"""Snakemake adapter: train one (condition, seed) and write its output files."""
 
 import time
 
@@ -20,8 +20,10 @@ result = train_condition(
     load_prepared(snakemake.input.data),
     seed=int(snakemake.wildcards.seed),
     threads=snakemake.threads,
+    probe=dict(snakemake.params.probe),
 )
 write_csv(result["history"], snakemake.output.history)
+write_csv(result["probe"], snakemake.output.probe)
 write_weights(result["weights"], snakemake.output.weights)
 write_npz({"predicted": result["predictions"]}, snakemake.output.predictions)
 # metrics.json is written last: its presence means the run's other files are complete.

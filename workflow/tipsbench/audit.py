@@ -31,10 +31,11 @@ def compare_runs(
 ) -> dict[str, Any]:
     """Compare two runs.
 
-    Each run is given as a dict of ``metrics``, ``history`` (DataFrame) and ``weights`` (list).
+    Each run is given as a dict of ``metrics``, ``history`` and ``probe`` (DataFrames) and
+    ``weights`` (list); a run without a probe may leave it out.
 
-    Returns one row: whether metrics, per-epoch history and final weights are bit-identical,
-    and the largest absolute difference of each.
+    Returns one row: whether metrics, per-epoch history, probe curve and final weights are
+    bit-identical, and the largest absolute difference of each.
     """
     metric_difference = max(
         _largest_difference(
@@ -44,6 +45,9 @@ def compare_runs(
     )
     history_difference = _largest_difference(
         original["history"].to_numpy(dtype=float), rerun["history"].to_numpy(dtype=float)
+    )
+    probe_difference = _largest_difference(
+        *(run.get("probe", pd.DataFrame()).to_numpy(dtype=float) for run in (original, rerun))
     )
     if len(original["weights"]) != len(rerun["weights"]):
         weight_difference = float("inf")
@@ -56,8 +60,13 @@ def compare_runs(
         a.shape == b.shape and a.tobytes() == b.tobytes()
         for a, b in zip(original["weights"], rerun["weights"])
     )
-    identical = weights_identical and metric_difference == 0 and history_difference == 0
-    largest = max(metric_difference, history_difference, weight_difference)
+    identical = (
+        weights_identical
+        and metric_difference == 0
+        and history_difference == 0
+        and probe_difference == 0
+    )
+    largest = max(metric_difference, history_difference, probe_difference, weight_difference)
     return {
         "condition": original["metrics"]["condition"],
         "seed": int(original["metrics"]["seed"]),
@@ -65,6 +74,7 @@ def compare_runs(
         "rerun_backend": rerun["metrics"].get("backend"),
         "metrics_max_abs_diff": metric_difference,
         "history_max_abs_diff": history_difference,
+        "probe_max_abs_diff": probe_difference,
         "weights_max_abs_diff": weight_difference,
         "weights_bit_identical": bool(weights_identical),
         "result": "bit-identical" if identical else f"differs: largest difference {largest:.3g}",

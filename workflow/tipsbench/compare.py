@@ -1,10 +1,13 @@
 """Put several runs' findings side by side: per claim, the verdict and its numbers under each run.
 
 The runs are e.g. the slides' protocol, the lecturer's 2017 demo and Fashion-MNIST. Claims
-are matched by their ``claim_id`` from the config, never by study name (the slides' dropout
-0.2 on a clean test set and the lecturer's Dropout 0.7 on a noisy one are different claims
-unless a config says they are the same); a claim a run does not test is shown as absent.
-Smoke runs are shown but never count towards agreement: they are not evidence.
+are matched by their study's ``claim_id`` from the config and by the endpoint they are
+judged on, never by study name (the slides' dropout 0.2 on a clean test set and the
+lecturer's Dropout 0.7 on a noisy one are different claims unless a config says they are
+the same; "Adam is faster" and "Adam is better" are two claims of one study); a claim a run
+does not test is shown as absent. Smoke runs are shown but never count towards agreement:
+they are not evidence. A findings table from before claims had endpoints judged every study
+on its ``metric`` column.
 """
 
 from __future__ import annotations
@@ -13,16 +16,20 @@ from typing import Any
 
 import pandas as pd
 
-from tipsbench.wording import VERDICT_CLASSES, fmt, fmt_interval, level, p_phrase
+from tipsbench import wording
+from tipsbench.endpoints import describe_key
 
 COLUMNS = [
     "claim_id",
+    "endpoint",
     "study",
+    "claim",
     "run",
     "title",
     "arm_a",
     "arm_b",
     "expect",
+    "scale",
     "n_pairs",
     "mean_a",
     "mean_b",
@@ -41,45 +48,67 @@ def verdict_table(findings: dict[str, pd.DataFrame]) -> pd.DataFrame:
     # A run's sweep points are settings of its claims, not claims of their own: the
     # comparison takes each claim at the run's own (slide's) setting.
     frames = [
-        table[table["axis"].fillna("") == ""].assign(run=run)[COLUMNS]
-        if "axis" in table
-        else table.assign(run=run)[COLUMNS]
+        _with_endpoints(table[table["axis"].fillna("") == ""] if "axis" in table else table).assign(
+            run=run
+        )[COLUMNS]
         for run, table in findings.items()
     ]
     table = pd.concat(frames, ignore_index=True)
-    order = {claim: index for index, claim in enumerate(dict.fromkeys(table["claim_id"]))}
+    table["key"] = table["claim_id"] + " · " + table["endpoint"]
+    order = {key: index for index, key in enumerate(dict.fromkeys(table["key"]))}
     runs = {run: index for index, run in enumerate(findings)}
-    return table.sort_values(
-        ["claim_id", "run"],
-        key=lambda column: column.map(order if column.name == "claim_id" else runs),
-    ).reset_index(drop=True)
+    table = table.sort_values(
+        ["key", "run"], key=lambda column: column.map(order if column.name == "key" else runs)
+    )
+    return table.drop(columns="key").reset_index(drop=True)
+
+
+def _with_endpoints(table: pd.DataFrame) -> pd.DataFrame:
+    """A findings table with its endpoint, claim and scale columns (an older table has one
+    claim per study, on its ``metric``)."""
+    if "endpoint" in table:
+        return table
+    endpoint = table["metric"] if "metric" in table else "test_accuracy"
+    return table.assign(endpoint=endpoint, claim=endpoint, scale="difference")
 
 
 def comparison_context(table: pd.DataFrame, runs: list[str]) -> dict[str, Any]:
-    """Rows per claim with one formatted cell per run, for the comparison template."""
+    """Rows per claim (claim id and endpoint) with one formatted cell per run, for the
+    comparison template."""
     rows = []
-    for claim, group in table.groupby("claim_id", sort=False):
+    for (claim, endpoint), group in table.groupby(["claim_id", "endpoint"], sort=False):
         by_run = {row.run: row for row in group.itertuples()}
         cells = []
         for run in runs:
             row = by_run.get(run)
+            if row is None:
+                cells.append(None)
+                continue
+            finding = row._asdict()
             cells.append(
-                None
-                if row is None
-                else {
+                {
                     "verdict": row.verdict,
-                    "verdict_class": VERDICT_CLASSES.get(row.verdict, "inconclusive"),
+                    "verdict_class": wording.VERDICT_CLASSES.get(row.verdict, "inconclusive"),
                     "evidence": bool(row.evidence),
-                    "arms": f"{row.arm_a} {fmt(row.mean_a)} → {row.arm_b} {fmt(row.mean_b)}",
-                    "diff": fmt(row.mean_diff, signed=True),
-                    "ci": fmt_interval(row.diff_ci_low, row.diff_ci_high, signed=True),
-                    "p": p_phrase(row.p_holm, "adj. p"),
+                    "arms": f"{row.arm_a} {wording.value(endpoint, row.mean_a)} → "
+                    f"{row.arm_b} {wording.value(endpoint, row.mean_b)}",
+                    "effect_name": wording.effect_name(finding),
+                    "diff": wording.effect(finding, row.mean_diff, plain=True),
+                    "ci": wording.effect_interval(finding, row.diff_ci_low, row.diff_ci_high),
+                    "p": wording.p_phrase(row.p_holm, "adj. p"),
                     "n": int(row.n_pairs),
-                    "expect": row.expect,
+                    "expect": wording.expect_phrase(row.expect, endpoint),
                     "study": row.study,
                 }
             )
-        rows.append({"claim_id": claim, "title": group["title"].iloc[0], "cells": cells})
+        rows.append(
+            {
+                "claim_id": claim,
+                "endpoint": describe_key(endpoint),
+                "title": group["title"].iloc[0],
+                "cells": cells,
+            }
+        )
     # A claim agrees when more than one run that is evidence (not a smoke run) tests it and
     # all of those give one verdict.
     evidence = [[cell for cell in row["cells"] if cell and cell["evidence"]] for row in rows]
@@ -87,5 +116,5 @@ def comparison_context(table: pd.DataFrame, runs: list[str]) -> dict[str, Any]:
     agree = sum(
         1 for cells in evidence if len(cells) > 1 and len({c["verdict"] for c in cells}) == 1
     )
-    levels = ", ".join(level(value) for value in dict.fromkeys(table["confidence"]))
+    levels = ", ".join(wording.level(value) for value in dict.fromkeys(table["confidence"]))
     return {"runs": runs, "rows": rows, "n_agree": agree, "n_shared": shared, "level": levels}

@@ -28,6 +28,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from tipsbench.data import DATASETS
+from tipsbench.endpoints import ENDPOINTS, check_parameters, endpoint
 from tipsbench.grid import resolve_grid
 from tipsbench.schema import SCHEMA_PATH
 
@@ -95,6 +96,7 @@ def check_config(
     except ValueError as error:
         where, _, what = str(error).partition(": ")
         raise ConfigError(where, what) from None
+    check_claims(config, grid)
 
     audit = config["determinism"]
     if audit["condition"] is not None and audit["condition"] not in grid.conditions:
@@ -115,6 +117,98 @@ def check_config(
         # A file (.npz) or a folder of IDX files; the data step checks what is inside.
         if not file.exists():
             raise ConfigError("data.path", f"file {path} does not exist{looked}")
+
+
+def _known_endpoint(name: str, where: str, parameters_allowed: bool = True) -> None:
+    """``name`` must be a registered endpoint (without parameters, where none can be given)."""
+    if name not in ENDPOINTS:
+        hint = did_you_mean(name, list(ENDPOINTS))
+        raise ConfigError(
+            where, f"{show(name)} is not an endpoint ({hint}known: {', '.join(ENDPOINTS)})"
+        )
+    if not parameters_allowed and endpoint(name).required:
+        raise ConfigError(
+            where,
+            f"{name} needs {', '.join(endpoint(name).required)}: judge it in a study's claims, "
+            "where they can be given",
+        )
+
+
+def check_claims(config: dict[str, Any], grid: Any) -> None:
+    """Each study's claims: an endpoint it knows, its parameters, a sensible Δ, one primary.
+
+    A study gives either ``expect`` (one claim, on ``statistics.metric``) or ``claims``.
+    """
+    from tipsbench.experiment import ENDPOINT_PARAMETERS
+
+    _known_endpoint(config["statistics"]["metric"], "statistics.metric", parameters_allowed=False)
+    for study, spec in config["studies"].items():
+        where = f"studies.{study}"
+        claims = spec.get("claims")
+        if claims is None and "expect" not in spec:
+            raise ConfigError(
+                where, "give expect (one claim, on statistics.metric) or claims (a list)"
+            )
+        if claims is None:
+            continue
+        if "expect" in spec:
+            raise ConfigError(
+                where, "give expect or claims, not both (each claim has its own expect)"
+            )
+        if spec.get("smallest_effect") is not None:
+            raise ConfigError(
+                f"{where}.smallest_effect",
+                "with claims, each claim gives its own smallest_effect",
+            )
+        names: set[str] = set()
+        primaries = 0
+        for index, claim in enumerate(claims):
+            at = f"{where}.claims[{index}]"
+            name = claim["endpoint"]
+            _known_endpoint(name, f"{at}.endpoint")
+            spec_endpoint = endpoint(name)
+            parameters = {key: claim[key] for key in ENDPOINT_PARAMETERS if key in claim}
+            problem = check_parameters(name, parameters)
+            if problem:
+                raise ConfigError(at, problem)
+            claim_name = claim.get("name") or name
+            if claim_name in names:
+                raise ConfigError(
+                    at, f"a second claim named {claim_name!r}: give each claim its own name"
+                )
+            names.add(claim_name)
+            primaries += bool(claim.get("primary"))
+            delta = claim.get("smallest_effect")
+            low, high = spec_endpoint.delta_bounds
+            if delta is None and not spec_endpoint.accuracy_unit:
+                unit = (
+                    "a ratio above 1, e.g. 1.5"
+                    if spec_endpoint.scale == "ratio"
+                    else f"a difference in {spec_endpoint.unit}"
+                )
+                raise ConfigError(
+                    f"{at}.smallest_effect",
+                    f"{name} is not an accuracy, so its claims give their own ({unit})",
+                )
+            if delta is not None and not low < delta <= high:
+                raise ConfigError(
+                    f"{at}.smallest_effect",
+                    f"{show(delta)} is outside ({show(low)}, {show(high)}] for {name}",
+                )
+            if spec_endpoint.same_loss:
+                losses = {
+                    grid.conditions[condition]["loss"]
+                    for arm in grid.arms_of(study)
+                    for condition in arm.conditions
+                }
+                if len(losses) > 1:
+                    raise ConfigError(
+                        at,
+                        f"{name} compares each arm's own loss, and the arms train with "
+                        f"different losses ({', '.join(sorted(losses))})",
+                    )
+        if primaries > 1:
+            raise ConfigError(where, f"{primaries} claims say primary: true; at most one may")
 
 
 def _check_value(schema: dict, hyperparameter: str, value: Any, where: str) -> None:

@@ -19,7 +19,7 @@ from statsmodels.stats.power import TTestPower
 from statsmodels.stats.weightstats import ttost_paired
 
 VERDICTS = ("REPRODUCED", "REVERSED", "NEGLIGIBLE", "INCONCLUSIVE")
-CLAIM_DIRECTIONS = ("B > A", "A > B")
+CLAIM_DIRECTIONS = ("B > A", "A > B", "A ≈ B")
 TESTS = ("paired_t", "wilcoxon")
 VERDICT_CASES = ("different", "small", "equivalent", "neither")
 
@@ -31,8 +31,6 @@ ZERO_SPREAD = 1e-9
 POWER_TOLERANCE = 1e-8
 # The most seeds seeds_to_decide looks for; beyond it the answer is "no finite number".
 MAX_SEEDS = 1e15
-
-_CLAIMED_SIGN = {"B > A": 1, "A > B": -1}
 
 
 def as_vector(values: Any, name: str) -> np.ndarray:
@@ -348,29 +346,34 @@ def verdict_case(p_difference: float, p_equivalence: float, alpha: float) -> str
 
 
 def combined_verdict(
-    expect: str, effect_sign: int, p_difference: float, p_equivalence: float, alpha: float
+    claimed_sign: int, effect_sign: int, p_difference: float, p_equivalence: float, alpha: float
 ) -> str:
-    """The study's verdict from both tests: REPRODUCED, REVERSED, NEGLIGIBLE or INCONCLUSIVE.
+    """The claim's verdict from both tests: REPRODUCED, REVERSED, NEGLIGIBLE or INCONCLUSIVE.
 
-    A significant difference without equivalence is REPRODUCED when effect_sign goes the
-    claimed way (+1 for "B > A", −1 for "A > B"), REVERSED when it goes against it and
-    INCONCLUSIVE when it is 0. Shown equivalence, significant or not, is NEGLIGIBLE;
-    neither is INCONCLUSIVE. NaN p-values count as not significant.
+    ``claimed_sign`` is the sign of B − A the claim predicts (+1 or −1,
+    ``endpoints.claimed_sign``), or 0 for a claim of no practical difference (A ≈ B).
+
+    A directional claim: a significant difference without equivalence is REPRODUCED when
+    effect_sign goes the claimed way, REVERSED when it goes against it and INCONCLUSIVE when
+    it is 0; shown equivalence, significant or not, is NEGLIGIBLE; neither is INCONCLUSIVE.
+    A claim of no difference: shown equivalence is REPRODUCED, a significant difference
+    without equivalence REVERSED, neither INCONCLUSIVE. NaN p-values count as not
+    significant.
     """
-    if expect not in CLAIM_DIRECTIONS:
-        raise ValueError(f"expect must be one of {CLAIM_DIRECTIONS}, got {expect!r}")
-    if (
-        isinstance(effect_sign, bool)
-        or not isinstance(effect_sign, (int, np.integer))
-        or effect_sign not in (-1, 0, 1)
-    ):
-        raise ValueError(f"effect_sign must be -1, 0 or +1, got {effect_sign!r}")
+    for name, value in (("claimed_sign", claimed_sign), ("effect_sign", effect_sign)):
+        whole = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+        if not whole or value not in (-1, 0, 1):
+            raise ValueError(f"{name} must be -1, 0 or +1, got {value!r}")
     case = verdict_case(p_difference, p_equivalence, alpha)
+    if claimed_sign == 0:
+        return {"small": "REPRODUCED", "equivalent": "REPRODUCED", "different": "REVERSED"}.get(
+            case, "INCONCLUSIVE"
+        )
     if case in ("small", "equivalent"):
         return "NEGLIGIBLE"
     if case == "neither" or effect_sign == 0:
         return "INCONCLUSIVE"
-    return "REPRODUCED" if effect_sign == _CLAIMED_SIGN[expect] else "REVERSED"
+    return "REPRODUCED" if effect_sign == claimed_sign else "REVERSED"
 
 
 def single_run_difference_interval(differences: Any, confidence: float) -> tuple[float, float]:

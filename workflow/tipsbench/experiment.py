@@ -12,11 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from tipsbench.data import DATASETS
+from tipsbench.endpoints import endpoint, endpoint_key
 from tipsbench.grid import Arm, Grid, resolve_grid
+
+# The keys of a claim in the config that are parameters of its endpoint.
+ENDPOINT_PARAMETERS = ("curve", "target", "updates")
 
 
 @dataclass(frozen=True)
@@ -32,20 +36,35 @@ class Dataset:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One claim of a study: the endpoint it is judged on, the better arm, Δ, its words."""
+
+    name: str
+    # The endpoint with its parameters (tipsbench.endpoints.endpoint_key).
+    endpoint: str
+    # "B > A", "A > B" (which arm is better on the endpoint) or "A ≈ B".
+    expect: str
+    # Δ in the endpoint's unit: a difference, or a ratio > 1 for a ratio endpoint.
+    smallest_effect: float
+    text: str = ""
+    quote: str = ""
+    primary: bool = True
+
+
+@dataclass(frozen=True)
 class Study:
-    """One claim: its texts, the claimed direction and its two arms (A, B)."""
+    """Two arms (A, B) and the claims about them, with their texts."""
 
     name: str
     title: str
     claim: str
     claim_zh: str
     note: str
-    expect: str
     arms: tuple[Arm, Arm]
-    # Names the claim across runs (the comparison page matches on it).
+    claims: tuple[Claim, ...]
+    # Names the study's claims across runs (the comparison page matches on it and on each
+    # claim's endpoint).
     claim_id: str = ""
-    # The smallest difference that matters for this study (the study's or the global value).
-    smallest_effect: float = 0.01
     # A sweep point: the study it replicates (itself for a study of the config), the axis
     # and the axis value it sits at ("" and None for the slide's own setting).
     origin: str = ""
@@ -56,9 +75,57 @@ class Study:
     def is_sweep_point(self) -> bool:
         return bool(self.axis)
 
+    @property
+    def primary(self) -> Claim:
+        """The claim whose verdict heads the study."""
+        return next(claim for claim in self.claims if claim.primary)
+
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Study:
-        return cls(**{**record, "arms": tuple(Arm(**arm) for arm in record["arms"])})
+        return cls(
+            **{
+                **record,
+                "arms": tuple(Arm(**arm) for arm in record["arms"]),
+                "claims": tuple(Claim(**claim) for claim in record["claims"]),
+            }
+        )
+
+
+def resolve_claims(spec: dict[str, Any], statistics: dict[str, Any]) -> tuple[Claim, ...]:
+    """A study's claims from its config entry (already checked by ``config.check_claims``).
+
+    Without ``claims`` the study has one claim, on ``statistics.metric``, from its
+    ``expect`` and ``smallest_effect``. A claim's Δ defaults to ``statistics.smallest_effect``
+    on an endpoint measured in accuracy; the first claim is primary unless one says it is.
+    """
+    if not spec.get("claims"):
+        return (
+            Claim(
+                name=statistics["metric"],
+                endpoint=statistics["metric"],
+                expect=spec["expect"],
+                smallest_effect=spec["smallest_effect"] or statistics["smallest_effect"],
+            ),
+        )
+    primary = next((index for index, claim in enumerate(spec["claims"]) if claim.get("primary")), 0)
+    claims = []
+    for index, claim in enumerate(spec["claims"]):
+        parameters = {key: claim[key] for key in ENDPOINT_PARAMETERS if key in claim}
+        delta = claim.get("smallest_effect")
+        if delta is None and endpoint(claim["endpoint"]).accuracy_unit:
+            delta = statistics["smallest_effect"]
+        claims.append(
+            Claim(
+                name=claim.get("name") or claim["endpoint"],
+                endpoint=endpoint_key(claim["endpoint"], parameters),
+                expect=claim["expect"],
+                smallest_effect=float(delta),
+                text=claim.get("text", ""),
+                quote=claim.get("quote", ""),
+                primary=index == primary,
+            )
+        )
+    return tuple(claims)
 
 
 @dataclass(frozen=True)
@@ -79,6 +146,8 @@ class Experiment:
     determinism: dict[str, Any]
     comparison_runs: tuple[str, ...]
     config_hash: str
+    # The probe every training job scores (the config's probe section).
+    probe: dict[str, Any]
     # The sweep axes as the report and the robustness table need them: name, hyperparameter,
     # values, arm_overrides, scale, studies and the slide's value (the base condition's).
     sweeps: tuple[dict[str, Any], ...] = ()
@@ -103,6 +172,28 @@ class Experiment:
         """Every study's arms, in config order."""
         return self.grid.arms
 
+    @property
+    def endpoints(self) -> list[str]:
+        """Every endpoint (key) some claim of the run is judged on, in first-seen order."""
+        return list(
+            dict.fromkeys(claim.endpoint for study in self.studies for claim in study.claims)
+        )
+
+    def features(self, study: str | None = None) -> set[str]:
+        """What the run (or one study of it) has, as a figure's ``needs`` names it.
+
+        "sweeps" and "tuning" for the run; for a study also "endpoint:<name>" for each
+        endpoint its claims are judged on.
+        """
+        features = {"sweeps"} if self.sweeps else set()
+        features |= {"tuning"} if self.tuned_arms else set()
+        for spec in self.studies:
+            if spec.name == study:
+                features |= {
+                    f"endpoint:{claim.endpoint.partition('(')[0]}" for claim in spec.claims
+                }
+        return features
+
     def study_records(self) -> list[dict[str, Any]]:
         """The studies as plain records (see ``Study.from_record``)."""
         return [asdict(study) for study in self.studies]
@@ -120,6 +211,7 @@ class Experiment:
             "studies": self.study_records(),
             "sweeps": [dict(axis) for axis in self.sweeps],
             "statistics": dict(self.statistics),
+            "probe": dict(self.probe),
             "dataset": asdict(self.dataset),
             "config_hash": self.config_hash,
         }
@@ -138,6 +230,14 @@ def dataset_facts(name: str) -> Dataset:
     )
 
 
+def canonical(record: dict[str, Any]) -> dict[str, Any]:
+    """A config section with its keys (and those of nested sections) in sorted order."""
+    return {
+        key: canonical(value) if isinstance(value, dict) else value
+        for key, value in sorted(record.items())
+    }
+
+
 def config_hash(config: dict[str, Any]) -> str:
     """SHA-256 of the validated config (keys sorted), naming exactly what was run."""
     return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
@@ -146,6 +246,9 @@ def config_hash(config: dict[str, Any]) -> str:
 def resolve_experiment(config: dict[str, Any]) -> Experiment:
     """The experiment of a config already validated (defaults filled in) by ``check_config``."""
     grid = resolve_grid(config)
+    # Hyperparameters in one key order whatever the config's: Snakemake compares a job's params
+    # as written, so reordering keys in a config must not retrain anything.
+    grid = replace(grid, conditions={name: canonical(hp) for name, hp in grid.conditions.items()})
 
     def study(name: str, spec: dict[str, Any], point: Any = None) -> Study:
         return Study(
@@ -154,10 +257,9 @@ def resolve_experiment(config: dict[str, Any]) -> Experiment:
             claim=spec["claim"],
             claim_zh=spec["claim_zh"],
             note=spec["note"],
-            expect=spec["expect"],
             arms=tuple(grid.arms_of(name)),
+            claims=resolve_claims(spec, config["statistics"]),
             claim_id=spec["claim_id"] or f"{config['run_name']}.{point.origin if point else name}",
-            smallest_effect=spec["smallest_effect"] or config["statistics"]["smallest_effect"],
             origin=point.origin if point else name,
             axis=point.axis if point else "",
             axis_value=point.value if point else None,
@@ -186,14 +288,15 @@ def resolve_experiment(config: dict[str, Any]) -> Experiment:
         backend=config["backend"],
         smoke=config["smoke"],
         partial=config["partial"],
-        base=dict(config["base"]),
+        base=canonical(config["base"]),
         grid=grid,
         studies=tuple(studies),
-        statistics=dict(config["statistics"]),
-        data=dict(config["data"]),
+        statistics=canonical(config["statistics"]),
+        data=canonical(config["data"]),
         dataset=dataset_facts(config["data"]["dataset"]),
         determinism=dict(config["determinism"]),
         comparison_runs=tuple(config["comparison"]["runs"]),
         config_hash=config_hash(config),
+        probe=canonical(config["probe"]),
         sweeps=sweeps,
     )

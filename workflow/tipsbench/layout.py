@@ -14,6 +14,7 @@ from __future__ import annotations
 RUN_FILES = {
     "metrics": "metrics.json",
     "history": "history.csv",
+    "probe": "probe.csv",
     "weights": "weights.npz",
     "predictions": "predictions.npz",
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ import jinja2
 import pandas as pd
 
 from tipsbench import wording
-from tipsbench.plots import RUN_FIGURES, STUDY_FIGURES, FigureSpec
+from tipsbench.endpoints import describe_key, parse_key
+from tipsbench.plots import RUN_FIGURES, SECTIONS, STUDY_FIGURES, FigureSpec
+from tipsbench.training import probe_schedule
 
 
 def svg_data_uri(svg: str) -> str:
@@ -36,8 +39,8 @@ def _figure_context(spec: FigureSpec, svg: str, words: dict[str, str]) -> dict[s
     }
 
 
-def _arm_context(row: Any, conditions: dict, base: dict) -> dict[str, Any]:
-    fmt, interval = wording.fmt, wording.fmt_interval
+def _arm_context(row: Any, conditions: dict, base: dict, updates: Any) -> dict[str, Any]:
+    """One arm of a study: what it changes, its seeds and how many weight updates it gets."""
     return {
         "role": row.role,
         "label": row.arm,
@@ -45,52 +48,143 @@ def _arm_context(row: Any, conditions: dict, base: dict) -> dict[str, Any]:
         "changes": wording.describe_changes(conditions[row.condition], base),
         "n": int(row.n),
         "n_trained": int(row.n_trained),
-        "slide": fmt(row.slide_accuracy),
-        "test": wording.mean_sd(row.test_accuracy_mean, row.test_accuracy_sd),
-        "test_mean": fmt(row.test_accuracy_mean),
-        "test_ci": interval(row.test_accuracy_ci_low, row.test_accuracy_ci_high),
-        "test_pi": interval(row.test_accuracy_pi_low, row.test_accuracy_pi_high),
+        "updates": "–" if wording.missing(updates) else f"{int(updates):,}",
+    }
+
+
+def _claim_arm_context(row: Any, slide: Any) -> dict[str, Any]:
+    """One arm's values of one claim's endpoint, described over its seeds."""
+    key = row.endpoint
+    spec, _ = parse_key(key)
+    value, interval = wording.value, wording.value_interval
+    centre = value(key, row.mean)
+    shown = (
+        centre
+        if spec.scale == "ratio" or wording.missing(row.sd)
+        else (f"{centre} ± {value(key, row.sd)}")
+    )
+    low, high = row.pi_low, row.pi_high
+    return {
+        "role": row.role,
+        "label": row.arm,
+        "n": int(row.n),
+        "censored": int(row.n_censored),
+        "diverged": int(row.n_diverged),
+        "value": shown,
+        "mean": centre,
+        "ci": interval(key, row.ci_low, row.ci_high),
+        "pi": interval(key, low, high),
+        "slide": wording.fmt(slide) if spec.slide else "",
         "slide_in_pi": "–"
-        if wording.missing(row.slide_in_pi)
-        else ("yes" if row.slide_in_pi else "no"),
-        "test_range": f"{fmt(row.test_accuracy_min)}–{fmt(row.test_accuracy_max)}",
-        "train": wording.mean_sd(row.train_accuracy_mean, row.train_accuracy_sd),
+        if not spec.slide or any(map(wording.missing, (slide, low, high)))
+        else ("yes" if low <= slide <= high else "no"),
+        "range": f"{value(key, row.min)}–{value(key, row.max)}",
     }
 
 
 def _finding_context(finding: pd.Series) -> dict[str, Any]:
-    fmt, interval = wording.fmt, wording.fmt_interval
+    """One claim's finding, formatted in its endpoint's unit."""
+    fmt = wording.fmt
+    ratio = finding.scale == "ratio"
+    effect, interval = wording.effect, wording.effect_interval
+    spec, _ = parse_key(str(finding.endpoint))
     return {
         "verdict": finding.verdict,
         "verdict_class": wording.VERDICT_CLASSES.get(finding.verdict, "inconclusive"),
         "evidence": bool(finding.evidence),
-        "diff": fmt(finding.mean_diff, signed=True),
-        "diff_ci": interval(finding.diff_ci_low, finding.diff_ci_high, signed=True),
-        "boot_ci": interval(finding.boot_ci_low, finding.boot_ci_high, signed=True),
+        "effect_name": wording.effect_name(finding),
+        "diff": effect(finding, finding.mean_diff, plain=True),
+        "diff_ci": interval(finding, finding.diff_ci_low, finding.diff_ci_high),
+        "boot_ci": interval(finding, finding.boot_ci_low, finding.boot_ci_high),
         "p": wording.fmt_p(finding.p_value),
         "p_holm": wording.fmt_p(finding.p_holm),
         "dz": fmt(finding.cohen_dz, 2),
         "gz": fmt(finding.hedges_gz, 2),
         "prob_b": fmt(finding.prob_b_beats_a, 2),
-        "delta": f"±{fmt(finding.smallest_effect)}",
+        "delta": wording.delta(finding),
         "p_equivalence": wording.fmt_p(finding.p_equivalence),
         "p_equivalence_holm": wording.fmt_p(finding.p_equivalence_holm),
-        "diff_pi": interval(finding.diff_pi_low, finding.diff_pi_high, signed=True),
+        "diff_pi": interval(finding, finding.diff_pi_low, finding.diff_pi_high),
+        "slide": spec.slide,
         "slide_diff": fmt(finding.slide_diff, signed=True),
         "slide_diff_in_pi": "–"
         if wording.missing(finding.slide_diff_in_pi)
         else ("yes" if finding.slide_diff_in_pi else "no"),
-        "mde": fmt(finding.mde, 4),
+        "mde": wording.ratio(math.exp(finding.mde))
+        if ratio and not wording.missing(finding.mde)
+        else fmt(finding.mde, 4),
         "seeds_to_decide": "–"
         if wording.missing(finding.seeds_to_decide)
         else str(int(finding.seeds_to_decide)),
-        "slide_sentence": wording.slide_sentence(finding),
+        "slide_sentence": wording.slide_sentence(finding) if spec.slide else "",
         "seeds_sentence": wording.seeds_sentence(finding),
         "wins_b": f"{int(finding.wins_b)} of {int(finding.n_pairs)}",
-        "test": wording.TEST_NAMES.get(finding.test, finding.test),
+        "censored": f"A {int(finding.censored_a)}, B {int(finding.censored_b)}",
+        "test": wording.TEST_NAMES.get(finding.test, finding.test)
+        + (" of log(B / A)" if ratio else ""),
         "note": "" if wording.missing(finding.note) else finding.note,
         "sentence": wording.finding_sentence(finding),
     }
+
+
+def _claim_context(
+    finding: pd.Series,
+    claim: dict[str, Any],
+    arms: pd.DataFrame,
+    slides: dict[str, Any],
+    sweep: str,
+) -> dict[str, Any]:
+    """One claim of a study: its words, its arms' values, its finding and how it fares across
+    the sweeps ("k of m" settings; "" when it is not swept)."""
+    spec, _ = parse_key(str(finding.endpoint))
+    return {
+        "name": claim["name"],
+        "sweep": sweep,
+        "heading": wording.claim_heading(finding),
+        "expect": wording.expect_phrase(finding.expect, finding.endpoint),
+        "endpoint": describe_key(finding.endpoint),
+        "description": spec.description,
+        "unit": spec.unit,
+        "primary": bool(claim["primary"]),
+        "text": claim["text"],
+        "quote": claim["quote"],
+        "slide": spec.slide,
+        "arms": [
+            _claim_arm_context(row, slides.get(row.role))
+            for row in arms[arms["endpoint"] == finding.endpoint].sort_values("role").itertuples()
+        ],
+        "finding": _finding_context(finding),
+    }
+
+
+def _seeds_context(seeds: pd.DataFrame, values: pd.DataFrame, keys: list[str]) -> dict[str, Any]:
+    """Per seed: status, epochs and the value of every endpoint the study's claims use."""
+    table = values.pivot_table(
+        index=["role", "seed"], columns="endpoint", values="value", aggfunc="first"
+    )
+    censored = values.pivot_table(
+        index=["role", "seed"], columns="endpoint", values="censored", aggfunc="first"
+    )
+    rows = []
+    for row in seeds.itertuples():
+        cells = []
+        for key in keys:
+            number = table.get(key, pd.Series(dtype=float)).get((row.role, row.seed))
+            flag = censored.get(key, pd.Series(dtype=object)).get((row.role, row.seed))
+            cells.append(
+                wording.value(key, number) + (" (censored)" if str(flag).lower() == "true" else "")
+            )
+        rows.append(
+            {
+                "role": row.role,
+                "arm": row.arm,
+                "seed": int(row.seed),
+                "status": row.status,
+                "epochs_run": int(row.epochs_run),
+                "values": cells,
+            }
+        )
+    return {"columns": [describe_key(key) for key in keys], "rows": rows}
 
 
 def _unique(column: pd.Series) -> str:
@@ -161,11 +255,12 @@ def build_context(
 ) -> dict[str, Any]:
     """Everything the template shows, formatted.
 
-    ``experiment`` is ``Experiment.report_record()`` (study texts, conditions, statistics
-    settings, dataset words); ``tables`` holds runs, summary, findings, curves, jobs,
-    confusion and determinism; ``figures`` maps each figure's name (``<study>-<figure>``
-    or a run figure's name) to its SVG text; ``retrain`` maps each condition to the target
-    whose ``--forcerun`` retrains it.
+    ``experiment`` is ``Experiment.report_record()`` (study texts and claims, conditions,
+    statistics settings, dataset words); ``tables`` holds runs, endpoints, summary,
+    arm_endpoints, findings, curves, jobs, confusion and determinism (robustness and tuning
+    where the run has them); ``figures`` maps each figure's name (``<study>-<figure>`` or a
+    run figure's name) to its SVG text, and a study shows those of its figures that exist;
+    ``retrain`` maps each condition to the target whose ``--forcerun`` retrains it.
     """
     runs, summary, findings, jobs = (
         tables[name] for name in ("runs", "summary", "findings", "jobs")
@@ -179,12 +274,31 @@ def build_context(
     words = {"level": wording.level(confidence), "item": dataset["item"]}
     studies = []
     robustness = tables.get("robustness", pd.DataFrame())
+    arm_endpoints = tables.get("arm_endpoints", pd.DataFrame())
+    endpoint_rows = tables.get("endpoints", pd.DataFrame())
     for spec in experiment["studies"]:
         if spec["axis"]:
             continue  # a sweep point: a row of the robustness section, not a section of its own
         name = spec["name"]
-        finding = findings[findings["study"] == name]
-        seeds = runs[runs["study"] == name].sort_values(["role", "seed"])
+        study_findings = findings[findings["study"] == name]
+        arms = summary[summary["study"] == name].sort_values("role")
+        slides = dict(zip(arms["role"], arms["slide_accuracy"]))
+        study_runs = runs[runs["study"] == name]
+        updates = study_runs.groupby("role")["updates"].max().to_dict() if "updates" in runs else {}
+        claims = []
+        for claim in spec["claims"]:
+            finding = study_findings[study_findings["claim"] == claim["name"]]
+            if len(finding):
+                claims.append(
+                    _claim_context(
+                        finding.iloc[0],
+                        claim,
+                        arm_endpoints[arm_endpoints["study"] == name],
+                        slides,
+                        sweep_summary(robustness, name, claim["name"]),
+                    )
+                )
+        primary = next((claim for claim in claims if claim["primary"]), None)
         study_words = {**words, "title": spec["title"]}
         studies.append(
             {
@@ -193,30 +307,28 @@ def build_context(
                 "claim": spec["claim"],
                 "claim_zh": spec["claim_zh"],
                 "note": spec["note"],
-                "expect": spec["expect"],
+                "verdict": primary["finding"] if primary else None,
                 "arms": [
-                    _arm_context(row, conditions, base)
-                    for row in summary[summary["study"] == name].sort_values("role").itertuples()
+                    _arm_context(row, conditions, base, updates.get(row.role))
+                    for row in arms.itertuples()
                 ],
-                "finding": _finding_context(finding.iloc[0]) if len(finding) else None,
-                "sweep": sweep_summary(robustness, name),
+                "updates_sentence": wording.updates_sentence(
+                    updates, dict(zip(arms["role"], arms["arm"]))
+                ),
+                "claims": claims,
+                "several_claims": len(claims) > 1,
                 "figures": [
-                    _figure_context(spec, figures[f"{name}-{figure}"], study_words)
-                    for figure, spec in STUDY_FIGURES.items()
+                    _figure_context(figure_spec, figures[f"{name}-{figure}"], study_words)
+                    for figure, figure_spec in STUDY_FIGURES.items()
+                    if f"{name}-{figure}" in figures
                 ],
-                "seeds": [
-                    {
-                        "role": row.role,
-                        "arm": row.arm,
-                        "seed": int(row.seed),
-                        "status": row.status,
-                        "test_accuracy": wording.fmt(row.test_accuracy, 4),
-                        "train_accuracy": wording.fmt(row.train_accuracy, 4),
-                        "test_loss": wording.fmt(row.test_loss, 4),
-                        "epochs_run": int(row.epochs_run),
-                    }
-                    for row in seeds.itertuples()
-                ],
+                "seeds": _seeds_context(
+                    study_runs.sort_values(["role", "seed"]),
+                    endpoint_rows[endpoint_rows["study"] == name]
+                    if len(endpoint_rows)
+                    else endpoint_rows,
+                    [claim["endpoint"] for claim in spec["claims"]],
+                ),
             }
         )
 
@@ -233,6 +345,7 @@ def build_context(
     seeds = sorted(int(seed) for seed in runs["seed"].unique())
     statistics = experiment["statistics"]
     first = findings.iloc[0] if len(findings) else None
+    n_claims = sum(len(study["claims"]) for study in studies)
     return {
         "run_name": experiment["run_name"],
         "smoke": bool(experiment["smoke"]),
@@ -243,7 +356,9 @@ def build_context(
         "n_runs": len(jobs),
         "n_conditions": int(jobs["condition"].nunique()),
         "n_studies": len(studies),
-        "claims": wording.count(len(studies), "claim"),
+        "studies_count": wording.count(len(studies), "study"),
+        "claims": wording.count(n_claims, "claim"),
+        "family": wording.count(len(findings), "claim"),
         "wall_time": wording.duration(wall_seconds),
         "total_compute": wording.duration(
             jobs["job_seconds"].sum(min_count=1) if "job_seconds" in jobs else float("nan")
@@ -252,6 +367,13 @@ def build_context(
         "data_info": data_info,
         "dataset": dataset,
         "base": wording.describe_base(base, dataset["num_classes"]),
+        "probe": {
+            **experiment["probe"],
+            "example": ", ".join(
+                str(count)
+                for count in probe_schedule(10**6, experiment["probe"]["points_per_decade"])[1:8]
+            ),
+        },
         "statistics": {
             "level": words["level"],
             "alpha": f"{float(first.alpha if first is not None else statistics['alpha']):g}",
@@ -269,6 +391,14 @@ def build_context(
         ],
         "studies": studies,
         "missing": missing or [],
+        "figures": {
+            section: [
+                _figure_context(figure_spec, figures[name], words)
+                for name, figure_spec in RUN_FIGURES.items()
+                if figure_spec.section == section and name in figures
+            ]
+            for section in SECTIONS
+        },
         "final": {
             "study": confusion["study"].iloc[0],
             "arm": confusion["arm"].iloc[0],
@@ -279,12 +409,9 @@ def build_context(
             if len(best)
             else "–",
             "n_predictions": int(confusion.filter(like="predicted_").to_numpy().sum()),
-            "figures": [_figure_context(RUN_FIGURES["confusion"], figures["confusion"], words)],
         },
-        "robustness": robustness_context(
-            robustness, experiment["sweeps"], findings, figures, words
-        ),
-        "tuning": tuning_context(tables.get("tuning", pd.DataFrame()), figures, words),
+        "robustness": robustness_context(robustness, experiment["sweeps"], findings),
+        "tuning": tuning_context(tables.get("tuning", pd.DataFrame())),
         "provenance": {
             **provenance_context(jobs, tables["determinism"]),
             "config_hash": experiment["config_hash"],
@@ -293,9 +420,14 @@ def build_context(
     }
 
 
-def sweep_summary(robustness: pd.DataFrame, claim: str) -> str:
-    """ "holds at k of m settings" over every sweep axis of a claim; "" when it is not swept."""
-    rows = robustness[robustness["claim"] == claim] if len(robustness) else robustness
+def sweep_summary(robustness: pd.DataFrame, study: str, claim: str) -> str:
+    """ "k of m" settings at which a study's claim holds over every sweep axis of it; "" when
+    it is not swept."""
+    rows = (
+        robustness[(robustness["study"] == study) & (robustness["claim"] == claim)]
+        if len(robustness)
+        else robustness
+    )
     if not len(rows):
         return ""
     # The slide's setting is on every axis: count it once, then each axis's other settings.
@@ -306,13 +438,9 @@ def sweep_summary(robustness: pd.DataFrame, claim: str) -> str:
 
 
 def robustness_context(
-    robustness: pd.DataFrame,
-    sweeps: list[dict[str, Any]],
-    findings: pd.DataFrame,
-    figures: dict[str, str],
-    words: dict[str, str],
+    robustness: pd.DataFrame, sweeps: list[dict[str, Any]], findings: pd.DataFrame
 ) -> dict[str, Any] | None:
-    """The robustness section: the axes and what they do to arms, the table, the map."""
+    """The robustness section: the axes and what they do to arms, the table."""
     if not sweeps:
         return None
     return {
@@ -330,7 +458,7 @@ def robustness_context(
         "family": wording.count(len(findings), "comparison"),
         "rows": [
             {
-                "claim": row.title,
+                "claim": f"{row.title}: {row.claim}",
                 "axis": row.axis,
                 "settings": [
                     {
@@ -349,15 +477,10 @@ def robustness_context(
             }
             for row in robustness.itertuples()
         ],
-        "figure": _figure_context(RUN_FIGURES["robustness"], figures["robustness"], words)
-        if "robustness" in figures
-        else None,
     }
 
 
-def tuning_context(
-    tuning: pd.DataFrame, figures: dict[str, str], words: dict[str, str]
-) -> dict[str, Any] | None:
+def tuning_context(tuning: pd.DataFrame) -> dict[str, Any] | None:
     """The tuning section: every candidate's validation accuracy, the choice and the cost."""
     if not len(tuning):
         return None
@@ -382,9 +505,6 @@ def tuning_context(
             for row in tuning[tuning["selected"]].itertuples()
             if (edge := row.chosen_at_edge) in ("lowest", "highest")
         ],
-        "figure": _figure_context(RUN_FIGURES["tuning"], figures["tuning"], words)
-        if "tuning" in figures
-        else None,
     }
 
 

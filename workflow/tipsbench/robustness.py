@@ -2,8 +2,9 @@
 
 Every sweep point is a study of its own in the findings table (``origin`` names the claim's
 study, ``axis`` and ``axis_value`` the setting); the slide's own study is the point at the
-slide's value. This module reads those rows and counts, per claim and axis, at how many
-settings the claim is reproduced and where it is not. Numbers only.
+slide's value. This module reads those rows and counts, per claim (a study's claim on one
+endpoint) and axis, at how many settings the claim is reproduced and where it is not.
+Numbers only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 import pandas as pd
 
 ROBUSTNESS_COLUMNS = [
+    "study",
     "claim",
+    "endpoint",
     "title",
     "axis",
     "hyperparameter",
@@ -57,11 +60,11 @@ def robustness_table(findings: pd.DataFrame, axes: list[Mapping[str, Any]]) -> p
     rows = []
     for axis in axes:
         points = findings[findings["axis"] == axis["name"]]
-        for claim in dict.fromkeys(points["origin"]):
-            slide = findings[(findings["study"] == claim)].iloc[0]
+        for study, claim in dict.fromkeys(zip(points["origin"], points["claim"])):
+            slide = findings[(findings["study"] == study) & (findings["claim"] == claim)].iloc[0]
+            at_points = points[(points["origin"] == study) & (points["claim"] == claim)]
             settings = [(axis["slide_value"], "slide", slide["verdict"])] + [
-                (row.axis_value, "", row.verdict)
-                for row in points[points["origin"] == claim].itertuples()
+                (row.axis_value, "", row.verdict) for row in at_points.itertuples()
             ]
             settings.sort(key=lambda item: _value_key(item[0]))
             names = [
@@ -71,7 +74,9 @@ def robustness_table(findings: pd.DataFrame, axes: list[Mapping[str, Any]]) -> p
             reproduced = [verdict == "REPRODUCED" for verdict in verdicts]
             rows.append(
                 {
+                    "study": study,
                     "claim": claim,
+                    "endpoint": slide["endpoint"],
                     "title": slide["title"],
                     "axis": axis["name"],
                     "hyperparameter": axis["hyperparameter"],

@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from tipsbench import effects, wording
-from tipsbench.experiment import Study
+from tipsbench import effects, endpoints, wording
+from tipsbench.experiment import Claim, Study
 from tipsbench.schema import defaults
+from tipsbench.tables import ENDPOINT_COLUMNS
 
 VERDICTS = effects.VERDICTS
 CLAIM_DIRECTIONS = effects.CLAIM_DIRECTIONS
@@ -52,8 +53,13 @@ FINDINGS_COLUMNS = [
     "title",
     "arm_a",
     "arm_b",
+    "claim",
     "expect",
-    "metric",
+    "endpoint",
+    "primary",
+    "scale",
+    "higher_is_better",
+    "claimed_sign",
     "n_pairs",
     "mean_a",
     "mean_b",
@@ -67,6 +73,7 @@ FINDINGS_COLUMNS = [
     "p_value",
     "p_holm",
     "smallest_effect",
+    "delta",
     "p_equivalence",
     "p_equivalence_holm",
     "effect_sign",
@@ -88,7 +95,10 @@ FINDINGS_COLUMNS = [
     "trained_b",
     "n_a",
     "n_b",
+    "censored_a",
+    "censored_b",
     "verdict",
+    "censoring_blocked",
     "evidence",
     "test",
     "alpha",
@@ -169,10 +179,10 @@ def describe(values: Any, confidence: float) -> dict[str, float]:
     return result
 
 
-def _require_columns(runs: pd.DataFrame, columns: list[str]) -> None:
-    missing = [column for column in columns if column not in runs.columns]
+def _require_columns(table: pd.DataFrame, columns: list[str], name: str = "runs") -> None:
+    missing = [column for column in columns if column not in table.columns]
     if missing:
-        raise ValueError(f"the runs table lacks the column(s) {missing}")
+        raise ValueError(f"the {name} table lacks the column(s) {missing}")
 
 
 def _numeric(column: pd.Series) -> pd.Series:
@@ -247,6 +257,61 @@ def summary_table(runs: pd.DataFrame, settings: Mapping[str, Any] | None = None)
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     summary["slide_in_pi"] = summary["slide_in_pi"].astype("boolean")
     return summary
+
+
+ARM_ENDPOINT_COLUMNS = [
+    *ARM_COLUMNS,
+    "endpoint",
+    "scale",
+    "n",
+    "n_diverged",
+    "n_censored",
+    "n_missing",
+    *DESCRIBE_KEYS,
+]
+
+
+def arm_endpoints_table(
+    endpoint_rows: pd.DataFrame, settings: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """One row per study × arm × endpoint: every endpoint described over the arm's seeds.
+
+    Diverged runs are scored as ``diverged_score`` says (``score_values``). A ratio endpoint
+    is described on the log scale and shown back on its own: ``mean`` is the geometric mean,
+    the intervals and min/max are in updates, ``sd`` is that of the natural log. Censored runs
+    count at their budget and in ``n_censored``.
+    """
+    settings = resolve_settings(settings)
+    _require_columns(endpoint_rows, ENDPOINT_COLUMNS, "endpoints")
+    rows = []
+    for keys, group in endpoint_rows.groupby([*ARM_COLUMNS, "endpoint"], sort=False):
+        spec, _ = endpoints.parse_key(str(keys[-1]))
+        values = score_values(group, settings["diverged_score"]).to_numpy(dtype=float)
+        ratio = spec.scale == "ratio"
+        if ratio:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                values = np.log(values)
+        description = describe(values, settings["confidence"])
+        if ratio:
+            description.update(
+                {
+                    key: math.exp(description[key])
+                    for key in DESCRIBE_KEYS
+                    if key != "sd" and not math.isnan(description[key])
+                }
+            )
+        rows.append(
+            {
+                **dict(zip([*ARM_COLUMNS, "endpoint"], keys)),
+                "scale": spec.scale,
+                "n": len(group),
+                "n_diverged": int((group["status"] == "diverged").sum()),
+                "n_censored": int(group["censored"].astype(bool).sum()),
+                "n_missing": int(np.isnan(values).sum()),
+                **{key: description[key] for key in DESCRIBE_KEYS},
+            }
+        )
+    return pd.DataFrame(rows, columns=ARM_ENDPOINT_COLUMNS)
 
 
 def _bootstrap_ci(differences: np.ndarray, settings: Mapping[str, Any]) -> tuple[float, float]:
@@ -393,162 +458,130 @@ def holm(pvalues: Any) -> np.ndarray:
     return adjusted
 
 
+def score_values(rows: pd.DataFrame, how: str) -> pd.Series:
+    """One endpoint's values with diverged runs scored as the ``diverged_score`` setting says.
+
+    ``rows`` are endpoints-table rows of one endpoint. ``final_weights`` keeps the value the
+    run's final, non-finite weights gave; ``last_good_epoch`` takes the value at the run's
+    last epoch with a finite loss (``last_good``; NaN where the endpoint has none); ``exclude``
+    makes it not available. An endpoint that can be censored (updates to a target) is never
+    rescored: a diverged run either reached its target before it diverged or is censored.
+    """
+    values = _numeric(rows["value"])
+    if how not in ("final_weights", "last_good_epoch", "exclude"):
+        raise ValueError(
+            f"diverged_score must be final_weights, last_good_epoch or exclude, got {how!r}"
+        )
+    if how == "final_weights" or rows.empty:
+        return values
+    spec, _ = endpoints.parse_key(str(rows["endpoint"].iloc[0]))
+    if spec.censors:
+        return values
+    diverged = rows["status"] == "diverged"
+    replacement = _numeric(rows["last_good"]) if how == "last_good_epoch" else np.nan
+    return values.where(~diverged, replacement)
+
+
 def _arm_notes(
     role: str,
     label: str,
-    arm_runs: pd.DataFrame,
+    arm_rows: pd.DataFrame,
+    values: pd.Series,
     other_seeds: set[int],
-    metric: str,
-    threshold: float,
-    diverged_score: str,
+    claim: Claim,
+    chance: pd.Series,
+    settings: Mapping[str, Any],
 ) -> list[str]:
-    """What the note says about one arm: missing seeds, unavailable values, runs that never
-    left chance and, apart from them, diverged runs."""
+    """What the note says about one arm of a claim: missing seeds, unavailable values, runs
+    that never left chance and, apart from them, diverged and censored runs.
+
+    ``arm_rows`` are the arm's endpoints-table rows of the claim's endpoint, ``values`` their
+    scored values, ``chance`` the arm's final test accuracies by seed (whether a run left
+    chance).
+    """
     notes = []
-    missing = sorted(other_seeds - set(arm_runs["seed"]))
+    missing = sorted(other_seeds - set(arm_rows["seed"]))
     if missing:
         notes.append(wording.note_missing_seeds(role, label, missing))
-    values = _numeric(arm_runs[metric])
-    unavailable = sorted(arm_runs.loc[values.isna(), "seed"].tolist())
+    unavailable = sorted(arm_rows.loc[values.isna(), "seed"].tolist())
     if unavailable:
-        notes.append(wording.note_unavailable(role, label, unavailable, metric))
+        notes.append(wording.note_unavailable(role, label, unavailable, claim.endpoint))
     # A diverged run is its own outcome, never counted as one that "never left chance".
-    finished = arm_runs[arm_runs["status"] != "diverged"]
-    test_accuracy = _numeric(finished["test_accuracy"]).dropna()
-    at_chance = int((test_accuracy <= threshold).sum())
+    finished = arm_rows.loc[arm_rows["status"] != "diverged", "seed"]
+    accuracy = chance.reindex(finished).dropna()
+    threshold = settings["trained_threshold"]
+    at_chance = int((accuracy <= threshold).sum())
     if at_chance:
-        notes.append(wording.note_at_chance(role, label, at_chance, len(test_accuracy), threshold))
-    diverged = int((arm_runs["status"] == "diverged").sum())
+        notes.append(wording.note_at_chance(role, label, at_chance, len(accuracy), threshold))
+    diverged = int((arm_rows["status"] == "diverged").sum())
     if diverged:
-        notes.append(wording.note_diverged(role, label, diverged, len(arm_runs), diverged_score))
+        notes.append(
+            wording.note_diverged(role, label, diverged, len(arm_rows), settings["diverged_score"])
+        )
+    censored = int(arm_rows["censored"].astype(bool).sum())
+    if censored:
+        notes.append(wording.note_censored(role, label, censored, len(arm_rows)))
     return notes
 
 
+def _favoured_arms(verdict: str, sign: int, effect_sign: int, higher_is_better: bool) -> str:
+    """Which arms a verdict speaks in favour of: "A", "B", "AB" (both: equivalence) or ""."""
+    if verdict == "INCONCLUSIVE":
+        return ""
+    if verdict == "NEGLIGIBLE" or (sign == 0 and verdict == "REPRODUCED"):
+        return "AB"
+    better = effect_sign if higher_is_better else -effect_sign
+    if sign == 0:  # a claim of no difference, REVERSED: the arms differ, neither is favoured
+        return ""
+    return "B" if better > 0 else "A"
+
+
 def findings_table(
-    runs: pd.DataFrame,
+    endpoint_rows: pd.DataFrame,
     studies: list[Study],
     settings: Mapping[str, Any] | None = None,
     smoke: bool = False,
 ) -> pd.DataFrame:
-    """One row per study, in the config's order.
+    """One row per claim (each study's claims in order, studies in the config's order).
 
-    Each row is the paired comparison of arm B with arm A and its verdict.
+    Each row is the paired comparison of arm B with arm A on the claim's endpoint, read from
+    the endpoints table (``tables.endpoints_table``), and its verdict.
 
-    Arms are paired by seed; a seed present in only one arm, or whose metric is not
-    available, is left out of the pairs and named in the note. ``mean_a`` and ``mean_b`` are
-    over the paired seeds, so ``mean_diff`` = ``mean_b`` − ``mean_a``. ``trained_*`` count
-    runs with test accuracy above ``trained_threshold``, ``n_*`` all runs of the arm.
+    Arms are paired by seed; a seed present in only one arm, or whose value is not
+    available, is left out of the pairs and named in the note. A ratio endpoint (updates to
+    a target) is compared on the log scale: ``mean_diff`` and its intervals are of
+    log(B / A), ``mean_a`` and ``mean_b`` are geometric means and Δ a ratio. Otherwise
+    ``mean_diff`` = ``mean_b`` − ``mean_a`` over the paired seeds. ``trained_*`` count runs
+    whose final test accuracy is above ``trained_threshold``, ``n_*`` all runs of the arm,
+    ``censored_*`` runs that never reached the endpoint's target (their value is their
+    budget, which flatters them, so a verdict in favour of an arm with a censored run is
+    not supported: it becomes INCONCLUSIVE and ``censoring_blocked`` says so).
     ``p_holm`` and ``p_equivalence_holm`` adjust the configured test's ``p_value`` and the
-    equivalence test's ``p_equivalence`` across every row (every study, sweep points
-    included); ``seeds_to_decide`` is given for INCONCLUSIVE rows only; ``evidence`` is False
-    for a smoke run, whose verdicts only exercise the pipeline.
+    equivalence test's ``p_equivalence`` across every row (every claim of every study, sweep
+    points included); ``seeds_to_decide`` is given for INCONCLUSIVE rows only; ``evidence``
+    is False for a smoke run, whose verdicts only exercise the pipeline.
     """
     settings = resolve_settings(settings)
-    metric, threshold = settings["metric"], settings["trained_threshold"]
-    _require_columns(runs, ["study", "role", "seed", "status", "test_accuracy", metric])
-    runs = score_diverged(runs, settings["diverged_score"])
+    _require_columns(endpoint_rows, ENDPOINT_COLUMNS, "endpoints")
     p_column = "p_ttest" if settings["test"] == "paired_t" else "p_wilcoxon"
     nan = float("nan")
     rows = []
     for spec in studies:
-        study, expect = spec.name, spec.expect
+        study = spec.name
         labels = [arm.label for arm in spec.arms]
-        study_runs = runs[runs["study"] == study]
-        arm_runs = {role: study_runs[study_runs["role"] == role] for role in ("A", "B")}
-        for role, frame in arm_runs.items():
-            if frame["seed"].duplicated().any():
-                raise ValueError(
-                    f"study {study!r} arm {role} has a seed more than once: "
-                    f"{frame['seed'].tolist()}"
-                )
-        notes = []
-        for role, label, other in (("A", labels[0], "B"), ("B", labels[1], "A")):
-            if arm_runs[role].empty:
-                notes.append(wording.note_no_runs(role, label))
-                continue
-            notes += _arm_notes(
-                role,
-                label,
-                arm_runs[role],
-                set(arm_runs[other]["seed"]),
-                metric,
-                threshold,
-                settings["diverged_score"],
-            )
-        # Pair by seed: only seeds both arms ran can be compared.
-        paired = pd.merge(
-            arm_runs["A"][["seed", metric]],
-            arm_runs["B"][["seed", metric]],
-            on="seed",
-            suffixes=("_a", "_b"),
-        ).sort_values("seed")
-        a, b = (
-            _numeric(paired[f"{metric}_a"]).to_numpy(),
-            _numeric(paired[f"{metric}_b"]).to_numpy(),
-        )
-        # The arm notes already name seeds whose value is not available, so drop them here
-        # rather than let compare_arms report them a second time.
-        available = ~(np.isnan(a) | np.isnan(b))
-        comparison = compare_arms(a[available], b[available], settings, spec.smallest_effect)
-        if comparison["note"]:
-            notes.append(comparison["note"])
-        nonzero = int(np.count_nonzero(b[available] - a[available]))
-        if settings["test"] == "wilcoxon" and nonzero >= 1 and 2 / 2**nonzero >= settings["alpha"]:
-            # With k non-zero pairs the most extreme two-sided Wilcoxon p is 2 / 2^k.
-            notes.append(wording.note_wilcoxon_floor(nonzero, settings["alpha"]))
-        trained = {
-            role: int((_numeric(frame["test_accuracy"]) > threshold).sum())
-            for role, frame in arm_runs.items()
+        study_rows = endpoint_rows[endpoint_rows["study"] == study]
+        chance_rows = study_rows[study_rows["endpoint"] == endpoints.CHANCE_ENDPOINT]
+        chance = {
+            role: _numeric(chance_rows[chance_rows["role"] == role].set_index("seed")["value"])
+            for role in ("A", "B")
         }
-        slides = [arm.slide_accuracy for arm in spec.arms]
-        slide_diff = (
-            slides[1] - slides[0]
-            if None not in slides and not any(map(math.isnan, slides))
-            else nan
-        )
-        low, high = comparison["diff_pi_low"], comparison["diff_pi_high"]
-        slide_in_pi = (
-            pd.NA
-            if any(map(math.isnan, (slide_diff, low, high)))
-            else bool(low <= slide_diff <= high)
-        )
-        rows.append(
-            {
-                "study": study,
-                "claim_id": spec.claim_id,
-                "origin": spec.origin or study,
-                "axis": spec.axis,
-                "axis_value": spec.axis_value,
-                "title": spec.title,
-                "arm_a": labels[0],
-                "arm_b": labels[1],
-                "expect": expect,
-                "metric": metric,
-                # The paired comparison's numbers that the findings table keeps (not its note:
-                # the study's notes, which include it, are joined below).
-                **{
-                    key: value
-                    for key, value in comparison.items()
-                    if key in FINDINGS_COLUMNS and key != "note"
-                },
-                "p_value": comparison[p_column],
-                "slide_diff": slide_diff,
-                "slide_diff_in_pi": slide_in_pi,
-                "trained_a": trained["A"],
-                "trained_b": trained["B"],
-                "n_a": len(arm_runs["A"]),
-                "n_b": len(arm_runs["B"]),
-                "evidence": not smoke,
-                "test": settings["test"],
-                "alpha": settings["alpha"],
-                "confidence": settings["confidence"],
-                "diverged_score": settings["diverged_score"],
-                "note": "; ".join(notes),
-            }
-        )
+        for claim in spec.claims:
+            rows.append(
+                _claim_row(spec, claim, study_rows, chance, labels, settings, smoke, p_column)
+            )
     findings = pd.DataFrame(rows, columns=FINDINGS_COLUMNS)
     findings["slide_diff_in_pi"] = findings["slide_diff_in_pi"].astype("boolean")
-    # Both tests are corrected over the same family: this run's studies.
+    # Both tests are corrected over the same family: every claim of this run.
     findings["p_holm"] = holm(findings["p_value"].to_numpy(dtype=float))
     findings["p_equivalence_holm"] = holm(findings["p_equivalence"].to_numpy(dtype=float))
     alpha, power = settings["alpha"], settings["power"]
@@ -556,16 +589,151 @@ def findings_table(
         effects.verdict_case(row.p_holm, row.p_equivalence_holm, alpha)
         for row in findings.itertuples()
     ]
-    findings["verdict"] = [
-        effects.combined_verdict(
-            row.expect, int(row.effect_sign), row.p_holm, row.p_equivalence_holm, alpha
+    verdicts, blocked = [], []
+    for row in findings.itertuples():
+        verdict = effects.combined_verdict(
+            int(row.claimed_sign), int(row.effect_sign), row.p_holm, row.p_equivalence_holm, alpha
         )
-        for row in findings.itertuples()
-    ]
+        censored = {"A": int(row.censored_a), "B": int(row.censored_b)}
+        favoured = _favoured_arms(
+            verdict, int(row.claimed_sign), int(row.effect_sign), bool(row.higher_is_better)
+        )
+        # A censored value is a budget that flatters its arm: no verdict may rest on it.
+        stops = any(censored[role] for role in favoured)
+        verdicts.append("INCONCLUSIVE" if stops else verdict)
+        blocked.append(stops)
+    findings["verdict"] = verdicts
+    findings["censoring_blocked"] = blocked
     findings["seeds_to_decide"] = [
-        effects.seeds_to_decide(row.mean_diff, row.sd_diff, row.smallest_effect, alpha, power)
-        if row.verdict == "INCONCLUSIVE" and row.n_pairs >= 2
-        else float("nan")
+        effects.seeds_to_decide(row.mean_diff, row.sd_diff, row.delta, alpha, power)
+        if row.verdict == "INCONCLUSIVE" and row.n_pairs >= 2 and not row.censoring_blocked
+        else nan
         for row in findings.itertuples()
     ]
     return findings
+
+
+def _claim_row(
+    spec: Study,
+    claim: Claim,
+    study_rows: pd.DataFrame,
+    chance: dict[str, pd.Series],
+    labels: list[str],
+    settings: Mapping[str, Any],
+    smoke: bool,
+    p_column: str,
+) -> dict[str, Any]:
+    """The findings row of one claim, before the Holm correction and the verdict."""
+    endpoint, _ = endpoints.parse_key(claim.endpoint)
+    ratio = endpoint.scale == "ratio"
+    rows = study_rows[study_rows["endpoint"] == claim.endpoint]
+    arm_rows = {role: rows[rows["role"] == role] for role in ("A", "B")}
+    for role, frame in arm_rows.items():
+        if frame["seed"].duplicated().any():
+            raise ValueError(
+                f"study {spec.name!r} arm {role} has a seed more than once for "
+                f"{claim.endpoint}: {frame['seed'].tolist()}"
+            )
+    values = {
+        role: score_values(frame, settings["diverged_score"]) for role, frame in arm_rows.items()
+    }
+    notes = []
+    for role, label, other in (("A", labels[0], "B"), ("B", labels[1], "A")):
+        if arm_rows[role].empty:
+            notes.append(wording.note_no_runs(role, label))
+            continue
+        notes += _arm_notes(
+            role,
+            label,
+            arm_rows[role],
+            values[role],
+            set(arm_rows[other]["seed"]),
+            claim,
+            chance[role],
+            settings,
+        )
+    # Pair by seed: only seeds both arms ran can be compared.
+    by_seed = {
+        role: pd.Series(values[role].to_numpy(), index=arm_rows[role]["seed"].to_numpy())
+        for role in ("A", "B")
+    }
+    seeds = sorted(set(by_seed["A"].index) & set(by_seed["B"].index))
+    a = by_seed["A"].reindex(seeds).to_numpy(dtype=float)
+    b = by_seed["B"].reindex(seeds).to_numpy(dtype=float)
+    # The arm notes already name seeds whose value is not available, so drop them here
+    # rather than let compare_arms report them a second time.
+    available = ~(np.isnan(a) | np.isnan(b))
+    a, b = a[available], b[available]
+    if ratio:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a, b = np.log(a), np.log(b)
+    delta = math.log(claim.smallest_effect) if ratio else claim.smallest_effect
+    comparison = compare_arms(a, b, settings, delta)
+    if comparison["note"]:
+        notes.append(comparison["note"])
+    nonzero = int(np.count_nonzero(b - a))
+    if settings["test"] == "wilcoxon" and nonzero >= 1 and 2 / 2**nonzero >= settings["alpha"]:
+        # With k non-zero pairs the most extreme two-sided Wilcoxon p is 2 / 2^k.
+        notes.append(wording.note_wilcoxon_floor(nonzero, settings["alpha"]))
+    threshold = settings["trained_threshold"]
+    trained = {role: int((chance[role] > threshold).sum()) for role in ("A", "B")}
+    slides = [arm.slide_accuracy for arm in spec.arms]
+    slide_diff = (
+        slides[1] - slides[0]
+        if endpoint.slide and None not in slides and not any(map(math.isnan, slides))
+        else float("nan")
+    )
+    low, high = comparison["diff_pi_low"], comparison["diff_pi_high"]
+    slide_in_pi = (
+        pd.NA if any(map(math.isnan, (slide_diff, low, high))) else bool(low <= slide_diff <= high)
+    )
+    if ratio:  # the arms' geometric means
+        comparison["mean_a"], comparison["mean_b"] = (
+            math.exp(comparison["mean_a"]),
+            math.exp(comparison["mean_b"]),
+        )
+    if not endpoint.higher_is_better:
+        # B wins a seed, or a new seed, where its value is the lower one.
+        comparison["wins_b"] = int((b < a).sum())
+        comparison["prob_b_beats_a"] = 1 - comparison["prob_b_beats_a"]
+    return {
+        "study": spec.name,
+        "claim": claim.name,
+        "claim_id": spec.claim_id,
+        "origin": spec.origin or spec.name,
+        "axis": spec.axis,
+        "axis_value": spec.axis_value,
+        "title": spec.title,
+        "arm_a": labels[0],
+        "arm_b": labels[1],
+        "expect": claim.expect,
+        "endpoint": claim.endpoint,
+        "primary": claim.primary,
+        "scale": endpoint.scale,
+        "higher_is_better": endpoint.higher_is_better,
+        "claimed_sign": endpoints.claimed_sign(claim.expect, endpoint.higher_is_better),
+        # The paired comparison's numbers that the findings table keeps (not its note:
+        # the claim's notes, which include it, are joined below).
+        **{
+            key: value
+            for key, value in comparison.items()
+            if key in FINDINGS_COLUMNS and key not in ("note", "smallest_effect")
+        },
+        "smallest_effect": claim.smallest_effect,
+        "delta": delta,
+        "p_value": comparison[p_column],
+        "slide_diff": slide_diff,
+        "slide_diff_in_pi": slide_in_pi,
+        "trained_a": trained["A"],
+        "trained_b": trained["B"],
+        "n_a": len(arm_rows["A"]),
+        "n_b": len(arm_rows["B"]),
+        "censored_a": int(arm_rows["A"]["censored"].astype(bool).sum()),
+        "censored_b": int(arm_rows["B"]["censored"].astype(bool).sum()),
+        "evidence": not smoke,
+        "test": settings["test"],
+        "alpha": settings["alpha"],
+        "confidence": settings["confidence"],
+        "diverged_score": settings["diverged_score"],
+        "note": "; ".join(notes),
+    }

@@ -1,7 +1,10 @@
 """The tables stage: tidy tables of every study arm and seed, every epoch and every training job.
 
 A condition shared by several studies is trained once and appears once per study arm
-here: the tables are about arms, the training jobs about conditions.
+here: the tables are about arms, the training jobs about conditions. ``endpoints`` holds
+every run's value of every endpoint its study is judged on (tipsbench.endpoints), one row
+per study × arm × seed × endpoint: the statistics stage reads it, and no later stage pairs
+seeds or computes an endpoint again.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tipsbench.endpoints import ENDPOINTS, RunRecords, compute
 from tipsbench.grid import Arm
 from tipsbench.tuning import tune_runs
 
@@ -21,6 +25,7 @@ RUN_METRICS = [
     "status",
     "last_good_epoch",
     "epochs_run",
+    "updates",
     "test_accuracy",
     "test_loss",
     "train_accuracy",
@@ -97,13 +102,17 @@ def _arm_rows(arm, condition, candidate, metrics, histories) -> list[dict[str, A
 
 
 def curves_table(
-    arms: Iterable[Arm], histories: dict[tuple[str, int], pd.DataFrame]
+    arms: Iterable[Arm], histories: dict[tuple[str, int], pd.DataFrame], step: str = "epoch"
 ) -> pd.DataFrame:
-    """Per-epoch learning curves, one row per study × arm × seed × epoch."""
+    """Per-step curves of every arm, one row per study × arm × seed × ``step``.
+
+    The per-epoch learning curves (``histories``, step "epoch"), or the probe's curves
+    (the runs' probe tables, step "update").
+    """
     frames = []
     for arm in arms:
         for (condition, seed), history in sorted(histories.items()):
-            if condition == arm.condition:
+            if condition == arm.condition and len(history):
                 frames.append(
                     history.assign(
                         study=arm.study,
@@ -114,10 +123,45 @@ def curves_table(
                     )
                 )
     if not frames:
-        return pd.DataFrame(columns=[*ARM_COLUMNS, "seed", "epoch"])
+        return pd.DataFrame(columns=[*ARM_COLUMNS, "seed", step])
     curves = pd.concat(frames, ignore_index=True)
-    leading = [*ARM_COLUMNS, "seed", "epoch"]
+    leading = [*ARM_COLUMNS, "seed", step]
     return curves[leading + [column for column in curves.columns if column not in leading]]
+
+
+ENDPOINT_COLUMNS = [*ARM_COLUMNS, "seed", "status", "endpoint", "value", "last_good", "censored"]
+
+
+def endpoints_table(
+    runs: pd.DataFrame,
+    endpoints: dict[str, list[str]],
+    records: dict[tuple[str, int], RunRecords],
+) -> pd.DataFrame:
+    """Every run's value of every endpoint, one row per study × arm × seed × endpoint.
+
+    ``runs`` is the runs table (one row per study arm and seed, tuned arms already reduced
+    to their choice); ``endpoints`` names, per study, the endpoint keys its claims are judged
+    on, to which every endpoint without parameters (final accuracies, losses, gap) is added;
+    ``records`` holds each (condition, seed)'s metrics, history and probe.
+    """
+    final = [name for name, spec in ENDPOINTS.items() if not spec.required]
+    rows = []
+    for run in runs.itertuples():
+        run_records = records[(run.condition, int(run.seed))]
+        for key in dict.fromkeys([*final, *endpoints.get(run.study, [])]):
+            value = compute(key, run_records)
+            rows.append(
+                {
+                    **{column: getattr(run, column) for column in ARM_COLUMNS},
+                    "seed": run.seed,
+                    "status": run.status,
+                    "endpoint": key,
+                    "value": value.value,
+                    "last_good": value.last_good,
+                    "censored": value.censored,
+                }
+            )
+    return pd.DataFrame(rows, columns=ENDPOINT_COLUMNS)
 
 
 JOB_COLUMNS = [
@@ -188,14 +232,18 @@ def build_tables(
     predictions: dict[tuple[str, int], np.ndarray],
     labels: np.ndarray,
     num_classes: int,
+    probes: dict[tuple[str, int], pd.DataFrame] | None = None,
+    endpoints: dict[str, list[str]] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The tables stage: every run's records, keyed by (condition, seed), as tidy tables.
 
-    ``runs`` and ``curves`` describe study arms, ``jobs`` the training jobs, ``confusion``
-    the test predictions of the best arm summed over its seeds. A tuned arm is its chosen
-    candidate (``tuning.tune_runs``: by validation accuracy); ``tuning`` lists every
-    candidate.
+    ``runs``, ``endpoints``, ``curves`` and ``probes`` describe study arms, ``jobs`` the
+    training jobs, ``confusion`` the test predictions of the best arm summed over its seeds.
+    A tuned arm is its chosen candidate (``tuning.tune_runs``: by validation accuracy);
+    ``tuning`` lists every candidate. ``endpoints`` names the endpoint keys each study's
+    claims are judged on (see ``endpoints_table``).
     """
+    probes = probes or {}
     runs, tuning = tune_runs(runs_table(arms, metrics, histories))
     chosen = dict(zip(zip(runs["study"], runs["role"]), runs["condition"]))
     arms = [
@@ -217,9 +265,14 @@ def build_tables(
     confusion.insert(0, "arm", best["arm"])
     confusion.insert(0, "study", best["study"])
     confusion.insert(2, "condition", best["condition"])
+    records = {
+        key: RunRecords(run, histories.get(key), probes.get(key)) for key, run in metrics.items()
+    }
     return {
         "runs": runs,
+        "endpoints": endpoints_table(runs, endpoints or {}, records),
         "curves": curves_table(arms, histories),
+        "probes": curves_table(arms, probes, step="update"),
         "jobs": jobs_table(metrics),
         "confusion": confusion,
         "tuning": tuning,

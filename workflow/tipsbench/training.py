@@ -1,9 +1,15 @@
-"""Train one condition with one seed and describe the run: history, metrics, weights, predictions.
+"""Train one condition with one seed and describe the run: history, probe, metrics, weights,
+predictions.
 
 ``configure_runtime`` must run before Keras is imported: it picks the backend and pins
 the framework's thread pools to the threads Snakemake gave the job, and asks for
 deterministic kernels so that a rerun of the same (condition, seed) on the same
 machine and backend gives the same numbers.
+
+The probe: a fixed set of training and test images scored in inference mode at log-spaced
+update counts during ``fit`` (0, 1, 2, 3, 4, 6, 10, 16, ... up to the last update), so that
+"how fast" can be read at a finer grain than the per-epoch curve. It only reads the weights:
+a run with a probe gives the same numbers, bit for bit, as one without.
 """
 
 from __future__ import annotations
@@ -29,6 +35,17 @@ SEED_SOURCES = ("init", "order", "mask")
 # Batch size of the per-epoch validation and of the final evaluate()/predict(): 10 batches
 # instead of 100 per pass, and one compiled test function serves every pass.
 EVALUATION_BATCH = 1000
+# Keras clips probabilities to [EPSILON, 1 - EPSILON] before the log of its cross-entropy; the
+# probe's cross-entropy does the same, so it reads like the loss Keras reports.
+EPSILON = 1e-7
+PROBE_COLUMNS = [
+    "update",
+    "epoch",
+    "train_accuracy",
+    "train_crossentropy",
+    "test_accuracy",
+    "test_crossentropy",
+]
 
 
 def framework_threads(threads: int) -> int:
@@ -129,6 +146,137 @@ def _stop_on_non_finite_loss():
     return StopOnNonFiniteLoss()
 
 
+def batches_per_epoch(train_samples: int, batch_size: int) -> int:
+    """Updates per epoch: one per mini-batch, the last one possibly smaller."""
+    if train_samples < 1 or batch_size < 1:
+        raise ValueError(
+            f"train_samples and batch_size must be >= 1, got {train_samples} and {batch_size}"
+        )
+    return math.ceil(train_samples / batch_size)
+
+
+def probe_schedule(updates: int, points_per_decade: int) -> list[int]:
+    """The update counts at which the probe is scored: 0, log-spaced counts, and ``updates``.
+
+    ``points_per_decade`` counts 10**(k / points_per_decade) for k = 0, 1, ..., rounded to
+    whole updates (duplicates dropped), so 5 per decade gives 1, 2, 3, 4, 6, 10, 16, 25,
+    40, 63, 100, ...; the run's last update is always a point, 0 (the initial weights) too.
+    """
+    if updates < 0 or points_per_decade < 1:
+        raise ValueError(
+            f"updates must be >= 0 and points_per_decade >= 1, got {updates} and "
+            f"{points_per_decade}"
+        )
+    points = {0, updates}
+    step = 0
+    while (count := round(10 ** (step / points_per_decade))) < updates:
+        points.add(count)
+        step += 1
+    return sorted(points)
+
+
+def probe_scores(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Accuracy and mean categorical cross-entropy of predicted class probabilities.
+
+    The cross-entropy clips the probability of the true class to [EPSILON, 1 − EPSILON],
+    as Keras does, and is computed in float64. Non-finite probabilities (a diverged network)
+    give a NaN cross-entropy; their accuracy counts the class ``argmax`` picks, as
+    ``evaluate()`` does.
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    labels = np.asarray(labels, dtype=np.int64)
+    if probabilities.ndim != 2 or len(probabilities) != len(labels):
+        raise ValueError(
+            f"expected one row of probabilities per label, got shape {probabilities.shape} "
+            f"for {len(labels)} labels"
+        )
+    accuracy = float(np.mean(probabilities.argmax(axis=1) == labels))
+    true_class = probabilities[np.arange(len(labels)), labels]
+    crossentropy = float(-np.mean(np.log(np.clip(true_class, EPSILON, 1 - EPSILON))))
+    return accuracy, crossentropy
+
+
+def probe_sets(
+    data: dict[str, np.ndarray], train_images: int, test_images: int
+) -> dict[str, np.ndarray]:
+    """The probe's images: the first ``train_images`` training and ``test_images`` test images
+    of the run (after ``model_inputs``), with their labels."""
+    train = min(train_images, len(data["x_train"]))
+    test = min(test_images, len(data["x_test"]))
+    return {
+        "x": np.concatenate([data["x_train"][:train], data["x_test"][:test]]),
+        "train_labels": data["y_train"][:train].argmax(axis=1),
+        "test_labels": data["y_test"][:test].argmax(axis=1),
+    }
+
+
+def _probe_callback(probe: dict[str, np.ndarray], schedule: list[int], per_epoch: int):
+    """A Keras callback that scores ``probe`` after each scheduled number of updates.
+
+    It checks the schedule before each batch (the updates done so far) and at the end of
+    each epoch, and scores with ``predict()``, which runs the network in inference mode and
+    changes no weight, optimizer or metric state. A run stopped early (a non-finite loss)
+    is scored once more where it stopped. ``rows`` holds one dict per point scored.
+    """
+    import keras
+
+    train_count = len(probe["train_labels"])
+
+    class Probe(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.pending = list(schedule)
+            self.rows: list[dict[str, float]] = []
+            self.epoch = 0
+            # Time spent scoring, inside fit(): what the probe costs.
+            self.seconds = 0.0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        # Before a batch, not after it: Keras hands batch-end hooks its logs as Python
+        # numbers, which would make every step wait for the device.
+        def on_train_batch_begin(self, batch, logs=None):
+            self._score_if_due(self.epoch * per_epoch + batch)
+
+        def on_epoch_end(self, epoch, logs=None):
+            self._score_if_due((epoch + 1) * per_epoch)
+
+        def on_train_end(self, logs=None):
+            done = (self.epoch + 1) * per_epoch
+            if not self.rows or self.rows[-1]["update"] < done:
+                self._score(done)
+
+        def _score_if_due(self, updates: int) -> None:
+            if not self.pending or self.pending[0] > updates:
+                return
+            while self.pending and self.pending[0] <= updates:
+                self.pending.pop(0)
+            self._score(updates)
+
+        def _score(self, updates: int) -> None:
+            started = time.perf_counter()
+            # self.model (not self._model) attaches the JAX backend's training state first.
+            # A direct call in inference mode: predict() would build a data iterator and a
+            # callback list on every call, which costs more than the arithmetic here.
+            probabilities = np.asarray(self.model.predict_on_batch(probe["x"]))
+            train = probe_scores(probabilities[:train_count], probe["train_labels"])
+            test = probe_scores(probabilities[train_count:], probe["test_labels"])
+            self.rows.append(
+                {
+                    "update": updates,
+                    "epoch": updates / per_epoch,
+                    "train_accuracy": train[0],
+                    "train_crossentropy": train[1],
+                    "test_accuracy": test[0],
+                    "test_crossentropy": test[1],
+                }
+            )
+            self.seconds += time.perf_counter() - started
+
+    return Probe()
+
+
 def model_inputs(
     hyperparameters: dict[str, Any], data: dict[str, np.ndarray], seed: int
 ) -> dict[str, np.ndarray]:
@@ -177,13 +325,22 @@ def train_condition(
     seed: int,
     threads: int = 1,
     verbose: int = 2,
+    probe: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Fit one condition with one seed, then evaluate it on the train and test sets.
 
-    Returns ``history`` (per-epoch train and test loss and accuracy), ``metrics`` (the
+    Returns ``history`` (per-epoch train and test loss and accuracy), ``probe`` (the probe's
+    scores at each scheduled update, PROBE_COLUMNS; empty without a probe), ``metrics`` (the
     run's summary), ``weights`` (the final parameters) and ``predictions`` (predicted
     test labels). A run whose loss becomes NaN or infinite stops early and is marked
     ``diverged`` with its last good epoch; it is a result, not an error.
+
+    ``probe`` (the config's ``probe`` section: ``train_images``, ``test_images``,
+    ``points_per_decade``) scores the first images of the run's training and test sets at
+    ``probe_schedule`` update counts. It changes no number of the run: the probe only reads
+    the weights, and the fit runs one batch per call into the compiled function
+    (steps_per_execution 1) so that a point inside the first epoch can be scored, which
+    changes the speed, not the arithmetic.
     """
     threads = framework_threads(threads)
     _seed_and_pin(seed, threads)
@@ -205,11 +362,21 @@ def train_condition(
         hyperparameters,
         data["x_train"].shape[1],
         data["y_train"].shape[1],
-        steps_per_execution=STEPS_PER_EXECUTION,
+        steps_per_execution=1 if probe else STEPS_PER_EXECUTION,
         mask_seed=(seed if masks is None else masks) if separate else None,
     )
     if separate:
         keras.utils.set_random_seed(seed if order is None else order)
+    per_epoch = batches_per_epoch(len(data["x_train"]), hyperparameters["batch_size"])
+    planned_updates = per_epoch * hyperparameters["epochs"]
+    callbacks = [_stop_on_non_finite_loss()]
+    if probe:
+        probe_callback = _probe_callback(
+            probe_sets(data, probe["train_images"], probe["test_images"]),
+            probe_schedule(planned_updates, probe["points_per_decade"]),
+            per_epoch,
+        )
+        callbacks.append(probe_callback)
     started = time.perf_counter()
     fit = model.fit(
         data["x_train"],
@@ -219,10 +386,11 @@ def train_condition(
         validation_data=(data["x_test"], data["y_test"]),
         validation_batch_size=EVALUATION_BATCH,
         shuffle=True,
-        callbacks=[_stop_on_non_finite_loss()],
+        callbacks=callbacks,
         verbose=verbose,
     )
     fit_seconds = time.perf_counter() - started
+    probe_table = pd.DataFrame(probe_callback.rows if probe else [], columns=PROBE_COLUMNS)
 
     history = pd.DataFrame(
         {
@@ -262,6 +430,13 @@ def train_condition(
         "last_good_epoch": int(last_good_epoch),
         "epochs": int(hyperparameters["epochs"]),
         "epochs_run": int(epochs_run),
+        "batches_per_epoch": int(per_epoch),
+        "updates": int(planned_updates),
+        "updates_run": int(per_epoch * epochs_run),
+        "probe_train_samples": int(min(probe["train_images"], len(data["x_train"])))
+        if probe
+        else 0,
+        "probe_test_samples": int(min(probe["test_images"], len(data["x_test"]))) if probe else 0,
         "train_samples": int(len(data["x_train"])),
         "test_samples": int(len(data["x_test"])),
         "train_loss": float(train_loss),
@@ -271,6 +446,7 @@ def train_condition(
         "validation_loss": float(validation_loss),
         "validation_accuracy": float(validation_accuracy),
         "fit_seconds": float(fit_seconds),
+        "probe_seconds": float(probe_callback.seconds) if probe else 0.0,
         "samples_per_second": float(epochs_run * len(data["x_train"]) / fit_seconds),
         "parameters": int(model.count_params()),
         "threads": int(threads),
@@ -285,6 +461,7 @@ def train_condition(
     }
     return {
         "history": history,
+        "probe": probe_table,
         "metrics": metrics,
         "weights": [np.asarray(weight) for weight in model.get_weights()],
         "predictions": probabilities.argmax(axis=1).astype(np.uint8),

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from tipsbench.endpoints import describe_key, parse_key
 from tipsbench.grid import HYPERPARAMETER_SLUGS
 
 # The configured test's key and how a sentence names it.
@@ -29,13 +30,17 @@ VERDICT_CLASSES = {
 # How the report explains each verdict, once, for a student.
 VERDICT_RULES = {
     "REPRODUCED": "the difference goes the claimed way, is significant, and is not shown to be "
-    "smaller than the smallest effect that matters",
+    "smaller than the smallest effect that matters; for a claim of no practical difference "
+    "(A ≈ B): the difference is shown to lie within ± the smallest effect that matters",
     "REVERSED": "the difference goes against the claim, is significant, and is not shown to be "
-    "smaller than the smallest effect that matters",
+    "smaller than the smallest effect that matters; for A ≈ B: the arms differ significantly "
+    "and the difference is not shown to lie within ± that effect",
     "NEGLIGIBLE": "the difference is shown to lie within ± the smallest effect that matters "
     "(equivalence test), whether or not it is significant: too small to be worth a tip",
-    "INCONCLUSIVE": "neither: the seeds can show neither a difference nor its absence; more "
-    "seeds would decide (see the seeds advice)",
+    "INCONCLUSIVE": "neither: the seeds can show neither a difference nor its absence (more "
+    "seeds would decide; see the seeds advice), or the tests would side with an arm some of "
+    "whose runs never reached a speed target (a censored run is counted at its budget, which "
+    "flatters it)",
 }
 # What a sweep axis does to an arm that sets the swept hyperparameter itself.
 ARM_OVERRIDES = {
@@ -163,10 +168,10 @@ def note_missing_seeds(role: str, label: str, seeds: list[int]) -> str:
     return f"{seed_list(seeds)} missing in {arm_name(role, label)}"
 
 
-def note_unavailable(role: str, label: str, seeds: list[int], metric: str) -> str:
+def note_unavailable(role: str, label: str, seeds: list[int], endpoint: str) -> str:
     return (
         f"{seed_list(seeds)} of {arm_name(role, label)}: "
-        f"{metric.replace('_', ' ')} not available, left out"
+        f"{describe_key(endpoint)} not available, left out"
     )
 
 
@@ -186,6 +191,13 @@ def note_diverged(role: str, label: str, diverged: int, total: int, score: str) 
     return (
         f"{diverged} of {total} seeds of {arm_name(role, label)} diverged (loss not finite), "
         f"{DIVERGED_SCORES[score]}"
+    )
+
+
+def note_censored(role: str, label: str, censored: int, total: int) -> str:
+    return (
+        f"{censored} of {total} seeds of {arm_name(role, label)} never reached the target "
+        "(censored: counted at the updates they were given, which flatters them)"
     )
 
 
@@ -217,13 +229,107 @@ def note_wilcoxon_floor(nonzero: int, alpha: float) -> str:
     )
 
 
+# --- Values and effects of an endpoint, in its own unit. ---
+
+
+def value(endpoint: str, number: Any) -> str:
+    """One value of an endpoint: an accuracy 0.937, a loss 0.3125, updates 1,234."""
+    if missing(number):
+        return "–"
+    spec, _ = parse_key(endpoint)
+    return f"{float(number):,.{spec.digits}f}"
+
+
+def value_interval(endpoint: str, low: Any, high: Any) -> str:
+    """``[low, high]`` of an endpoint's values, an en dash when either end is undefined."""
+    if missing(low) or missing(high):
+        return "–"
+    return f"[{value(endpoint, low)}, {value(endpoint, high)}]"
+
+
+def ratio(number: Any) -> str:
+    """A ratio B / A: ×0.125, ×8.00, ×1,234."""
+    if missing(number):
+        return "–"
+    number = float(number)
+    return f"×{number:,.3g}" if number < 100 else f"×{number:,.0f}"
+
+
+def effect(row: Mapping[str, Any] | pd.Series, number: Any, plain: bool = False) -> str:
+    """An effect of a findings row in its unit: B − A (+0.050), or B / A (×0.125) for a ratio.
+
+    ``number`` is on the analysis scale (log(B / A) for a ratio endpoint). ``plain`` writes a
+    difference with an ASCII sign, as the tables do (sentences use a true minus sign).
+    """
+    if missing(number):
+        return "–"
+    if row["scale"] == "ratio":
+        return ratio(math.exp(float(number)))
+    spec, _ = parse_key(str(row["endpoint"]))
+    return fmt(number, spec.digits, signed=True) if plain else signed(float(number), spec.digits)
+
+
+def effect_interval(row: Mapping[str, Any] | pd.Series, low: Any, high: Any) -> str:
+    """``[low, high]`` of an effect in its unit, as the tables show it."""
+    if missing(low) or missing(high):
+        return "–"
+    return f"[{effect(row, low, plain=True)}, {effect(row, high, plain=True)}]"
+
+
+def effect_name(row: Mapping[str, Any] | pd.Series) -> str:
+    """What the effect of a findings row is: "B − A" or "B / A"."""
+    return "B / A" if row["scale"] == "ratio" else "B − A"
+
+
+def delta(row: Mapping[str, Any] | pd.Series) -> str:
+    """Δ of a findings row: "±0.010", or "×1.5 either way" for a ratio."""
+    size = float(row["smallest_effect"])
+    if row["scale"] == "ratio":
+        return f"×{size:g} either way"
+    spec, _ = parse_key(str(row["endpoint"]))
+    return f"±{size:.{max(spec.digits, 3)}f}"
+
+
+def expect_phrase(expect: str, endpoint: str) -> str:
+    """The claimed direction on an endpoint in words: "B better (fewer updates)"."""
+    if expect == "A ≈ B":
+        return "A ≈ B (no practical difference)"
+    spec, _ = parse_key(endpoint)
+    better = "B" if expect == "B > A" else "A"
+    if spec.scale == "ratio":
+        how = "fewer" if not spec.higher_is_better else "more"
+        return f"{better} better ({how} {spec.unit})"
+    return f"{better} better ({'higher' if spec.higher_is_better else 'lower'})"
+
+
+def claim_heading(row: Mapping[str, Any] | pd.Series) -> str:
+    """A claim as a short heading: "B better (higher) on final test accuracy"."""
+    return f"{expect_phrase(row['expect'], row['endpoint'])} on {describe_key(row['endpoint'])}"
+
+
+def updates_sentence(updates: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    """The number of weight updates each arm got, when the arms differ in it; else ""."""
+    if any(missing(updates.get(role)) for role in ("A", "B")):
+        return ""
+    a, b = int(updates["A"]), int(updates["B"])
+    if a == b or min(a, b) == 0:
+        return ""
+    more, fewer = ("B", "A") if b > a else ("A", "B")
+    factor = max(a, b) / min(a, b)
+    return (
+        f"The arms train for the same epochs but not the same number of weight updates: "
+        f"{labels['A']} (A) gets {a:,}, {labels['B']} (B) {b:,}, so {labels[more]} ({more}) "
+        f"takes {factor:,.3g}× as many steps as {labels[fewer]} ({fewer})."
+    )
+
+
 # --- The verdict sentence of a study. ---
 
 VERDICTS = tuple(VERDICT_CLASSES)
 
 
 def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
-    """One plain-English sentence for one study, built only from its row of the findings table."""
+    """One plain-English sentence for one claim, built only from its row of the findings table."""
     expect = row["expect"]
     smoke_tail = "; this smoke run is not evidence." if not bool(row["evidence"]) else "."
     n = int(row["n_pairs"])
@@ -232,38 +338,67 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
             f"No seed has results for both {row['arm_a']} (A) and {row['arm_b']} (B), "
             f"so the claim {expect} cannot be tested{smoke_tail}"
         )
-    metric = str(row["metric"]).replace("_", " ")
+    endpoint = str(row["endpoint"])
+    ratio_scale = row["scale"] == "ratio"
+    name = effect_name(row)
     interval = f"{level(row['confidence'])} CI"
     low, high = row["diff_ci_low"], row["diff_ci_high"]
     if missing(low) or missing(high):
         interval = f"no {interval} from {n} seed" if n == 1 else f"{interval} not available"
     else:
-        interval = f"{interval} {signed(low)} to {signed(high)}"
+        interval = f"{interval} {effect(row, low)} to {effect(row, high)}"
     if row["verdict"] not in VERDICTS:
         raise ValueError(f"verdict must be one of {VERDICTS}, got {row['verdict']!r}")
-    delta = f"±{float(row['smallest_effect']):.3f}"
+    within = f"within {delta(row)}"
     case = row.get("verdict_case", "neither")
-    outcome = {
-        "REPRODUCED": f"so the claim {expect} is reproduced: the difference is significant and "
-        f"not shown to lie within {delta}, the smallest effect that matters",
-        "REVERSED": f"so the claim {expect} is reversed: the other arm is significantly better, "
-        f"and the difference is not shown to lie within {delta}",
-        "NEGLIGIBLE": f"so the claim {expect} is negligible here: "
-        + (
-            f"the difference is real (significant) but shown to lie within {delta}, "
-            "too small to matter"
-            if case == "small"
-            else f"no significant difference, and the difference is shown to lie within {delta}"
-        ),
-        "INCONCLUSIVE": f"so the claim {expect} is inconclusive: the difference is neither "
-        f"significant nor shown to lie within {delta} at α = {float(row['alpha']):g}",
-    }[row["verdict"]]
+    if bool(row.get("censoring_blocked", False)):
+        outcome = (
+            f"so the claim {expect} is inconclusive: the tests would side with an arm some of "
+            "whose runs never reached the target, and the budget they are counted at "
+            "flatters them"
+        )
+    elif expect == "A ≈ B":
+        outcome = {
+            "REPRODUCED": f"so the claim {expect} is reproduced: the difference is shown to lie "
+            f"{within}, too small to matter",
+            "REVERSED": f"so the claim {expect} is reversed: the arms differ significantly, and "
+            f"the difference is not shown to lie {within}",
+            "INCONCLUSIVE": f"so the claim {expect} is inconclusive: the difference is neither "
+            f"significant nor shown to lie {within} at α = {float(row['alpha']):g}",
+        }.get(row["verdict"], "")
+    else:
+        outcome = {
+            "REPRODUCED": f"so the claim {expect} is reproduced: the difference is significant "
+            f"and not shown to lie {within}, the smallest effect that matters",
+            "REVERSED": f"so the claim {expect} is reversed: the other arm is significantly "
+            f"better, and the difference is not shown to lie {within}",
+            "NEGLIGIBLE": f"so the claim {expect} is negligible here: "
+            + (
+                f"the difference is real (significant) but shown to lie {within}, "
+                "too small to matter"
+                if case == "small"
+                else f"no significant difference, and the difference is shown to lie {within}"
+            ),
+            "INCONCLUSIVE": f"so the claim {expect} is inconclusive: the difference is neither "
+            f"significant nor shown to lie {within} at α = {float(row['alpha']):g}",
+        }[row["verdict"]]
     seeds = "1 seed" if n == 1 else f"{n} seeds"
+    test = TEST_NAMES[row["test"]] + (" of log(B / A)" if ratio_scale else "")
+    if ratio_scale:
+        reached = (
+            f"{row['arm_b']} (B) took {value(endpoint, row['mean_b'])} against "
+            f"{value(endpoint, row['mean_a'])} for {row['arm_a']} (A) (geometric means of the "
+            f"{describe_key(endpoint)})"
+        )
+    else:
+        reached = (
+            f"{row['arm_b']} (B) reached {value(endpoint, row['mean_b'])} mean "
+            f"{describe_key(endpoint)} against {value(endpoint, row['mean_a'])} for "
+            f"{row['arm_a']} (A)"
+        )
     return (
-        f"Over {seeds}, {row['arm_b']} (B) reached {float(row['mean_b']):.3f} mean {metric} "
-        f"against {float(row['mean_a']):.3f} for {row['arm_a']} (A): "
-        f"B − A = {signed(float(row['mean_diff']))} "
-        f"({interval}, {TEST_NAMES[row['test']]}, {p_phrase(row['p_holm'], 'Holm-adjusted p')}), "
+        f"Over {seeds}, {reached}: {name} = {effect(row, row['mean_diff'])} "
+        f"({interval}, {test}, {p_phrase(row['p_holm'], 'Holm-adjusted p')}), "
         f"{outcome}{smoke_tail}"
     )
 
@@ -294,11 +429,20 @@ def seeds_sentence(row: Mapping[str, Any] | pd.Series) -> str:
     if n < 2 or missing(row["mde"]):
         return "With fewer than two paired seeds there is no spread to plan seeds from."
     power = f"{float(row['power']) * 100:g} %"
-    text = (
-        f"With {count(n, 'seed')} and this spread (sd of B − A {float(row['sd_diff']):.4f}), "
-        f"a difference of {float(row['mde']):.4f} or more is found with {power} power at "
-        f"α = {float(row['alpha']):g} (before the Holm correction)."
-    )
+    if row["scale"] == "ratio":
+        text = (
+            f"With {count(n, 'seed')} and this spread (sd of log(B / A) "
+            f"{float(row['sd_diff']):.4f}), a ratio beyond {ratio(math.exp(float(row['mde'])))} "
+            f"either way is found with {power} power at α = {float(row['alpha']):g} (before "
+            "the Holm correction)."
+        )
+    else:
+        text = (
+            f"With {count(n, 'seed')} and this spread (sd of B − A "
+            f"{float(row['sd_diff']):.4f}), a difference of {float(row['mde']):.4f} or more is "
+            f"found with {power} power at α = {float(row['alpha']):g} (before the Holm "
+            "correction)."
+        )
     if row["verdict"] == "INCONCLUSIVE":
         needed = row["seeds_to_decide"]
         if missing(needed):

@@ -1,0 +1,100 @@
+"""Run one training check on a given Keras backend in a process of its own.
+
+A process can load only one Keras backend, and the test session runs on JAX (the workflow's
+default), so the tests run a check on the other backend through this script:
+
+    python tests/backend_check.py <backend> <check>
+
+It prints one JSON object: the check's findings. ``run_check`` runs it from a test.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SMALL = {
+    "hidden_layers": 2,
+    "units": 32,
+    "activation": "sigmoid",
+    "loss": "categorical_crossentropy",
+    "optimizer": "adam",
+    "learning_rate": 0.01,
+    "batch_size": 50,
+    "epochs": 3,
+    "dropout_rate": 0.3,
+}
+PROBE = {"train_images": 100, "test_images": 100, "points_per_decade": 5}
+
+
+def identical(first: dict, second: dict) -> bool:
+    """Whether two results of train_condition have the same weights, history and metrics."""
+    return bool(
+        all(a.tobytes() == b.tobytes() for a, b in zip(first["weights"], second["weights"]))
+        and first["history"].equals(second["history"])
+        and all(
+            first["metrics"][name] == second["metrics"][name]
+            for name in ("train_loss", "train_accuracy", "test_loss", "test_accuracy")
+        )
+        and (first["predictions"] == second["predictions"]).all()
+    )
+
+
+def main(backend: str, check: str) -> dict:
+    sys.path.insert(0, str(HERE.parent / "workflow"))
+    from tipsbench.training import configure_runtime
+
+    configure_runtime(backend, 1)
+    from tipsbench.data import preprocess, read_npz
+    from tipsbench.training import train_condition
+
+    data = preprocess(
+        read_npz(HERE / "data" / "mnist-subset.npz"), train_size=300, test_size=200, num_classes=10
+    )
+    if check == "probe":
+        plain = train_condition(SMALL, data, seed=1, verbose=0)
+        probed = train_condition(SMALL, data, seed=1, verbose=0, probe=PROBE)
+        again = train_condition(SMALL, data, seed=1, verbose=0, probe=PROBE)
+        return {
+            "backend": probed["metrics"]["backend"],
+            "probe_changes_nothing": identical(plain, probed),
+            "probe_repeats": probed["probe"].equals(again["probe"]),
+            "updates": probed["probe"]["update"].tolist(),
+            "last_train_accuracy": float(probed["probe"]["train_accuracy"].iloc[-1]),
+        }
+    if check == "diverge":
+        result = train_condition(
+            {**SMALL, "activation": "relu", "optimizer": "sgd", "learning_rate": 1e20},
+            data,
+            seed=0,
+            verbose=0,
+            probe=PROBE,
+        )
+        return {
+            "backend": result["metrics"]["backend"],
+            "status": result["metrics"]["status"],
+            "last_good_epoch": result["metrics"]["last_good_epoch"],
+            "epochs_run": result["metrics"]["epochs_run"],
+            "probe_updates": result["probe"]["update"].tolist(),
+        }
+    raise ValueError(f"unknown check {check!r}")
+
+
+def run_check(backend: str, check: str) -> dict:
+    """Run ``check`` on ``backend`` in a fresh interpreter; its findings."""
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__)), backend, check],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], sys.argv[2])))

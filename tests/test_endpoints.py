@@ -1,0 +1,185 @@
+"""Unit tests of tipsbench.endpoints on hand-made records: every expected value is worked out
+here by hand (log-scale interpolation, censoring, the gap, the normalised area)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tipsbench.endpoints import (
+    ENDPOINTS,
+    RunRecords,
+    check_parameters,
+    claimed_sign,
+    compute,
+    describe_key,
+    endpoint_key,
+    normalised_area,
+    parse_key,
+    updates_to_target,
+)
+
+SPEED = "updates_to_target(curve=train_crossentropy, target=0.5)"
+
+
+def probe(updates, **curves):
+    """A probe table with the given update counts and curves (others filled with NaN)."""
+    columns = {name: curves.get(name, [math.nan] * len(updates)) for name in ENDPOINT_CURVES}
+    return pd.DataFrame({"update": updates, "epoch": np.asarray(updates) / 10, **columns})
+
+
+ENDPOINT_CURVES = ("train_accuracy", "train_crossentropy", "test_accuracy", "test_crossentropy")
+
+
+def records(metrics=None, probe_table=None, history=None) -> RunRecords:
+    return RunRecords(
+        {"updates": 100, "last_good_epoch": 2, **(metrics or {})}, history, probe_table
+    )
+
+
+def test_updates_to_target_interpolates_on_the_log_scale():
+    # Cross-entropy 2.0 at 10 updates, 1.0 at 100: 1.5 is halfway in value, so halfway in
+    # log10(updates): 10 ** 1.5 = 31.62.
+    value = updates_to_target(
+        np.array([0, 1, 10, 100]), np.array([2.3, 2.2, 2.0, 1.0]), 1.5, False, 100
+    )
+    assert value.value == pytest.approx(10**1.5) and not value.censored
+    # An accuracy (higher is better): 0.2 at 4 updates, 0.6 at 16; 0.5 is 3/4 of the way:
+    # log2-spaced points, 4 * 4 ** 0.75 = 11.31.
+    value = updates_to_target(np.array([0, 4, 16]), np.array([0.1, 0.2, 0.6]), 0.5, True, 16)
+    assert value.value == pytest.approx(4 * 4**0.75)
+
+
+def test_a_point_exactly_at_the_target_counts_as_reached_there():
+    value = updates_to_target(np.array([0, 1, 10]), np.array([2.3, 2.0, 0.5]), 0.5, False, 10)
+    assert value.value == pytest.approx(10.0)
+
+
+def test_reached_at_the_first_update_is_one_and_before_any_update_is_not_a_speed():
+    first = updates_to_target(np.array([0, 1, 2]), np.array([2.3, 0.4, 0.3]), 0.5, False, 2)
+    assert first.value == 1.0 and not first.censored
+    before = updates_to_target(np.array([0, 1]), np.array([0.4, 0.3]), 0.5, False, 1)
+    assert math.isnan(before.value) and not before.censored
+
+
+def test_a_run_that_never_reaches_the_target_is_censored_at_its_budget():
+    value = updates_to_target(np.array([0, 1, 10]), np.array([2.3, 2.2, 0.9]), 0.5, False, 40)
+    assert value.value == 40.0 and value.censored
+    # A diverged run: its curve turns NaN before reaching the target.
+    nan = updates_to_target(
+        np.array([0, 1, 10]), np.array([2.3, math.nan, math.nan]), 0.5, False, 40
+    )
+    assert nan.value == 40.0 and nan.censored
+    # No probe at all (a run from before the probe existed): no value, not censored.
+    none = compute(SPEED, records())
+    assert math.isnan(none.value) and not none.censored
+
+
+def test_speed_endpoint_reads_the_probe_and_the_runs_budget():
+    table = probe([0, 1, 10, 100], train_crossentropy=[2.3, 2.2, 2.0, 1.0])
+    value = compute(
+        "updates_to_target(curve=train_crossentropy, target=1.5)", records(probe_table=table)
+    )
+    assert value.value == pytest.approx(10**1.5)
+    censored = compute(SPEED, records({"updates": 250}, table))
+    assert censored.value == 250 and censored.censored
+
+
+def test_gap_is_train_minus_test_accuracy():
+    value = compute("gap", records({"train_accuracy": 0.98, "test_accuracy": 0.91}))
+    assert value.value == pytest.approx(0.07) and math.isnan(value.last_good)
+    assert ENDPOINTS["gap"].higher_is_better is False
+
+
+def test_final_endpoints_and_their_last_good_values():
+    history = pd.DataFrame(
+        {"epoch": [1, 2, 3], "test_accuracy": [0.5, 0.7, 0.1], "test_loss": [1.0, 0.8, math.nan]}
+    )
+    run = records(
+        {"test_accuracy": 0.1, "test_loss": math.nan, "train_accuracy": 0.1}, None, history
+    )
+    accuracy = compute("test_accuracy", run)
+    assert accuracy.value == 0.1 and accuracy.last_good == 0.7  # epoch 2, the last good one
+    loss = compute("test_loss", run)
+    assert math.isnan(loss.value) and loss.last_good == 0.8
+    # The history's training accuracy is Keras' running average: no last-good value.
+    assert math.isnan(compute("train_accuracy", run).last_good)
+
+
+def test_normalised_area_by_hand():
+    # Accuracy 0.2 at update 1, 0.6 at 10, 1.0 at 100: on log10(updates) the trapezoids
+    # are (0.2 + 0.6) / 2 and (0.6 + 1.0) / 2 over one decade each: (0.4 + 0.8) / 2 = 0.6.
+    updates, values = np.array([0, 1, 10, 100]), np.array([0.1, 0.2, 0.6, 1.0])
+    assert normalised_area(updates, values, 100) == pytest.approx(0.6)
+    # Cut at 10: only the first decade, 0.4.
+    assert normalised_area(updates, values, 10) == pytest.approx(0.4)
+    # Cut inside a decade (at 10 ** 1.5): the curve at the cut is 0.8; area 0.4 + 0.5 * 0.7
+    # over 1.5 decades.
+    assert normalised_area(updates, values, 10**1.5) == pytest.approx((0.4 + 0.35) / 1.5)
+    # A curve that stops at 10 keeps its last value to 100: (0.4 + 0.6) / 2.
+    assert normalised_area(updates[:3], values[:3], 100) == pytest.approx(0.5)
+    # A run of one update: its value there.
+    assert normalised_area(np.array([0, 1]), np.array([0.1, 0.3]), 1) == pytest.approx(0.3)
+    assert math.isnan(normalised_area(np.array([0]), np.array([0.1]), 10))
+
+
+def test_auc_endpoint_on_the_runs_probe_and_a_given_range():
+    table = probe([0, 1, 10, 100], test_accuracy=[0.1, 0.2, 0.6, 1.0])
+    assert compute("auc(curve=test_accuracy)", records(probe_table=table)).value == pytest.approx(
+        0.6
+    )
+    assert compute(
+        "auc(curve=test_accuracy, updates=10)", records(probe_table=table)
+    ).value == pytest.approx(0.4)
+
+
+def test_keys_parse_back_to_their_endpoint_and_parameters():
+    key = endpoint_key("updates_to_target", {"curve": "train_crossentropy", "target": 0.5})
+    assert key == SPEED
+    spec, parameters = parse_key(key)
+    assert spec.name == "updates_to_target" and parameters == {
+        "curve": "train_crossentropy",
+        "target": 0.5,
+    }
+    assert endpoint_key("test_accuracy", {}) == "test_accuracy"
+    assert endpoint_key("auc", {"curve": "test_accuracy", "updates": 2000}) == (
+        "auc(curve=test_accuracy, updates=2000)"
+    )
+    assert describe_key(SPEED) == "updates until the probe's training cross-entropy is ≤ 0.5"
+    assert describe_key("test_accuracy") == "final test accuracy"
+
+
+@pytest.mark.parametrize(
+    "name, parameters, problem",
+    [
+        ("updates_to_target", {"curve": "train_accuracy"}, "needs target"),
+        ("updates_to_target", {"target": 0.5}, "needs curve"),
+        ("updates_to_target", {"curve": "train_loss", "target": 0.5}, "curve 'train_loss'"),
+        ("updates_to_target", {"curve": "train_accuracy", "target": 1.5}, "not an accuracy"),
+        ("auc", {"curve": "train_crossentropy"}, "curve 'train_crossentropy' is not one of"),
+        ("gap", {"curve": "test_accuracy"}, "'curve' is not a parameter of gap"),
+        ("updates_to_target", {"curve": "train_crossentropy", "target": 0.5}, ""),
+    ],
+)
+def test_parameters_are_checked_against_the_registry(name, parameters, problem):
+    found = check_parameters(name, parameters)
+    assert (problem in found) if problem else found == ""
+
+
+def test_claimed_sign_follows_the_endpoints_direction():
+    assert claimed_sign("B > A", True) == 1 and claimed_sign("A > B", True) == -1
+    # Fewer updates is better: "B > A" (B faster) predicts log B - log A < 0.
+    assert claimed_sign("B > A", False) == -1 and claimed_sign("A ≈ B", False) == 0
+    with pytest.raises(ValueError, match="expect"):
+        claimed_sign("B >> A", True)
+
+
+def test_every_endpoint_says_what_it_is():
+    for spec in ENDPOINTS.values():
+        assert spec.title and spec.unit and spec.description, spec.name
+        assert spec.scale in ("difference", "ratio")
+        low, high = spec.delta_bounds
+        assert low < high

@@ -1,0 +1,97 @@
+"""Every shipped config (config/*.yaml) validates and dry-runs, with the jobs its grid implies.
+
+A preset is run the way its own header comment says: the first comment line that names it
+after ``--configfile`` gives the config files and whether ``--replace-workflow-config`` is
+used; a file whose header names no command is an overlay of config/config.yaml. The dry run
+points the data at the committed subset of the preset's dataset (the full data is not on every
+machine), and every expected count comes from the preset's resolved grid and the figure
+registry, never from a number written here: adding a study or a preset breaks no test.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+import yaml
+from conftest import ROOT, experiment_of, merge, validated
+from workflow_helpers import copy_workflow, snakemake
+
+from tipsbench.config import check_config
+from tipsbench.plots import figures_of
+
+pytestmark = pytest.mark.workflow
+
+PRESETS = sorted(path.name for path in (ROOT / "config").glob("*.yaml"))
+# The committed subset of each dataset, with its own checksums (from the smoke presets).
+SUBSETS = {
+    "mnist": ROOT / "config" / "smoke.yaml",
+    "fashion_mnist": ROOT / "config" / "fashion-smoke.yaml",
+}
+
+
+def invocation(name: str) -> tuple[list[str], bool]:
+    """The config files a preset is run with, and whether it replaces config/config.yaml."""
+    if name == "config.yaml":
+        return [], False
+    for line in (ROOT / "config" / name).read_text().splitlines():
+        if not line.startswith("#"):
+            break
+        if "--configfile" in line and f"config/{name}" in line:
+            after = line.split("--configfile", 1)[1].split("`")[0]
+            files = []
+            for word in shlex.split(after):
+                if word.startswith("-"):
+                    break
+                files.append(word)
+            return files, "--replace-workflow-config" in line
+    return [f"config/{name}"], False
+
+
+def resolved(files: list[str], replace: bool) -> dict:
+    config: dict = {} if replace else yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    for path in files:
+        config = merge(config, yaml.safe_load((ROOT / path).read_text()))
+    return config
+
+
+def subset_data(config: dict) -> dict:
+    """The data section that points a config at the committed subset of its dataset."""
+    dataset = config.get("data", {}).get("dataset", "mnist")
+    smoke = yaml.safe_load(SUBSETS[dataset].read_text())["data"]
+    return {"data": {"path": smoke["path"], "sha256": smoke["sha256"]}}
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_shipped_config_validates_and_dry_runs_its_grid(name, tmp_path):
+    files, replace = invocation(name)
+    config = resolved(files, replace)
+    local = subset_data(config)
+    full = validated(merge(config, local))
+    check_config(full, check_paths=False)
+    experiment = experiment_of(full)
+    workdir = copy_workflow(tmp_path)
+    (workdir / "local-data.yaml").write_text(yaml.safe_dump(local))
+    arguments = ["-n", "--cores", "2"]
+    if files or local:
+        arguments += ["--configfile", *files, "local-data.yaml"]
+    if replace:
+        arguments.append("--replace-workflow-config")
+    result = snakemake(workdir, *arguments)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    counts = {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M)}
+    assert counts["train"] == len(experiment.conditions) * len(experiment.seeds)
+    study_figures = sum(
+        len(figures_of(experiment.features(study.name))[0]) for study in experiment.claims
+    )
+    assert counts["plot_study"] == study_figures
+    assert counts["plot_run"] == len(figures_of(experiment.features())[1])
+    assert counts["prepare_data"] == counts["statistics"] == counts["report"] == 1
+
+
+def test_each_preset_header_names_files_that_exist():
+    # The convention the test above relies on: what a header names is there.
+    for name in PRESETS:
+        files, _ = invocation(name)
+        assert all((ROOT / path).exists() for path in files), name

@@ -1,0 +1,413 @@
+"""What a claim is judged on: the endpoint registry.
+
+An endpoint is one number per run, computed from the run's own records (``metrics.json``,
+``history.csv``, ``probe.csv``): final test accuracy, training accuracy in inference mode,
+the train − test gap, updates to reach a target, the normalised area under a probe curve.
+Each entry says how the number is computed, whether higher or lower is better, how two
+arms are compared (a difference B − A, or a ratio B / A analysed on the log scale), its
+unit and number format, the bounds of a sensible smallest effect Δ, and what a run
+without a value is (diverged, or never reached its target: *censored*).
+
+Tables, statistics, figures, report and comparison read this registry; none of them names
+an endpoint itself. A new endpoint is one ``Endpoint`` entry here (a compute function and
+its description) and, if it takes parameters, their names in ``PARAMETERS``.
+
+A claim names an endpoint with its parameters, e.g. ``updates_to_target`` with
+``curve: train_crossentropy`` and ``target: 0.5``; ``endpoint_key`` spells that once, as
+the tidy tables and findings hold it: ``updates_to_target(curve=train_crossentropy,
+target=0.5)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# The curves the probe records (tipsbench.training.PROBE_COLUMNS), and which way is better.
+PROBE_CURVES: dict[str, bool] = {
+    "train_accuracy": True,
+    "train_crossentropy": False,
+    "test_accuracy": True,
+    "test_crossentropy": False,
+}
+ACCURACY_CURVES = tuple(name for name, higher in PROBE_CURVES.items() if higher)
+# The endpoint whose value tells whether a run ever left chance (statistics.trained_threshold)
+# and whose per-arm value the slides report (an arm's slide_accuracy).
+CHANCE_ENDPOINT = "test_accuracy"
+# How two arms' values are compared: B − A, or B / A (log B − log A, then back).
+SCALES = ("difference", "ratio")
+
+
+@dataclass(frozen=True)
+class RunRecords:
+    """What an endpoint may read of one run: its metrics, per-epoch history and probe curve."""
+
+    metrics: Mapping[str, Any]
+    history: pd.DataFrame | None = None
+    probe: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class Value:
+    """One run's value of an endpoint.
+
+    ``value`` is NaN when the run has none (no probe recorded, a loss that is not finite).
+    ``last_good`` is the value at the run's last epoch with a finite loss, where the
+    endpoint has one (``statistics.diverged_score: last_good_epoch`` scores a diverged run
+    by it), else NaN. ``censored``: the run never reached the endpoint's target within its
+    budget, and ``value`` is that budget, a bound that flatters the run.
+    """
+
+    value: float
+    last_good: float = math.nan
+    censored: bool = False
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One kind of per-run number a claim can be judged on."""
+
+    name: str
+    # How a sentence names the value of one run ("final test accuracy").
+    title: str
+    # The unit, for axis labels and tables ("fraction correct").
+    unit: str
+    higher_is_better: bool
+    compute: Callable[[RunRecords, Mapping[str, Any]], Value]
+    scale: str = "difference"
+    digits: int = 3
+    # Bounds of a sensible smallest effect Δ (low exclusive, high inclusive), in the unit of
+    # the comparison: a difference of values, or a ratio > 1 for a ratio endpoint.
+    delta_bounds: tuple[float, float] = (0.0, 1.0)
+    # Whether statistics.smallest_effect (an accuracy difference) is a sensible default Δ;
+    # otherwise each claim on this endpoint gives its own.
+    accuracy_unit: bool = True
+    # The parameters it takes: required ones, and optional ones with their default.
+    required: tuple[str, ...] = ()
+    optional: Mapping[str, Any] = field(default_factory=dict)
+    # Whether the slide's per-arm number (an arm's slide_accuracy) is a value of this endpoint.
+    slide: bool = False
+    # Whether a comparison needs both arms to train with the same loss function.
+    same_loss: bool = False
+    # What a run without a value is, in a few words for the report.
+    missing: str = "not available"
+    # A sentence on how the value is computed, for the report.
+    description: str = ""
+
+    @property
+    def censors(self) -> bool:
+        """Whether a run can be censored (never reach the target within its budget)."""
+        return "target" in self.required
+
+
+def _from_metrics(key: str, history_column: str | None = None) -> Callable:
+    """An endpoint read from metrics.json; ``history_column`` gives its last-good value."""
+
+    def compute(records: RunRecords, parameters: Mapping[str, Any]) -> Value:
+        value = _number(records.metrics.get(key))
+        return Value(value, _last_good(records, history_column))
+
+    return compute
+
+
+def _number(value: Any) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _last_good(records: RunRecords, column: str | None) -> float:
+    """A history column at the run's last epoch with a finite loss (NaN when there is none)."""
+    epoch = records.metrics.get("last_good_epoch")
+    if column is None or records.history is None or not epoch:
+        return math.nan
+    row = records.history[records.history["epoch"] == int(epoch)]
+    return float(row[column].iloc[0]) if len(row) else math.nan
+
+
+def _gap(records: RunRecords, parameters: Mapping[str, Any]) -> Value:
+    train = _number(records.metrics.get("train_accuracy"))
+    test = _number(records.metrics.get("test_accuracy"))
+    return Value(train - test)
+
+
+def _probe_curve(records: RunRecords, curve: str) -> tuple[np.ndarray, np.ndarray]:
+    """The probe's update counts and one of its curves, in update order."""
+    if records.probe is None or not len(records.probe):
+        return np.array([]), np.array([])
+    probe = records.probe.sort_values("update")
+    return probe["update"].to_numpy(dtype=float), probe[curve].to_numpy(dtype=float)
+
+
+def updates_to_target(
+    updates: np.ndarray, values: np.ndarray, target: float, higher_is_better: bool, budget: float
+) -> Value:
+    """Updates until a curve first reaches ``target``, read off the probe by interpolation.
+
+    Between the last point short of the target and the first point at it, the crossing is
+    interpolated linearly in log10(updates) (the probe is log-spaced); from the initial
+    point (update 0) straight to update 1 it is 1, the least a trained run can take. A run
+    already at the target before any update has no speed to measure (NaN). A curve that
+    never reaches it, or stops being finite first (a diverged run), is censored at
+    ``budget``, the updates it was given.
+    """
+    if not len(updates) or math.isnan(budget):
+        return Value(math.nan)
+    with np.errstate(invalid="ignore"):
+        reached = values >= target if higher_is_better else values <= target
+    if not reached.any():
+        return Value(float(budget), censored=True)
+    first = int(np.argmax(reached))
+    if first == 0:
+        return Value(math.nan) if updates[0] == 0 else Value(float(updates[0]))
+    low, high = updates[first - 1], updates[first]
+    if low <= 0:
+        return Value(float(high))
+    before, after = values[first - 1], values[first]
+    if not math.isfinite(before) or after == before:
+        return Value(float(high))
+    share = (target - before) / (after - before)
+    return Value(float(10 ** (math.log10(low) + share * (math.log10(high) - math.log10(low)))))
+
+
+def _updates_to_target(records: RunRecords, parameters: Mapping[str, Any]) -> Value:
+    curve = parameters["curve"]
+    updates, values = _probe_curve(records, curve)
+    return updates_to_target(
+        updates,
+        values,
+        float(parameters["target"]),
+        PROBE_CURVES[curve],
+        _number(records.metrics.get("updates")),
+    )
+
+
+def normalised_area(updates: np.ndarray, values: np.ndarray, end: float) -> float:
+    """The area under a curve against log10(updates) from 1 to ``end``, over that range.
+
+    The mean height of the curve on a log-update axis, so an accuracy curve gives a number
+    in [0, 1]: 1 for a run right from its first update, the final accuracy for one that
+    only got there at the end. Points after ``end`` are cut (the curve is interpolated at
+    ``end``); a curve that stops before ``end`` (fewer updates, or a diverged run) keeps its
+    last value to ``end``. NaN without points at update >= 1 or with ``end`` < 1.
+    """
+    keep = (updates >= 1) & np.isfinite(values)
+    updates, values = updates[keep], values[keep]
+    if not len(updates) or not end >= 1:
+        return math.nan
+    x = np.log10(updates)
+    stop = math.log10(end)
+    if stop == 0:
+        return float(values[0])
+    inside = x < stop
+    at_end = np.interp(stop, x, values)  # the last value when the curve stops before end
+    x = np.append(x[inside], stop)
+    y = np.append(values[inside], at_end)
+    if x[0] > 0:  # before the first point at or after update 1: its value
+        x, y = np.insert(x, 0, 0.0), np.insert(y, 0, y[0])
+    return float(np.trapezoid(y, x) / stop)
+
+
+def _area(records: RunRecords, parameters: Mapping[str, Any]) -> Value:
+    updates, values = _probe_curve(records, parameters["curve"])
+    end = parameters.get("updates") or _number(records.metrics.get("updates"))
+    return Value(normalised_area(updates, values, float(end)))
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    endpoint.name: endpoint
+    for endpoint in (
+        Endpoint(
+            name="test_accuracy",
+            title="final test accuracy",
+            unit="fraction correct",
+            higher_is_better=True,
+            compute=_from_metrics("test_accuracy", "test_accuracy"),
+            slide=True,
+            description="evaluate() on the test set after training",
+        ),
+        Endpoint(
+            name="train_accuracy",
+            title="final training accuracy",
+            unit="fraction correct",
+            higher_is_better=True,
+            # No last-good value: the history's training accuracy is Keras' running average
+            # over the epoch (with dropout active), not an inference-mode score.
+            compute=_from_metrics("train_accuracy"),
+            description="evaluate() on the whole training subset after training (inference "
+            "mode: no dropout)",
+        ),
+        Endpoint(
+            name="test_loss",
+            title="final test loss",
+            unit="the arms' training loss",
+            higher_is_better=False,
+            compute=_from_metrics("test_loss", "test_loss"),
+            digits=4,
+            delta_bounds=(0.0, 100.0),
+            accuracy_unit=False,
+            same_loss=True,
+            description="the arms' own loss on the test set after training",
+        ),
+        Endpoint(
+            name="train_loss",
+            title="final training loss",
+            unit="the arms' training loss",
+            higher_is_better=False,
+            compute=_from_metrics("train_loss"),
+            digits=4,
+            delta_bounds=(0.0, 100.0),
+            accuracy_unit=False,
+            same_loss=True,
+            description="the arms' own loss on the whole training subset after training "
+            "(inference mode)",
+        ),
+        Endpoint(
+            name="gap",
+            title="train − test accuracy gap",
+            unit="fraction correct",
+            higher_is_better=False,
+            compute=_gap,
+            description="final training accuracy minus final test accuracy (both evaluate() "
+            "after training, inference mode): how much better the net does on the images it "
+            "learned from",
+        ),
+        Endpoint(
+            name="updates_to_target",
+            title="updates to reach the target",
+            unit="updates",
+            higher_is_better=False,
+            compute=_updates_to_target,
+            scale="ratio",
+            digits=0,
+            delta_bounds=(1.0, 1000.0),
+            accuracy_unit=False,
+            required=("curve", "target"),
+            missing="censored: never reached the target within its updates",
+            description="weight updates until the probe's curve first reaches the target, "
+            "interpolated on a log scale between the probe's points",
+        ),
+        Endpoint(
+            name="auc",
+            title="normalised area under the probe curve",
+            unit="fraction correct",
+            higher_is_better=True,
+            compute=_area,
+            required=("curve",),
+            optional={"updates": None},
+            description="the mean of the probe's accuracy curve over log10(updates) from 1 to "
+            "the last update: how good the net was, on average, throughout training",
+        ),
+    )
+}
+# The parameters an endpoint can take, and what values they allow.
+PARAMETERS: dict[str, str] = {
+    "curve": "a probe curve: " + ", ".join(PROBE_CURVES),
+    "target": "a number: the value of the curve to reach",
+    "updates": "an integer >= 1: the last update of the range",
+}
+
+
+def endpoint(name: str) -> Endpoint:
+    """The registered endpoint ``name``; a ValueError lists the known ones otherwise."""
+    if name not in ENDPOINTS:
+        raise ValueError(f"unknown endpoint {name!r} (known: {', '.join(ENDPOINTS)})")
+    return ENDPOINTS[name]
+
+
+def check_parameters(name: str, parameters: Mapping[str, Any]) -> str:
+    """What is wrong with ``parameters`` for endpoint ``name`` in a few words, or ""."""
+    spec = endpoint(name)
+    allowed = (*spec.required, *spec.optional)
+    for key in parameters:
+        if key not in allowed:
+            takes = ", ".join(allowed) or "no parameters"
+            return f"{key!r} is not a parameter of {name} (it takes {takes})"
+    for key in spec.required:
+        if parameters.get(key) is None:
+            return f"{name} needs {key}: {PARAMETERS[key]}"
+    curve = parameters.get("curve")
+    if curve is not None:
+        curves = ACCURACY_CURVES if name == "auc" else tuple(PROBE_CURVES)
+        if curve not in curves:
+            return f"curve {curve!r} is not one of {', '.join(curves)} for {name}"
+    target = parameters.get("target")
+    if target is not None and curve in ACCURACY_CURVES and not 0 < float(target) <= 1:
+        return f"target {target!r} is not an accuracy in (0, 1] for curve {curve}"
+    if target is not None and curve in PROBE_CURVES and float(target) <= 0:
+        return f"target {target!r} must be above 0 for curve {curve}"
+    return ""
+
+
+def endpoint_key(name: str, parameters: Mapping[str, Any] | None = None) -> str:
+    """The endpoint with its parameters as one string: ``name`` or ``name(key=value, ...)``."""
+    spec = endpoint(name)
+    given = {
+        key: value
+        for key in (*spec.required, *spec.optional)
+        if (value := (parameters or {}).get(key)) is not None
+    }
+    if not given:
+        return name
+    return f"{name}(" + ", ".join(f"{key}={_text(value)}" for key, value in given.items()) + ")"
+
+
+def parse_key(key: str) -> tuple[Endpoint, dict[str, Any]]:
+    """The endpoint and parameters of an ``endpoint_key``."""
+    name, _, rest = key.partition("(")
+    parameters: dict[str, Any] = {}
+    for item in filter(None, rest.rstrip(")").split(", ")):
+        parameter, _, value = item.partition("=")
+        parameters[parameter] = value if parameter == "curve" else float(value)
+    return endpoint(name), parameters
+
+
+def _text(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def compute(key: str, records: RunRecords) -> Value:
+    """One run's value of the endpoint ``key`` (an ``endpoint_key``)."""
+    spec, parameters = parse_key(key)
+    return spec.compute(records, parameters)
+
+
+def describe_key(key: str) -> str:
+    """How a sentence names an endpoint with its parameters.
+
+    "final test accuracy", "updates until the probe's training cross-entropy reaches 0.5".
+    """
+    spec, parameters = parse_key(key)
+    curve = parameters.get("curve")
+    if curve is None:
+        return spec.title
+    curve_words = curve_title(curve)
+    if spec.censors:
+        sign = "≥" if PROBE_CURVES[curve] else "≤"
+        return f"updates until the probe's {curve_words} is {sign} {_text(parameters['target'])}"
+    end = parameters.get("updates")
+    span = f"from update 1 to {int(end):,}" if end else "over the whole run"
+    return f"mean {curve_words} on a log-update axis {span} (normalised area)"
+
+
+def curve_title(curve: str) -> str:
+    """A probe curve in words: "training cross-entropy"."""
+    split, _, measure = curve.partition("_")
+    split = "training" if split == "train" else "test"
+    return f"{split} {measure.replace('crossentropy', 'cross-entropy')}"
+
+
+def claimed_sign(expect: str, higher_is_better: bool) -> int:
+    """The sign of B − A (of log B − log A for a ratio) that the claim ``expect`` predicts.
+
+    ``expect`` names the better arm: "B > A" (B better), "A > B" (A better), "A ≈ B" (no
+    practical difference, sign 0). Better means a higher value where higher is better and a
+    lower one where lower is better (fewer updates, a smaller gap).
+    """
+    signs = {"B > A": 1, "A > B": -1, "A ≈ B": 0}
+    if expect not in signs:
+        raise ValueError(f"expect must be one of {', '.join(signs)}, got {expect!r}")
+    return signs[expect] * (1 if higher_is_better else -1)
