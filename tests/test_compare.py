@@ -30,8 +30,8 @@ def findings(rows, evidence=True):
                 "mean_a": 0.1,
                 "mean_b": mean_b,
                 "mean_diff": mean_b - 0.1,
-                "diff_ci_low": 0.0,
-                "diff_ci_high": 0.5,
+                "ci_low": 0.0,
+                "ci_high": 0.5,
                 "p_holm": 0.01,
                 "n_pairs": 5,
                 "evidence": evidence,
@@ -111,14 +111,15 @@ def test_two_claims_of_one_study_are_two_rows_and_an_older_table_reads_as_its_me
         mean_a=800.0,
         mean_b=100.0,
         mean_diff=-2.0,
-        diff_ci_low=-2.3,
-        diff_ci_high=-1.7,
+        ci_low=-2.3,
+        ci_high=-1.7,
     )
-    # A findings table from before claims had endpoints: one claim per study, on "metric".
+    # A findings table from before claims had endpoints: one claim per study, on "metric",
+    # and only the seeds' interval.
     older = findings([("optimizer", "adam-beats-sgd", "INCONCLUSIVE", 0.9)]).drop(
-        columns=["endpoint", "claim", "scale"]
+        columns=["endpoint", "claim", "scale", "ci_low", "ci_high"]
     )
-    older["metric"] = "test_accuracy"
+    older = older.assign(metric="test_accuracy", diff_ci_low=0.0, diff_ci_high=0.5)
     table = verdict_table({"slides": pd.concat([faster, slides]), "lee2017": older})
     assert list(zip(table["endpoint"], table["run"])) == [
         (speed, "slides"),
@@ -133,4 +134,5 @@ def test_two_claims_of_one_study_are_two_rows_and_an_older_table_reads_as_its_me
     )
     assert speed_row["cells"][0]["effect_name"] == "B / A"
     assert accuracy_row["endpoint"] == "final test accuracy"
+    assert accuracy_row["cells"][1]["ci"] == "[+0.000, +0.500]"  # the older table's own CI
     assert (context["n_shared"], context["n_agree"]) == (1, 0)

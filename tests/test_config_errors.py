@@ -1,6 +1,7 @@
 """A malformed config or wrong data stops the workflow with one clear line, before any harm.
 
-Config errors: ``snakemake -n`` on the smoke config plus a small overlay must exit non-zero
+Config errors: ``snakemake -n`` on the tests' own config (tests/configs/e2e.yaml) plus a small
+overlay must exit non-zero
 with exactly one line ``config error: <key>: <what was expected>`` (besides Snakemake's
 two informational preamble lines), no traceback, and no results/ folder. Data errors: the
 real ``prepare_data`` job must fail with the DataError's one-line message visible in the
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from conftest import ROOT, SCHEMA, SUBSET, load_config, merge
+from conftest import E2E, FIXTURES, ROOT, SCHEMA, SUBSET, load_fixture, merge
 from workflow_helpers import copy_workflow, snakemake
 
 from tipsbench.config import ConfigError, check_config
@@ -29,12 +30,12 @@ from tipsbench.config import ConfigError, check_config
 PREAMBLE = {
     "Using workflow specific profile profiles/default for setting default command line arguments.",
     (
-        "Config file config/config.yaml is extended by additional config specified via the "
+        "Config file config/config.yaml is replaced by additional config specified via the "
         "command line."
     ),
 }
 
-# id: (overlay YAML merged over config/smoke.yaml, the key named, what the line must say).
+# id: (overlay YAML merged over tests/configs/e2e.yaml, the key named, what the line must say).
 # Snakemake deep-merges mappings but replaces lists, so an overlay's `arms` is the whole list.
 CONFIG_CASES = {
     "unknown-top-level-key": (
@@ -218,7 +219,7 @@ DATA_CASES = {
     ),
 }
 
-PREPARED = "results/smoke/data/prepared.npz"
+PREPARED = f"results/{load_fixture()['run_name']}/data/prepared.npz"
 
 
 def _run_config_case(root: Path, case: str):
@@ -230,8 +231,9 @@ def _run_config_case(root: Path, case: str):
         "--cores",
         "1",
         "--configfile",
-        "config/smoke.yaml",
+        E2E[1],
         "overlay.yaml",
+        "--replace-workflow-config",
         timeout=300,
     )
     return workdir, result
@@ -253,8 +255,9 @@ def _run_data_case(root: Path, case: str):
         "--cores",
         "1",
         "--configfile",
-        "config/smoke.yaml",
+        E2E[1],
         "overlay.yaml",
+        "--replace-workflow-config",
         timeout=300,
     )
     return workdir, result
@@ -302,12 +305,12 @@ def test_wrong_data_fails_the_data_job_with_its_one_line_message(outcomes, case)
     # The job's log is shown (show-failed-logs) and its last word is the DataError's one line.
     shown = [line for line in output.splitlines() if message in line]
     assert shown, output
-    log = (workdir / "results/smoke/logs/prepare_data.log").read_text()
+    log = (workdir / PREPARED.replace("data/prepared.npz", "logs/prepare_data.log")).read_text()
     assert message in log.strip().splitlines()[-1], log
     assert "Traceback" not in log
     assert "config error" not in output
     assert not (workdir / PREPARED).exists()
-    assert not (workdir / "results/smoke/data/data.json").exists()
+    assert not (workdir / PREPARED.replace("prepared.npz", "data.json")).exists()
     assert "rule train" not in output  # nothing downstream started
 
 
@@ -316,11 +319,8 @@ def test_wrong_data_fails_the_data_job_with_its_one_line_message(outcomes, case)
 
 @pytest.fixture
 def smoke_raw():
-    """config.yaml merged with smoke.yaml, not yet validated (defaults not filled)."""
-    return merge(
-        yaml.safe_load((ROOT / "config" / "config.yaml").read_text()),
-        yaml.safe_load((ROOT / "config" / "smoke.yaml").read_text()),
-    )
+    """The tests' own config (tests/configs/e2e.yaml), not yet validated (no defaults)."""
+    return yaml.safe_load((FIXTURES / "e2e.yaml").read_text())
 
 
 def _error(config: dict, overlay: str, **options) -> str:
@@ -333,11 +333,11 @@ def _error(config: dict, overlay: str, **options) -> str:
 
 def test_valid_configs_pass_and_get_the_schema_defaults(smoke_raw, monkeypatch):
     monkeypatch.chdir(ROOT)  # data.path is relative to the working directory
-    del smoke_raw["base"]["dropout_rate"]
+    assert "dropout_rate" not in smoke_raw["base"]
     check_config(smoke_raw, SCHEMA)
     assert smoke_raw["base"]["dropout_rate"] == 0.0
     assert smoke_raw["studies"]["loss"]["arms"][1]["overrides"] == {}
-    assert smoke_raw == load_config("smoke.yaml")
+    assert smoke_raw == load_fixture()
 
 
 def test_a_study_without_claim_id_is_a_claim_of_its_own_run(smoke_raw, monkeypatch):
@@ -347,7 +347,7 @@ def test_a_study_without_claim_id_is_a_claim_of_its_own_run(smoke_raw, monkeypat
     del smoke_raw["studies"]["loss"]["claim_id"]
     check_config(smoke_raw, SCHEMA)
     claims = {study.name: study.claim_id for study in resolve_experiment(smoke_raw).studies}
-    assert claims["loss"] == "smoke.loss" and claims["batch"] == "mini-batch-beats-full-batch"
+    assert claims["loss"] == "e2e.loss" and claims["optimizer"] == "adam-beats-sgd"
 
 
 def test_the_known_datasets_are_the_choices(smoke_raw, monkeypatch):
@@ -446,3 +446,81 @@ def test_data_path_is_checked_from_the_working_directory_unless_told_not_to(
     ).mkdir()  # A folder of IDX files is a valid source; the data step reads it.
     check_config(merge(smoke_raw, yaml.safe_load("data: {path: idx-folder}")), SCHEMA)
     check_config(smoke_raw, SCHEMA, check_paths=False)  # --lint: the data need not be there
+
+
+SPEED = "{name: fast, endpoint: updates_to_target, curve: train_crossentropy, target: 0.5"
+
+
+@pytest.mark.parametrize(
+    ("overlay", "expected"),
+    [
+        (
+            "studies: {loss: {claims: [{endpoint: test_acuracy, expect: B > A}]}}",
+            "config error: studies.loss: give expect or claims, not both (each claim has its "
+            "own expect)",
+        ),
+        (
+            "studies: {dropout: {claims: [{endpoint: test_acuracy, expect: B > A}]}}",
+            "config error: studies.dropout.claims[0].endpoint: 'test_acuracy' is not an endpoint "
+            "(did you mean 'test_accuracy'? known: test_accuracy,",
+        ),
+        (
+            "studies: {dropout: {claims: [{endpoint: updates_to_target, curve: train_accuracy, "
+            "expect: B > A, smallest_effect: 1.5}]}}",
+            "config error: studies.dropout.claims[0]: updates_to_target needs target: a number",
+        ),
+        (
+            "studies: {dropout: {claims: [" + SPEED + ", expect: B > A}]}}",
+            "config error: studies.dropout.claims[0].smallest_effect: updates_to_target is not "
+            "an accuracy, so its claims give their own (a ratio above 1, e.g. 1.5)",
+        ),
+        (
+            "studies: {dropout: {claims: [" + SPEED + ", expect: B > A, smallest_effect: 0.5}]}}",
+            "config error: studies.dropout.claims[0].smallest_effect: 0.5 is outside (1.0, "
+            "1000.0] for updates_to_target",
+        ),
+        (
+            "studies: {dropout: {claims: [{endpoint: gap, expect: B > A}, "
+            "{endpoint: gap, expect: A ≈ B}]}}",
+            "config error: studies.dropout.claims[1]: a second claim named 'gap': give each "
+            "claim its own name",
+        ),
+        (
+            "studies: {dropout: {claims: [{endpoint: gap, expect: B > A, primary: true}, "
+            "{endpoint: test_accuracy, expect: B > A, primary: true}]}}",
+            "config error: studies.dropout: 2 claims say primary: true; at most one may",
+        ),
+        (
+            "studies: {loss: {expect: null}}",
+            "config error: studies.loss.expect: expected a string, got null",
+        ),
+        (
+            "studies: {dropout: {claims: [{endpoint: train_loss, expect: B > A, "
+            "smallest_effect: 0.1}]}, loss: {expect: B > A}}\n"
+            "base: {}",
+            "",
+        ),
+        (
+            "studies: {extra: {claim: x, arms: [{label: a, overrides: {loss: "
+            "mean_squared_error}}, {label: b}], claims: [{endpoint: train_loss, expect: B > A, "
+            "smallest_effect: 0.1}]}}",
+            "config error: studies.extra.claims[0]: train_loss compares each arm's own loss, and "
+            "the arms train with different losses (categorical_crossentropy, mean_squared_error)",
+        ),
+        (
+            "statistics: {metric: updates_to_target}",
+            "config error: statistics.metric: updates_to_target needs curve, target: judge it in "
+            "a study's claims, where they can be given",
+        ),
+        (
+            "statistics: {test: wilcoxon}",
+            "config error: statistics.test: wilcoxon with 2 seeds cannot reach p < 0.05 (its "
+            "smallest two-sided p is 0.5): list at least 6 seeds, or use paired_t",
+        ),
+    ],
+)
+def test_claim_mistakes_are_named_in_one_line(smoke_raw, overlay, expected):
+    if not expected:  # a valid claims configuration passes
+        check_config(merge(smoke_raw, yaml.safe_load(overlay)), SCHEMA, check_paths=False)
+        return
+    assert _error(smoke_raw, overlay, check_paths=False).startswith(expected)

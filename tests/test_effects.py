@@ -20,13 +20,21 @@ from tipsbench import effects
 from tipsbench.effects import (
     VERDICTS,
     combined_verdict,
+    difference_p,
     direction,
+    equivalence_p,
+    estimate_interval,
     hedges_gz,
+    hodges_lehmann,
+    image_variance,
     minimum_detectable_difference,
+    minimum_effect_p,
     paired_t_p,
+    prediction_interval,
     prob_new_seed_favours_b,
+    seed_and_image_estimate,
+    seed_estimate,
     seeds_to_decide,
-    single_run_difference_interval,
     tost_p,
     verdict_case,
 )
@@ -182,7 +190,8 @@ def test_tost_p_limits():
     assert tost_p([0.0] * 5, 0.005) == 0.0
     assert tost_p([0.006] * 5, 0.005) == 1.0
     assert tost_p([-0.006] * 5, 0.005) == 1.0
-    assert tost_p([0.005] * 5, 0.005) == 1.0
+    # On the boundary the limit is 1/2, from inside as from outside.
+    assert tost_p([0.005] * 5, 0.005) == 0.5
 
 
 @pytest.mark.parametrize("delta", [0, -0.005, NAN, math.inf, "0.005", True])
@@ -382,10 +391,13 @@ def assert_smallest_sufficient(seeds: float, power_at) -> None:
 @pytest.mark.parametrize(
     ("mean_diff", "sd"), [(0.01, 0.01), (-0.01, 0.01), (0.006, 0.004), (0.05, 0.03)]
 )
-def test_seeds_to_decide_a_difference(mean_diff, sd):
+def test_seeds_to_decide_an_effect_beyond_delta(mean_diff, sd):
+    # Deciding it means the minimum-effect test: one-sided, effect (|mean| − delta) / sd.
     delta = 0.005
     seeds = seeds_to_decide(mean_diff, sd, delta, 0.05)
-    assert_smallest_sufficient(seeds, lambda n: power_two_sided(abs(mean_diff) / sd, n, 0.05))
+    assert_smallest_sufficient(
+        seeds, lambda n: power_one_sided((abs(mean_diff) - delta) / sd, n, 0.05)
+    )
 
 
 @pytest.mark.parametrize(
@@ -400,21 +412,28 @@ def test_seeds_to_decide_an_equivalence(mean_diff, sd):
 
 
 def test_seeds_to_decide_large_effects_where_statsmodels_solver_fails():
-    # Effect 10: statsmodels solves nobs = 2.0 although two seeds have power 0.73.
+    # Effect 9.5 beyond delta: checked by the exact power, whatever statsmodels solves.
     seeds = seeds_to_decide(0.1, 0.01, 0.005, 0.05)
-    assert seeds == 3.0
-    assert_smallest_sufficient(seeds, lambda n: power_two_sided(10.0, n, 0.05))
-    # Effect 8: statsmodels does not converge; effect 50 needs the minimum of two seeds.
+    assert_smallest_sufficient(seeds, lambda n: power_one_sided(9.5, n, 0.05))
     assert_smallest_sufficient(
-        seeds_to_decide(0.08, 0.01, 0.005, 0.05), lambda n: power_two_sided(8.0, n, 0.05)
+        seeds_to_decide(0.08, 0.01, 0.005, 0.05), lambda n: power_one_sided(7.5, n, 0.05)
     )
     assert seeds_to_decide(0.5, 0.01, 0.005, 0.05) == 2.0
 
 
-def test_seeds_to_decide_at_the_boundary_uses_the_difference_test():
-    # |mean| == delta: the equivalence test has no power at any n, the difference test has.
-    seeds = seeds_to_decide(0.005, 0.01, 0.005, 0.05)
-    assert_smallest_sufficient(seeds, lambda n: power_two_sided(0.5, n, 0.05))
+def test_seeds_to_decide_on_the_boundary_is_never():
+    # |mean| == delta: neither the minimum-effect nor the equivalence test has power there.
+    assert math.isnan(seeds_to_decide(0.005, 0.01, 0.005, 0.05))
+
+
+def test_seeds_to_decide_with_the_test_images_error_that_seeds_cannot_shrink():
+    alone = seeds_to_decide(0.012, 0.004, 0.01, 0.05)
+    more = seeds_to_decide(0.012, 0.004, 0.01, 0.05, image_variance=0.0005**2)
+    assert more > alone
+    # An image error as large as the effect beyond delta: no number of seeds gets there.
+    assert math.isnan(seeds_to_decide(0.012, 0.004, 0.01, 0.05, image_variance=0.002**2))
+    # Planning for the Holm correction's strictest level asks for more seeds.
+    assert seeds_to_decide(0.012, 0.004, 0.01, 0.05 / 11) > alone
 
 
 def test_seeds_to_decide_more_for_stricter_alpha_and_higher_power():
@@ -425,7 +444,7 @@ def test_seeds_to_decide_more_for_stricter_alpha_and_higher_power():
 
 def test_seeds_to_decide_limits():
     assert math.isnan(seeds_to_decide(0.01, NAN, 0.005, 0.05))
-    assert math.isnan(seeds_to_decide(0.01, 0.0, 0.005, 0.05))
+    assert math.isnan(seeds_to_decide(0.01, 0.0, 0.005, 0.05))  # no spread at all
     assert math.isnan(seeds_to_decide(NAN, 0.01, 0.005, 0.05))
     # An effect too small for any practical number of seeds.
     assert math.isnan(seeds_to_decide(0.0049999999999, 1.0, 0.005, 0.05))
@@ -453,74 +472,91 @@ SIGNIFICANT, NOT_SIGNIFICANT = 0.001, 0.2
 
 
 @pytest.mark.parametrize(
-    ("p_difference", "p_equivalence", "case"),
+    ("p_difference", "p_equivalence", "p_beyond", "p_against", "case"),
     [
-        (SIGNIFICANT, NOT_SIGNIFICANT, "different"),
-        (SIGNIFICANT, NAN, "different"),
-        (SIGNIFICANT, SIGNIFICANT, "small"),
-        (NOT_SIGNIFICANT, SIGNIFICANT, "equivalent"),
-        (NAN, SIGNIFICANT, "equivalent"),
-        (NOT_SIGNIFICANT, NOT_SIGNIFICANT, "neither"),
-        (NAN, NAN, "neither"),
-        (0.05, 0.05, "neither"),  # p == alpha is not significant
+        (SIGNIFICANT, NOT_SIGNIFICANT, SIGNIFICANT, NOT_SIGNIFICANT, "beyond"),
+        (SIGNIFICANT, NOT_SIGNIFICANT, NOT_SIGNIFICANT, SIGNIFICANT, "against"),
+        (SIGNIFICANT, NOT_SIGNIFICANT, NOT_SIGNIFICANT, NOT_SIGNIFICANT, "different"),
+        (SIGNIFICANT, NAN, NAN, NAN, "different"),
+        (SIGNIFICANT, SIGNIFICANT, NOT_SIGNIFICANT, NOT_SIGNIFICANT, "small"),
+        (NOT_SIGNIFICANT, SIGNIFICANT, NOT_SIGNIFICANT, NAN, "equivalent"),
+        (NAN, SIGNIFICANT, NAN, NAN, "equivalent"),
+        (NOT_SIGNIFICANT, NOT_SIGNIFICANT, NOT_SIGNIFICANT, NOT_SIGNIFICANT, "neither"),
+        (NAN, NAN, NAN, NAN, "neither"),
+        (0.05, 0.05, 0.05, 0.05, "neither"),  # p == alpha is not significant
     ],
 )
-def test_verdict_case(p_difference, p_equivalence, case):
-    assert verdict_case(p_difference, p_equivalence, 0.05) == case
+def test_verdict_case(p_difference, p_equivalence, p_beyond, p_against, case):
+    assert verdict_case(p_difference, p_equivalence, p_beyond, 0.05, p_against) == case
     assert case in effects.VERDICT_CASES
 
 
+S, N = SIGNIFICANT, NOT_SIGNIFICANT
+
+
 @pytest.mark.parametrize(
-    ("expect", "sign", "p_difference", "p_equivalence", "verdict"),
+    ("expect", "sign", "p_difference", "p_equivalence", "p_beyond", "p_against", "verdict"),
     [
-        ("B > A", 1, SIGNIFICANT, NOT_SIGNIFICANT, "REPRODUCED"),
-        ("B > A", -1, SIGNIFICANT, NOT_SIGNIFICANT, "REVERSED"),
-        ("A > B", -1, SIGNIFICANT, NOT_SIGNIFICANT, "REPRODUCED"),
-        ("A > B", 1, SIGNIFICANT, NOT_SIGNIFICANT, "REVERSED"),
-        ("B > A", 1, SIGNIFICANT, NAN, "REPRODUCED"),
-        ("A > B", 1, SIGNIFICANT, NAN, "REVERSED"),
-        ("B > A", 0, SIGNIFICANT, NOT_SIGNIFICANT, "INCONCLUSIVE"),
-        ("B > A", 1, SIGNIFICANT, SIGNIFICANT, "NEGLIGIBLE"),
-        ("A > B", 1, SIGNIFICANT, SIGNIFICANT, "NEGLIGIBLE"),
-        ("B > A", -1, NOT_SIGNIFICANT, SIGNIFICANT, "NEGLIGIBLE"),
-        ("A > B", 0, NAN, SIGNIFICANT, "NEGLIGIBLE"),
-        ("B > A", 1, NOT_SIGNIFICANT, NOT_SIGNIFICANT, "INCONCLUSIVE"),
-        ("A > B", -1, NOT_SIGNIFICANT, NAN, "INCONCLUSIVE"),
-        ("B > A", 1, NAN, NAN, "INCONCLUSIVE"),
-        ("B > A", 1, 0.05, 0.5, "INCONCLUSIVE"),
-        # A claim of no practical difference: equivalence reproduces it, a difference not
-        # shown to be small reverses it.
-        ("A ≈ B", 1, NOT_SIGNIFICANT, SIGNIFICANT, "REPRODUCED"),
-        ("A ≈ B", -1, SIGNIFICANT, SIGNIFICANT, "REPRODUCED"),
-        ("A ≈ B", 1, SIGNIFICANT, NOT_SIGNIFICANT, "REVERSED"),
-        ("A ≈ B", -1, SIGNIFICANT, NAN, "REVERSED"),
-        ("A ≈ B", 1, NOT_SIGNIFICANT, NOT_SIGNIFICANT, "INCONCLUSIVE"),
+        # Reproduced only when the effect is shown to exceed delta the claimed way.
+        ("B > A", 1, S, N, S, N, "REPRODUCED"),
+        ("A > B", -1, S, N, S, N, "REPRODUCED"),
+        ("B > A", 1, S, NAN, S, NAN, "REPRODUCED"),
+        # Reversed when shown to exceed it the other way.
+        ("B > A", -1, S, N, N, S, "REVERSED"),
+        ("A > B", 1, S, N, N, S, "REVERSED"),
+        # A real difference whose size is shown neither way: direction only, either way.
+        ("B > A", 1, S, N, N, N, "DIRECTION ONLY"),
+        ("B > A", -1, S, N, N, N, "DIRECTION ONLY"),
+        ("B > A", 0, S, N, N, N, "INCONCLUSIVE"),
+        # Within ±delta: negligible, significant or not.
+        ("B > A", 1, S, S, N, N, "NEGLIGIBLE"),
+        ("A > B", 1, S, S, N, N, "NEGLIGIBLE"),
+        ("B > A", -1, N, S, N, N, "NEGLIGIBLE"),
+        ("A > B", 0, NAN, S, NAN, NAN, "NEGLIGIBLE"),
+        ("B > A", 1, N, N, N, N, "INCONCLUSIVE"),
+        ("A > B", -1, N, NAN, N, N, "INCONCLUSIVE"),
+        ("B > A", 1, NAN, NAN, NAN, NAN, "INCONCLUSIVE"),
+        ("B > A", 1, 0.05, 0.5, 0.05, 0.5, "INCONCLUSIVE"),
+        # A claim of no practical difference: equivalence reproduces it, a difference shown to
+        # exceed delta reverses it, a real one of unknown size is direction only.
+        ("A ≈ B", 1, N, S, N, NAN, "REPRODUCED"),
+        ("A ≈ B", -1, S, S, N, NAN, "REPRODUCED"),
+        ("A ≈ B", 1, S, N, S, NAN, "REVERSED"),
+        ("A ≈ B", -1, S, NAN, N, NAN, "DIRECTION ONLY"),
+        ("A ≈ B", 1, N, N, N, NAN, "INCONCLUSIVE"),
     ],
 )
-def test_combined_verdict_truth_table(expect, sign, p_difference, p_equivalence, verdict):
+def test_combined_verdict_truth_table(
+    expect, sign, p_difference, p_equivalence, p_beyond, p_against, verdict
+):
     # The claimed sign of an endpoint where higher is better: "B > A" +1, "A > B" -1, "A ≈ B" 0.
     claimed = {"B > A": 1, "A > B": -1, "A ≈ B": 0}[expect]
-    assert combined_verdict(claimed, sign, p_difference, p_equivalence, 0.05) == verdict
+    assert (
+        combined_verdict(claimed, sign, p_difference, p_equivalence, p_beyond, 0.05, p_against)
+        == verdict
+    )
     assert verdict in VERDICTS
 
 
 def test_combined_verdict_accepts_numpy_signs():
-    assert combined_verdict(np.int64(1), np.int64(1), SIGNIFICANT, NAN, 0.05) == "REPRODUCED"
+    verdict = combined_verdict(np.int64(1), np.int64(1), S, NAN, S, 0.05)
+    assert verdict == "REPRODUCED"
 
 
 @pytest.mark.parametrize(
     ("arguments", "name"),
     [
-        ((2, 1, 0.01, 0.5, 0.05), "claimed_sign"),
-        (("B > A", 1, 0.01, 0.5, 0.05), "claimed_sign"),
-        ((1, 2, 0.01, 0.5, 0.05), "effect_sign"),
-        ((1, 0.5, 0.01, 0.5, 0.05), "effect_sign"),
-        ((1, True, 0.01, 0.5, 0.05), "effect_sign"),
-        ((1, 1, 1.5, 0.5, 0.05), "p_difference"),
-        ((1, 1, 0.01, -0.1, 0.05), "p_equivalence"),
-        ((1, 1, 0.01, 0.5, 0.0), "alpha"),
-        ((1, 1, 0.01, 0.5, 1.0), "alpha"),
-        ((1, 1, 0.01, 0.5, NAN), "alpha"),
+        ((2, 1, 0.01, 0.5, 0.01, 0.05), "claimed_sign"),
+        (("B > A", 1, 0.01, 0.5, 0.01, 0.05), "claimed_sign"),
+        ((1, 2, 0.01, 0.5, 0.01, 0.05), "effect_sign"),
+        ((1, 0.5, 0.01, 0.5, 0.01, 0.05), "effect_sign"),
+        ((1, True, 0.01, 0.5, 0.01, 0.05), "effect_sign"),
+        ((1, 1, 1.5, 0.5, 0.01, 0.05), "p_difference"),
+        ((1, 1, 0.01, -0.1, 0.01, 0.05), "p_equivalence"),
+        ((1, 1, 0.01, 0.5, 2.0, 0.05), "p_beyond"),
+        ((1, 1, 0.01, 0.5, 0.01, 0.0), "alpha"),
+        ((1, 1, 0.01, 0.5, 0.01, 1.0), "alpha"),
+        ((1, 1, 0.01, 0.5, 0.01, NAN), "alpha"),
     ],
 )
 def test_combined_verdict_rejects_bad_arguments(arguments, name):
@@ -530,17 +566,152 @@ def test_combined_verdict_rejects_bad_arguments(arguments, name):
 
 def test_verdict_case_rejects_bad_alpha():
     with pytest.raises(ValueError, match="alpha"):
-        verdict_case(0.01, 0.5, 1.2)
+        verdict_case(0.01, 0.5, 0.5, 1.2)
 
 
-# --- single_run_difference_interval ---
+# --- The rule's error rates, by simulation. ---
 
 
-def test_single_run_interval_closed_form_with_two_degrees_of_freedom():
+def simulated_verdicts(true_effect: float, sd: float, delta: float, runs: int, seed: int):
+    """Verdicts of ``runs`` simulated 5-seed studies of one claim (B > A) with normal
+    differences of this mean and sd, decided by the rule's own tests over the seeds."""
+    rng = np.random.default_rng(seed)
+    verdicts = []
+    for differences in rng.normal(true_effect, sd, size=(runs, 5)):
+        estimate = seed_estimate(differences)
+        verdicts.append(
+            combined_verdict(
+                1,
+                int(np.sign(estimate.mean)),
+                paired_t_p(differences),
+                equivalence_p(estimate, delta),
+                minimum_effect_p(estimate, delta, 1),
+                0.05,
+                minimum_effect_p(estimate, delta, -1),
+            )
+        )
+    return np.array(verdicts)
+
+
+def test_an_effect_below_delta_is_reproduced_at_most_alpha_of_the_time():
+    # 0.9 delta with a spread that makes it clearly significant: under the rule of significance
+    # and "not shown to be within delta" this read as REPRODUCED about three times in four.
+    verdicts = simulated_verdicts(0.009, 0.002, 0.01, runs=4000, seed=1)
+    rate = float(np.mean(verdicts == "REPRODUCED"))
+    # At most alpha (0.05), with room for the simulation's own error (4000 runs: sd 0.0034).
+    assert rate <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / 4000), rate
+    assert np.mean(verdicts == "DIRECTION ONLY") > 0.5  # real, and not shown to matter
+
+
+def test_no_effect_is_reproduced_or_reversed_at_most_alpha_of_the_time():
+    for sd in (0.002, 0.01, 0.05):
+        verdicts = simulated_verdicts(0.0, sd, 0.01, runs=4000, seed=2)
+        rate = float(np.mean(np.isin(verdicts, ["REPRODUCED", "REVERSED"])))
+        assert rate <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / 4000), (sd, rate)
+
+
+def test_an_effect_well_beyond_delta_is_reproduced():
+    verdicts = simulated_verdicts(0.05, 0.005, 0.01, runs=500, seed=3)
+    assert np.mean(verdicts == "REPRODUCED") > 0.95
+
+
+# --- Estimates: over seeds, and over seeds and test images. ---
+
+
+def test_seed_estimate_tests_equal_scipy_and_statsmodels():
+    values = np.array(SAMPLE)
+    estimate = seed_estimate(values)
+    assert estimate.df == 4 and estimate.sources == "seeds"
+    assert difference_p(estimate) == pytest.approx(sps.ttest_1samp(values, 0.0).pvalue)
+    assert equivalence_p(estimate, 0.002) == pytest.approx(tost_p(values, 0.002))
+    # The minimum-effect test: scipy's one-sided test of the mean against delta.
+    assert minimum_effect_p(estimate, 0.0005, 1) == pytest.approx(
+        sps.ttest_1samp(values, 0.0005, alternative="greater").pvalue
+    )
+    assert minimum_effect_p(estimate, 0.0005, -1) == pytest.approx(
+        sps.ttest_1samp(values, -0.0005, alternative="less").pvalue
+    )
+    both = minimum_effect_p(estimate, 0.0005, 0)
+    assert both == pytest.approx(2 * min(minimum_effect_p(estimate, 0.0005, s) for s in (1, -1)))
+    low, high = estimate_interval(estimate, 0.95)
+    mean, sd = mean_sd(SAMPLE)
+    half = sps.t.ppf(0.975, 4) * sd / math.sqrt(5)
+    assert (low, high) == (pytest.approx(mean - half), pytest.approx(mean + half))
+
+
+def test_image_variance_by_hand():
+    # Two seeds, four images: B − A per image [[1, 0, 0, -1], [1, 1, 0, -1]]; the images'
+    # means over seeds are [1, 0.5, 0, -1] (mean 0.125), their variance
+    # ((0.875)^2 + (0.375)^2 + (0.125)^2 + (1.125)^2) / 3 = 0.72917, over 4 images: 0.18229.
+    matrix = [[1, 0, 0, -1], [1, 1, 0, -1]]
+    assert image_variance(matrix) == pytest.approx(2.1875 / 3 / 4)
+    assert image_variance([[1, 1, 1]]) == 0.0 and math.isnan(image_variance([[1]]))
+
+
+def test_seed_and_image_estimate_against_a_two_level_bootstrap():
+    # An independent computation: resample seeds and test images together and take the
+    # spread of the mean difference. The analytic standard error must agree with it.
+    rng = np.random.default_rng(5)
+    seeds, images = 5, 2000
+    per_image = rng.choice([-1, 0, 1], size=images, p=[0.04, 0.9, 0.06])
+    flips = rng.random((seeds, images)) < 0.03
+    matrix = np.where(flips, -per_image, per_image).astype(float)
+    differences = matrix.mean(axis=1)
+    estimate = seed_and_image_estimate(differences, matrix)
+    boot = []
+    for _ in range(1500):
+        rows = rng.integers(0, seeds, seeds)
+        columns = rng.integers(0, images, images)
+        boot.append(matrix[np.ix_(rows, columns)].mean())
+    # The bootstrap counts the seed-by-image noise twice over (in each level), the analytic
+    # form once per level: they agree to within their own error and the bootstrap's bias.
+    assert estimate.se == pytest.approx(np.std(boot, ddof=1), rel=0.2)
+    assert estimate.sources == "seeds and test images" and estimate.df > 4
+    # More error than the seeds alone show: the images every seed shares.
+    assert estimate.se > seed_estimate(differences).se
+
+
+def test_image_part_makes_the_verdicts_tests_more_cautious():
+    differences = np.array([0.012, 0.013, 0.011, 0.012, 0.014])
+    rng = np.random.default_rng(0)
+    matrix = rng.choice([-1.0, 0.0, 1.0], size=(5, 10000), p=[0.03, 0.93, 0.04])
+    seeds = seed_estimate(differences)
+    both = seed_and_image_estimate(differences, matrix)
+    assert both.mean == seeds.mean and both.se > seeds.se
+    assert minimum_effect_p(both, 0.01, 1) > minimum_effect_p(seeds, 0.01, 1)
+
+
+def test_zero_spread_limits_do_not_depend_on_float_noise():
+    # 0.11 − 0.10 and 0.91 − 0.90 are both one point, though not in binary: at delta 0.01 the
+    # limit of the equivalence and minimum-effect tests is 1/2 for both.
+    for a, b in ((0.10, 0.11), (0.90, 0.91)):
+        difference = np.array([b - a] * 4)
+        estimate = seed_estimate(difference)
+        assert estimate.se == 0.0
+        assert equivalence_p(estimate, 0.01) == 0.5 and tost_p(difference, 0.01) == 0.5
+        assert minimum_effect_p(estimate, 0.01, 1) == 0.5
+    inside = seed_estimate(np.array([0.004] * 3))
+    assert equivalence_p(inside, 0.01) == 0.0 and minimum_effect_p(inside, 0.01, 1) == 1.0
+    assert difference_p(inside) == 0.0 and difference_p(seed_estimate(np.zeros(3))) == 1.0
+
+
+def test_hodges_lehmann_is_the_median_of_the_walsh_averages():
+    import itertools
+
+    walsh = [(x + y) / 2 for x, y in itertools.combinations_with_replacement(OUTLIER, 2)]
+    assert hodges_lehmann(OUTLIER) == pytest.approx(statistics.median(walsh))
+    assert hodges_lehmann(OUTLIER) > 0 > statistics.fmean(OUTLIER)  # ranks and mean disagree
+    assert math.isnan(hodges_lehmann([]))
+
+
+# --- prediction_interval ---
+
+
+def test_prediction_interval_closed_form_with_two_degrees_of_freedom():
     values = [0.004, 0.001, 0.0025]
     mean, sd = mean_sd(values)
     half = t2_quantile(0.975) * sd * math.sqrt(1 + 1 / 3)
-    low, high = single_run_difference_interval(values, 0.95)
+    low, high = prediction_interval(mean, sd, 3, 0.95)
     assert (low, high) == (
         pytest.approx(mean - half, rel=1e-12),
         pytest.approx(mean + half, rel=1e-12),
@@ -549,24 +720,21 @@ def test_single_run_interval_closed_form_with_two_degrees_of_freedom():
     assert t2_quantile(0.975) == pytest.approx(4.302653, abs=1e-6)
 
 
-def test_single_run_interval_is_wider_than_the_confidence_interval_of_the_mean():
+def test_prediction_interval_is_wider_than_the_confidence_interval_of_the_mean():
     mean, sd = mean_sd(SAMPLE)
-    low, high = single_run_difference_interval(SAMPLE, 0.9)
+    low, high = prediction_interval(mean, sd, 5, 0.9)
     ci_half = sps.t.ppf(0.95, 4) * sd / math.sqrt(5)
     assert (high - low) / 2 == pytest.approx(ci_half * math.sqrt(5 + 1), rel=1e-12)
     assert low < mean < high
 
 
-def test_single_run_interval_limits():
-    assert all(math.isnan(x) for x in single_run_difference_interval([], 0.95))
-    assert all(math.isnan(x) for x in single_run_difference_interval([0.01], 0.95))
-    assert single_run_difference_interval([0.002] * 4, 0.95) == (
-        pytest.approx(0.002),
-        pytest.approx(0.002),
-    )
+def test_prediction_interval_limits():
+    assert all(math.isnan(x) for x in prediction_interval(0.01, NAN, 1, 0.95))
+    assert all(math.isnan(x) for x in prediction_interval(0.01, 0.0, 1, 0.95))
+    assert prediction_interval(0.002, 0.0, 4, 0.95) == (0.002, 0.002)
 
 
 @pytest.mark.parametrize("confidence", [0, 1, 95, -0.5, NAN])
-def test_single_run_interval_rejects_bad_confidence(confidence):
+def test_prediction_interval_rejects_bad_confidence(confidence):
     with pytest.raises(ValueError, match="confidence"):
-        single_run_difference_interval(SAMPLE, confidence)
+        prediction_interval(0.001, 0.002, 5, confidence)

@@ -103,8 +103,8 @@ FINDINGS = pd.DataFrame(
         "endpoint": ["test_accuracy"] * 3 + [SPEED],
         "scale": ["difference"] * 3 + ["ratio"],
         "mean_diff": [0.05, 0.2, -0.1, -2.0],
-        "diff_ci_low": [0.04, 0.15, -0.2, -2.3],
-        "diff_ci_high": [0.06, 0.25, 0.0, -1.7],
+        "ci_low": [0.04, 0.15, -0.2, -2.3],
+        "ci_high": [0.06, 0.25, 0.0, -1.7],
         "smallest_effect": [0.01] * 3 + [1.5],
         "verdict": ["REPRODUCED", "REPRODUCED", "INCONCLUSIVE", "REPRODUCED"],
     }

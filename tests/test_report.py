@@ -88,11 +88,15 @@ def test_headline_numbers_equal_the_tables(report):
     for row in tables["findings"].itertuples():
         assert f">{row.verdict}</span>" in headline
         if row.scale == "difference":
+            # The verdict's interval, with more digits at an end that would round to ±Δ.
             digits = parse_key(row.endpoint)[0].digits
-            low, high = (
-                format(value, f"+.{digits}f") for value in (row.diff_ci_low, row.diff_ci_high)
-            )
-            assert f"[{low}, {high}]" in headline
+            ends = []
+            for value in (row.ci_low, row.ci_high):
+                places = digits
+                while round(abs(value), places) == round(row.smallest_effect, places):
+                    places += 1
+                ends.append(format(value, f"+.{places}f"))
+            assert f"[{ends[0]}, {ends[1]}]" in headline
     accuracy = arms[arms["endpoint"] == "test_accuracy"]
     for row in accuracy.itertuples():
         ci = f"[{three(row.ci_low)}, {three(row.ci_high)}]"
@@ -114,7 +118,7 @@ def test_each_claim_shows_its_verdict_sentence_and_numbers(report):
         p_holm = p_cell(row.p_holm)
         assert ("Holm-adjusted p " + ("" if p_holm.startswith("<") else "= ") + p_holm) in sentence
         assert "this smoke run is not evidence." in sentence
-        assert f'<td class="num">{p_holm}</td>' in block.replace("&lt;", "<")
+        assert f"({p_holm})" in block.replace("&lt;", "<")
         if row.endpoint == "test_accuracy":
             assert f"reached {three(row.mean_b)} mean final test accuracy" in sentence
             assert f"B − A = {three(row.mean_diff, '+').replace('-', '−')}" in sentence

@@ -8,6 +8,7 @@ sign assignment, so no expected value is computed by the scipy call under test.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import warnings
 from dataclasses import replace
@@ -15,8 +16,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as sps
 
-from tipsbench import effects, stats
+from tipsbench import effects, stats, wording
 from tipsbench.experiment import Claim, Study
 from tipsbench.grid import Arm
 from tipsbench.stats import (
@@ -29,6 +31,12 @@ from tipsbench.stats import (
 )
 
 NAN = float("nan")
+
+
+def codes(notes) -> list[str]:
+    """The codes of a findings row's notes (a JSON list) or of compare_arms' notes (a list)."""
+    records = json.loads(notes) if isinstance(notes, str) else notes
+    return [record["code"] for record in records]
 
 
 # --- Closed forms of Student's t, so expected values do not come from scipy. ---
@@ -258,7 +266,7 @@ def test_compare_arms_three_pairs_by_hand():
     assert result["effect_sign"] == 1 and result["smallest_effect"] == 0.01
     assert (result["wins_b"], result["ties"]) == (3, 0)
     assert (result["mean_a"], result["mean_b"]) == pytest.approx((0.2, 0.4))
-    assert result["note"] == ""
+    assert result["notes"] == []
 
 
 def test_compare_arms_five_pairs_p_value_with_four_degrees_of_freedom():
@@ -326,7 +334,7 @@ def test_compare_arms_one_pair_gives_clear_nans():
         "prob_b_beats_a",
     ):
         assert math.isnan(result[key]), key
-    assert "n too small" in result["note"]
+    assert codes(result["notes"]) == ["one_pair"]
 
 
 def test_compare_arms_no_pairs():
@@ -334,7 +342,7 @@ def test_compare_arms_no_pairs():
     assert (
         result["n_pairs"] == 0
         and math.isnan(result["mean_diff"])
-        and "no paired seeds" in result["note"]
+        and codes(result["notes"]) == ["no_pairs"]
     )
 
 
@@ -349,9 +357,10 @@ def test_all_equal_arms_are_the_limit_of_no_difference():
     # No difference at all: t-test p 1, equivalent within any smallest effect, a new seed ties.
     assert result["p_ttest"] == 1.0 and result["p_equivalence"] == 0.0
     assert result["prob_b_beats_a"] == 0.5 and result["effect_sign"] == 0
-    assert math.isnan(result["p_wilcoxon"]) and math.isnan(result["cohen_dz"])
+    # No pair differs: the Wilcoxon test's limit is p = 1 too, not "not available".
+    assert result["p_wilcoxon"] == 1.0 and math.isnan(result["cohen_dz"])
     assert (result["wins_b"], result["ties"]) == (0, 3)
-    assert result["note"].startswith("zero variance: both arms agree on every seed (difference 0)")
+    assert codes(result["notes"]) == ["zero_difference"]
 
 
 def test_a_constant_difference_is_judged_like_a_nearly_constant_one():
@@ -371,8 +380,9 @@ def test_a_constant_difference_is_judged_like_a_nearly_constant_one():
     assert result["p_equivalence"] == 1.0  # 0.1 is outside +-0.01
     assert compare_arms([0.1, 0.2, 0.3], [0.2, 0.3, 0.4], smallest_effect=0.2)["p_equivalence"] == 0
     assert result["p_wilcoxon"] == pytest.approx(2 / 8)  # Three positive differences.
-    assert "zero variance: every seed gives the same difference (+0.100)" in result["note"]
-    assert "limit of a vanishing spread" in result["note"]
+    (constant,) = result["notes"]
+    assert constant["code"] == "constant_difference"
+    assert constant["difference"] == pytest.approx(0.1)
     assert compare_arms([0.2, 0.3, 0.4], [0.1, 0.2, 0.3])["cohen_dz"] == -math.inf
 
 
@@ -380,7 +390,7 @@ def test_compare_arms_drops_pairs_with_a_value_not_available():
     result = compare_arms([0.1, NAN, 0.3, 0.2], [0.3, 0.9, 0.4, 0.5])
     # Pairs left: d = [0.2, 0.1, 0.3], as in the three-pair example.
     assert result["n_pairs"] == 3 and result["mean_diff"] == pytest.approx(0.2)
-    assert result["note"] == "1 pair(s) dropped: a value is not available"
+    assert result["notes"] == [{"code": "dropped_pairs", "count": 1}]
 
 
 def test_compare_arms_refuses_unpaired_arrays():
@@ -576,7 +586,9 @@ def p_two_df(d: list[float]) -> float:
 
 def test_summary_table_by_hand():
     summary = summary_table(hand_runs(), DEFAULT_SETTINGS)
-    assert list(summary.columns) == stats.SUMMARY_COLUMNS
+    # What a reader of summary.csv looks up, written out here.
+    for column in ("n_trained", "n_at_chance", "n_diverged", "test_accuracy_pi_low", "slide_in_pi"):
+        assert column in summary.columns, column
     assert list(summary["study"].unique()) == ["loss", "depth", "dropout", "optimizer"]
     summary = summary.set_index(["study", "role"])
     mse = summary.loc[("loss", "A")]
@@ -622,12 +634,26 @@ def test_summary_counts_an_accuracy_that_is_not_available():
 
 def test_summary_table_of_no_runs_is_empty_with_its_columns():
     empty = summary_table(hand_runs().iloc[0:0])
-    assert empty.empty and list(empty.columns) == stats.SUMMARY_COLUMNS
+    assert empty.empty
+    assert {"study", "role", "test_accuracy_mean", "train_accuracy_sd"} <= set(empty.columns)
 
 
 def test_findings_table_by_hand():
     findings = findings_of(hand_runs(), studies(), DEFAULT_SETTINGS)
-    assert list(findings.columns) == stats.FINDINGS_COLUMNS
+    # The columns the report and the comparison read, written out here.
+    for column in (
+        "claim",
+        "endpoint",
+        "ci_low",
+        "ci_high",
+        "diff_ci_low",
+        "p_holm",
+        "p_beyond_holm",
+        "p_equivalence_holm",
+        "verdict",
+        "notes",
+    ):
+        assert column in findings.columns, column
     assert findings["study"].tolist() == ["loss", "depth", "dropout", "optimizer"]
     rows = findings.set_index("study")
 
@@ -681,11 +707,25 @@ def test_findings_table_by_hand():
     assert loss["evidence"] == True and loss["test"] == "paired_t" and loss["alpha"] == 0.05  # noqa: E712
     # The diverged seed 0 is not counted among those that never left chance: of seeds 1 and 2
     # (0.30 and 0.20) only seed 2 is at or below 0.2.
-    assert loss["note"] == (
-        "1 of 2 seeds of arm A (mse) never left chance (test accuracy ≤ 0.2); "
-        "1 of 3 seeds of arm A (mse) diverged (loss not finite), "
-        "scored with their final, non-finite weights"
-    )
+    assert json.loads(loss["notes"]) == [
+        {
+            "code": "at_chance",
+            "role": "A",
+            "label": "mse",
+            "count": 1,
+            "of": 2,
+            "diverged": 1,
+            "threshold": 0.2,
+        },
+        {
+            "code": "diverged",
+            "role": "A",
+            "label": "mse",
+            "count": 1,
+            "of": 3,
+            "score": "final_weights",
+        },
+    ]
     # The slide's difference 0.919 - 0.395 = 0.524 against one run's PI
     # 0.72 +- t(0.975, 2) * sqrt(0.0084) * sqrt(4/3) = 0.72 +- 0.45534.
     pi_half = t_quantile(0.975, 2) * math.sqrt(0.0084) * math.sqrt(4 / 3)
@@ -694,8 +734,12 @@ def test_findings_table_by_hand():
     )
     assert loss["slide_diff"] == pytest.approx(0.524) and loss["slide_diff_in_pi"] == True  # noqa: E712
     assert pd.isna(rows.loc["optimizer", "slide_diff_in_pi"])  # Adam has no slide value
-    # 0.72 is far outside +-0.01: the equivalence test cannot be passed.
-    assert loss["p_equivalence"] > 0.5 and loss["verdict_case"] == "different"
+    # 0.72 is far outside +-0.01: the equivalence test cannot be passed, and the effect is
+    # shown to exceed 0.01: the one-sided t-test of the differences against 0.01.
+    assert loss["p_equivalence"] > 0.5 and loss["verdict_case"] == "beyond"
+    t_beyond = (0.72 - 0.01) / (math.sqrt(0.0084) / math.sqrt(3))
+    assert loss["p_beyond"] == pytest.approx(t_two_sided_p(t_beyond, 2) / 2)
+    assert loss["sources"] == "seeds" and math.isnan(loss["se_images"])
 
     depth = rows.loc["depth"]
     assert (
@@ -703,7 +747,7 @@ def test_findings_table_by_hand():
         and depth["trained_b"] == 0
         and depth["wins_b"] == 0
     )
-    assert depth["note"] == "all 3 seeds of arm B (9 layers) stayed at chance (test accuracy ≤ 0.2)"
+    assert codes(depth["notes"]) == ["at_chance"]
 
     dropout = rows.loc["dropout"]
     assert (dropout["n_pairs"], dropout["n_a"], dropout["n_b"]) == (2, 3, 2)
@@ -711,13 +755,16 @@ def test_findings_table_by_hand():
     assert (dropout["mean_a"], dropout["mean_b"]) == pytest.approx((0.91, 0.91))
     assert dropout["mean_diff"] == pytest.approx(0.0, abs=1e-12)
     assert (dropout["wins_b"], dropout["ties"]) == (1, 0)
-    assert dropout["note"] == "seed 2 missing in arm B (dropout 0.2)"
+    assert json.loads(dropout["notes"]) == [
+        {"code": "missing_seeds", "role": "B", "label": "dropout 0.2", "seeds": [2]}
+    ]
     # d = [0.01, -0.01], sd 0.014142, se 0.01: TOST against +-0.01 has t = 1 on each side with
     # 1 df, p = 1 - (1/2 + atan(1) / pi) = 0.25; Holm over the four studies keeps it >= 0.25.
     assert dropout["p_equivalence"] == pytest.approx(0.25)
     assert dropout["verdict_case"] == "neither" and dropout["verdict"] == "INCONCLUSIVE"
+    # An estimate at the Holm correction's strictest level over the four claims.
     assert dropout["seeds_to_decide"] == effects.seeds_to_decide(
-        0.0, math.sqrt(0.0002), 0.01, 0.05, 0.8
+        0.0, math.sqrt(0.0002), 0.01, 0.05 / 4, 0.8
     )
     assert (
         rows.loc["loss", "seeds_to_decide"] != rows.loc["loss", "seeds_to_decide"]
@@ -729,11 +776,18 @@ def test_findings_with_the_wilcoxon_test_says_five_pairs_cannot_be_significant()
     findings = findings_of(runs, studies("loss"), {"test": "wilcoxon"}).iloc[0]
     # Three positive differences: p = 2 / 2^3 = 0.25, the smallest possible, so never below 0.05.
     assert findings["p_value"] == pytest.approx(0.25) and findings["p_holm"] == pytest.approx(0.25)
-    assert findings["verdict"] == "INCONCLUSIVE" and findings["test"] == "wilcoxon"
-    assert findings["note"].endswith(
-        "with 3 non-zero paired differences the Wilcoxon test cannot reach p < 0.05 "
-        "(its smallest two-sided p is 0.25)"
-    )
+    assert findings["test"] == "wilcoxon"
+    # The difference test cannot decide, but the effect is shown to exceed delta by the
+    # minimum-effect test (a t-test), so the claim is reproduced all the same.
+    assert findings["verdict"] == "REPRODUCED"
+    assert json.loads(findings["notes"])[-1] == {
+        "code": "wilcoxon_floor",
+        "nonzero": 3,
+        "alpha": 0.05,
+    }
+    # The Hodges-Lehmann estimate: the median of the Walsh averages of [0.80, 0.62, 0.74],
+    # [0.62, 0.68, 0.71, 0.74, 0.77, 0.80]: (0.71 + 0.74) / 2.
+    assert findings["hodges_lehmann"] == pytest.approx(0.725)
 
 
 def test_findings_leave_out_an_accuracy_that_is_not_available_and_say_so():
@@ -745,7 +799,15 @@ def test_findings_leave_out_an_accuracy_that_is_not_available_and_say_so():
     row = findings_of(runs, studies("optimizer")).iloc[0]
     # Pairs left: seeds 0 and 2, d = [-0.40, -0.39].
     assert row["n_pairs"] == 2 and row["mean_diff"] == pytest.approx(-0.395)
-    assert row["note"] == "seed 1 of arm B (Adam): final test accuracy not available, left out"
+    assert json.loads(row["notes"]) == [
+        {
+            "code": "unavailable",
+            "role": "B",
+            "label": "Adam",
+            "seeds": [1],
+            "endpoint": "test_accuracy",
+        }
+    ]
 
 
 def test_findings_of_a_smoke_run_are_not_evidence():
@@ -765,15 +827,16 @@ def test_findings_of_a_study_without_runs():
     )
     row = findings_of(hand_runs(), [batch]).iloc[0]
     assert row["n_pairs"] == 0 and row["verdict"] == "INCONCLUSIVE"
-    assert row["note"].startswith("arm A (x) has no runs; arm B (y) has no runs; no paired seeds")
+    assert codes(row["notes"])[:3] == ["no_runs", "no_runs", "no_pairs"]
 
 
-def test_wilcoxon_of_all_zero_differences_is_not_available_rather_than_scipys_one():
-    # scipy answers p = 1.0 (with a warning) when every difference is zero;
-    # that is no evidence either way.
+def test_wilcoxon_of_all_zero_differences_is_the_limit_of_no_difference():
+    # scipy warns when every difference is zero; there is no evidence of a difference, p = 1
+    # (as the t-test's limit), so that the claim stays in every Holm family.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert math.isnan(stats._wilcoxon_p(np.zeros(3)))
+        assert stats._wilcoxon_p(np.zeros(3)) == 1.0
+    assert math.isnan(stats._wilcoxon_p(np.zeros(1)))
     assert stats._wilcoxon_p(np.array([0.0, 0.0, 0.5])) == pytest.approx(
         1.0
     )  # One non-zero pair: 2 * 1/2.
@@ -831,7 +894,9 @@ def test_wilcoxon_verdict_takes_its_direction_from_the_signed_ranks_not_the_mean
     assert row["mean_diff"] < 0 and row["effect_sign"] == 1
     # Exact signed-rank p by enumeration would take 2^13 patterns; scipy's exact p is below 0.05.
     assert row["p_value"] < 0.05
-    assert row["verdict"] == "REPRODUCED"
+    # The ranks show the direction; the mean cannot show an effect beyond delta: direction only,
+    # not reproduced (the sentence says the mean and the ranks disagree).
+    assert row["verdict"] == "DIRECTION ONLY" and row["hodges_lehmann"] > 0
 
 
 def test_a_significant_but_tiny_difference_is_negligible_not_reversed():
@@ -843,11 +908,12 @@ def test_a_significant_but_tiny_difference_is_negligible_not_reversed():
     assert row["p_holm"] < 0.05 and row["mean_diff"] == pytest.approx(-0.00598)
     assert row["p_equivalence_holm"] < 0.05
     assert (row["verdict_case"], row["verdict"]) == ("small", "NEGLIGIBLE")
-    # With a smallest effect of 0.005 the same numbers reverse the claim.
+    # With a smallest effect of 0.005 the same numbers reverse the claim
     strict = findings_of(
         one_study_runs(a, b), [replace(TIP, claims=accuracy_claim("B > A", 0.005))]
     ).iloc[0]
-    assert (strict["verdict_case"], strict["verdict"]) == ("different", "REVERSED")
+    # (B is worse by more than 0.005, shown by the minimum-effect test against the claim.)
+    assert (strict["verdict_case"], strict["verdict"]) == ("against", "REVERSED")
 
 
 def test_diverged_runs_are_scored_as_the_config_says():
@@ -866,7 +932,41 @@ def test_diverged_runs_are_scored_as_the_config_says():
         (good, "last epoch with a finite loss"),
         (left_out, "left out"),
     ):
-        assert "1 of 3 seeds of arm A (a) diverged" in row["note"] and how in row["note"]
-        assert "never left chance" not in row["note"]  # diverged is its own outcome
+        text = wording.notes_text(row["notes"])
+        assert "1 of 3 seeds of arm A (a) diverged" in text and how in text
+        assert "never left chance" not in text  # diverged is its own outcome
     summary = summary_table(runs, {"diverged_score": "exclude"}).set_index("role")
     assert (summary.loc["A", "n_diverged"], summary.loc["A", "n_missing"]) == (1, 1)
+
+
+def test_an_accuracy_claims_error_includes_the_test_images_every_run_shares():
+    # Two seeds of one claim, each arm scored on the same 8 test images. B − A per image:
+    # seed 0 [1, 1, 0, 0, 0, 0, 0, -1], seed 1 [1, 0, 1, 0, 0, 0, 0, 0]: accuracies differ by
+    # 1/8 and 2/8 (B − A = 0.125, 0.25).
+    a0, b0 = [0, 0, 1, 1, 1, 0, 0, 1], [1, 1, 1, 1, 1, 0, 0, 0]
+    a1, b1 = [0, 1, 0, 1, 1, 0, 0, 1], [1, 1, 1, 1, 1, 0, 0, 1]
+    runs = one_study_runs([np.mean(a0), np.mean(a1)], [np.mean(b0), np.mean(b1)])
+    test_correct = {
+        "condition": np.array(["cA", "cA", "cB", "cB"]),
+        "seed": np.array([0, 1, 0, 1]),
+        "correct": np.array([a0, a1, b0, b1], dtype=np.uint8),
+    }
+    row = findings_table(as_endpoints(runs), [TIP], None, test_correct=test_correct).iloc[0]
+    assert row["sources"] == "seeds and test images"
+    # Per image, the mean over seeds: [1, 0.5, 0.5, 0, 0, 0, 0, -0.5], mean 0.1875; their
+    # variance: (0.8125² + 2 × 0.3125² + 4 × 0.1875² + 0.6875²) / 7 = 0.1741071, over 8 images.
+    images = (0.8125**2 + 2 * 0.3125**2 + 4 * 0.1875**2 + 0.6875**2) / 7 / 8
+    assert row["se_images"] == pytest.approx(math.sqrt(images))
+    # The seeds: [0.125, 0.25], sd 0.0883883, se² = 0.0078125 / 2.
+    seeds = 0.0078125 / 2
+    assert row["se"] == pytest.approx(math.sqrt(seeds + images))
+    # Welch-Satterthwaite: (s + i)² / (s² / 1 + i² / 7).
+    assert row["df"] == pytest.approx((seeds + images) ** 2 / (seeds**2 + images**2 / 7))
+    # The verdict's tests read it; the seeds-only figures stay beside it.
+    half = sps.t.ppf(0.975, row["df"]) * row["se"]
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.1875 - half, 0.1875 + half))
+    assert row["p_value"] != row["p_value_seeds"] == pytest.approx(row["p_ttest"])
+    assert row["se"] > math.sqrt(seeds)  # more error than the seeds alone show
+    # Without the images' scores the verdict is the seeds' alone.
+    alone = findings_table(as_endpoints(runs), [TIP]).iloc[0]
+    assert alone["sources"] == "seeds" and alone["p_value"] == alone["p_value_seeds"]

@@ -112,10 +112,16 @@ def test_build_tables_sums_the_confusion_of_the_best_arm_only():
         confusion["arm"].iloc[0],
         confusion["condition"].iloc[0],
     ) == ("loss", "cross-entropy", "base")
+    # Which test images each job got right, row by (condition, seed): base predicts [0, 1, 0]
+    # against the labels [0, 1, 1].
+    correct = tables["test_correct"]
+    base = list(correct["condition"]).index("base")
+    assert correct["correct"][base].tolist() == [1, 1, 0] and len(correct["seed"]) == len(METRICS)
     # 3 seeds of base: true 0 -> predicted 0 three times; true 1 -> 1 three times and 0 three times.
     assert confusion[["predicted_0", "predicted_1"]].to_numpy().tolist() == [[3, 0], [3, 3]]
     assert (
-        set(tables) == {"runs", "endpoints", "curves", "probes", "jobs", "confusion", "tuning"}
+        set(tables)
+        == {"runs", "endpoints", "curves", "probes", "jobs", "confusion", "tuning", "test_correct"}
         and tables["tuning"].empty
     )
 

@@ -5,6 +5,8 @@ Every expected text is written out here, not built with the code under test.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from test_stats import DEFAULT_SETTINGS, NAN, findings_of, hand_runs, studies
 
@@ -14,11 +16,15 @@ from tipsbench.wording import (
     finding_sentence,
     fmt_interval,
     fmt_p,
+    interval_phrase,
     level,
+    note_text,
     note_tuning_edge,
+    notes_text,
     p_phrase,
     seeds_sentence,
     slide_sentence,
+    verdict_tooltip,
 )
 
 
@@ -80,16 +86,16 @@ def test_sentences_of_the_hand_made_findings():
         "Over 3 seeds, cross-entropy (B) reached 0.920 mean final test accuracy against 0.200 "
         "for mse (A): "
         "B − A = +0.720 (95 % CI +0.492 to +0.948, paired t-test, Holm-adjusted p = 0.0138), "
-        "so the claim B > A is reproduced: the difference is significant and not shown to lie "
-        "within ±0.010, the smallest effect that matters."
+        "so the claim B > A is reproduced: the effect is shown to be larger than 0.010, the "
+        "smallest effect that matters, the claimed way."
     )
     # depth: mean -0.81, CI half 4.30265 * 0.02 / sqrt(3) = 0.049683 -> -0.860 to -0.760.
     assert finding_sentence(rows.loc["depth"]) == (
         "Over 3 seeds, 9 layers (B) reached 0.110 mean final test accuracy against 0.920 "
         "for 3 layers (A): "
         "B − A = −0.810 (95 % CI −0.860 to −0.760, paired t-test, Holm-adjusted p = 0.0008), "
-        "so the claim A > B is reproduced: the difference is significant and not shown to lie "
-        "within ±0.010, the smallest effect that matters."
+        "so the claim A > B is reproduced: the effect is shown to be larger than 0.010, the "
+        "smallest effect that matters, the claimed way."
     )
     # dropout: d = [0.01, -0.01], CI 0 +- 12.7062 * 0.014142 / sqrt(2) = +-0.127.
     assert finding_sentence(rows.loc["dropout"]) == (
@@ -100,8 +106,7 @@ def test_sentences_of_the_hand_made_findings():
         "lie within ±0.010 at α = 0.05."
     )
     assert finding_sentence(rows.loc["optimizer"]).endswith(
-        "so the claim B > A is reversed: the other arm is significantly better, and the "
-        "difference is not shown to lie within ±0.010."
+        "so the claim B > A is reversed: the effect is shown to be larger than 0.010 the other way."
     )
 
 
@@ -113,6 +118,9 @@ def test_sentence_variants_from_a_row_alone():
         "expect": "B > A",
         "endpoint": "test_accuracy",
         "scale": "difference",
+        "higher_is_better": True,
+        "claimed_sign": 1,
+        "effect_sign": 1,
         "n_pairs": 5,
         "mean_a": 0.112,
         "mean_b": 0.921,
@@ -128,17 +136,19 @@ def test_sentence_variants_from_a_row_alone():
         "alpha": 0.05,
         "confidence": 0.95,
         "smallest_effect": 0.01,
-        "verdict_case": "different",
+        "verdict_case": "beyond",
+        "wins_b": 5,
+        "hodges_lehmann": 0.81,
     }
     assert finding_sentence(row) == (
         "Over 5 seeds, cross-entropy (B) reached 0.921 mean final test accuracy against 0.112 "
         "for mse (A): "
         "B − A = +0.809 (95 % CI +0.800 to +0.818, paired t-test, Holm-adjusted p = 0.0001), "
-        "so the claim B > A is reproduced: the difference is significant and not shown to lie "
-        "within ±0.010, the smallest effect that matters."
+        "so the claim B > A is reproduced: the effect is shown to be larger than 0.010, the "
+        "smallest effect that matters, the claimed way."
     )
     smoke = finding_sentence({**row, "evidence": False, "p_holm": 0.00001})
-    assert smoke.endswith("the smallest effect that matters; this smoke run is not evidence.")
+    assert smoke.endswith("the claimed way; this smoke run is not evidence.")
     wilcoxon = finding_sentence(
         {**row, "test": "wilcoxon", "confidence": 0.9, "p_holm": 0.0625, "verdict": "INCONCLUSIVE"}
     )
@@ -176,6 +186,9 @@ ROW = {
     "expect": "B > A",
     "endpoint": "test_accuracy",
     "scale": "difference",
+    "higher_is_better": True,
+    "claimed_sign": 1,
+    "effect_sign": -1,
     "n_pairs": 5,
     "mean_a": 0.9,
     "mean_b": 0.894,
@@ -191,62 +204,128 @@ ROW = {
 }
 
 
-def test_negligible_sentences_say_which_case_holds():
+def test_negligible_sentences_say_which_case_holds_and_which_way_it_leans():
     small = finding_sentence({**ROW, "verdict": "NEGLIGIBLE", "verdict_case": "small"})
     assert small.endswith(
-        "so the claim B > A is negligible here: the difference is real (significant) but shown "
-        "to lie within ±0.010, too small to matter."
+        "so the effect is negligible here: it is real (significant) but shown to lie within "
+        "±0.010, too small to matter, and dropout 0.2 (B) is worse."
     )
     equivalent = finding_sentence(
         {**ROW, "p_holm": 0.4, "verdict": "NEGLIGIBLE", "verdict_case": "equivalent"}
     )
     assert equivalent.endswith(
-        "so the claim B > A is negligible here: no significant difference, and the difference is "
-        "shown to lie within ±0.010."
+        "so the effect is negligible here: no significant difference, it is shown to lie "
+        "within ±0.010, and if anything dropout 0.2 (B) is worse."
+    )
+    assert verdict_tooltip({**ROW, "verdict": "NEGLIGIBLE"}) == (
+        "the effect is negligible (within ±0.010), and if anything dropout 0.2 (B) is worse"
     )
 
 
-def test_a_speed_claim_reads_as_a_ratio_of_updates():
-    # log(B / A) = -2.0 [-2.3, -1.7]: B needs e^-2 = 0.135 times A's updates.
+def test_a_real_effect_not_shown_to_matter_is_direction_only():
+    row = {**ROW, "effect_sign": 1, "mean_diff": 0.009, "verdict": "DIRECTION ONLY"}
+    row.update(verdict_case="different", diff_ci_low=0.0062, diff_ci_high=0.0118)
+    assert finding_sentence(row).endswith(
+        "so the claim B > A holds in direction only: the difference is real and goes the "
+        "claimed way, but it is not shown to reach 0.010, the smallest effect that matters (nor "
+        "to lie within ±0.010)."
+    )
+    assert verdict_tooltip(row) == "a real difference, the claimed way, not shown to reach ±0.010"
+    against = verdict_tooltip({**row, "effect_sign": -1})
+    assert against == "a real difference, against the claim, not shown to reach ±0.010"
+
+
+def test_interval_ends_near_delta_get_the_digits_that_tell_them_from_it():
+    # 0.0096 would read "+0.010" at three decimals: as large as delta, which it is not.
     row = {
         **ROW,
-        "arm_a": "SGD",
-        "arm_b": "Adam",
-        "endpoint": "updates_to_target(curve=train_crossentropy, target=0.5)",
-        "scale": "ratio",
-        "mean_a": 812.4,
-        "mean_b": 109.9,
-        "mean_diff": -2.0,
-        "diff_ci_low": -2.3,
-        "diff_ci_high": -1.7,
-        "p_holm": 0.00001,
-        "smallest_effect": 1.5,
-        "verdict": "REPRODUCED",
+        "mean_diff": 0.0132,
+        "ci_low": 0.0096,
+        "ci_high": 0.0168,
+        "verdict": "DIRECTION ONLY",
+    }
+    row.update(effect_sign=1, verdict_case="different")
+    assert "(95 % CI +0.0096 to +0.017, paired t-test" in finding_sentence(row)
+    # An end exactly at delta, or clear of it, keeps three decimals.
+    assert interval_phrase(row, 0.01, 0.0204) == "+0.010 to +0.020"
+    assert interval_phrase(row, -0.01004, 0.3) == "−0.01004 to +0.300"
+
+
+def test_wilcoxon_sentence_gives_the_ranks_estimate_and_says_when_mean_and_ranks_disagree():
+    # Twelve small wins and one large loss: the mean is negative, the ranks favour B.
+    row = {
+        **ROW,
+        "test": "wilcoxon",
+        "mean_diff": -0.032,
+        "diff_ci_low": -0.11,
+        "diff_ci_high": 0.05,
+        "hodges_lehmann": 0.0076,
+        "wins_b": 12,
+        "n_pairs": 13,
+        "effect_sign": 1,
+        "verdict": "DIRECTION ONLY",
         "verdict_case": "different",
     }
-    assert finding_sentence(row) == (
-        "Over 5 seeds, Adam (B) took 110 against 812 for SGD (A) (geometric means of the "
-        "updates until the probe's training cross-entropy is ≤ 0.5): B / A = ×0.135 "
-        "(95 % CI ×0.1 to ×0.183, paired t-test of log(B / A), Holm-adjusted p < 0.0001), "
-        "so the claim B > A is reproduced: the difference is significant and not shown to lie "
-        "within ×1.5 either way, the smallest effect that matters."
+    sentence = finding_sentence(row)
+    assert (
+        "; by ranks (Hodges–Lehmann estimate) +0.008, B better on 12 of 13 seeds: the mean and "
+        "the ranks disagree, and the verdict follows the ranks, so the claim B > A holds in "
+        "direction only" in sentence
     )
-    blocked = finding_sentence({**row, "verdict": "INCONCLUSIVE", "censoring_blocked": True})
-    assert blocked.endswith(
-        "so the claim B > A is inconclusive: the tests would side with an arm some of whose runs "
-        "never reached the target, and the budget they are counted at flatters them."
+    assert "disagree" not in finding_sentence({**row, "mean_diff": 0.004})
+
+
+def test_the_verdict_reads_seeds_and_test_images_where_the_endpoint_has_them():
+    row = {
+        **ROW,
+        "sources": "seeds and test images",
+        "ci_low": -0.0091,
+        "ci_high": -0.0029,
+        "verdict": "NEGLIGIBLE",
+        "verdict_case": "small",
+    }
+    assert (
+        "(95 % CI −0.009 to −0.003 over seeds and test images, t-test over seeds and test "
+        "images, Holm-adjusted p = 0.0020)" in finding_sentence(row)
     )
 
 
-def test_a_claim_of_no_difference_is_reproduced_by_equivalence():
-    row = {**ROW, "expect": "A ≈ B", "p_holm": 0.3, "verdict": "REPRODUCED"}
-    assert finding_sentence(row).endswith(
-        "so the claim A ≈ B is reproduced: the difference is shown to lie within ±0.010, too "
-        "small to matter."
+def test_notes_are_worded_from_their_codes_and_diverged_runs_are_counted_apart():
+    notes = [
+        {
+            "code": "at_chance",
+            "role": "A",
+            "label": "mse",
+            "count": 1,
+            "of": 1,
+            "diverged": 4,
+            "threshold": 0.2,
+        },
+        {
+            "code": "diverged",
+            "role": "A",
+            "label": "mse",
+            "count": 4,
+            "of": 5,
+            "score": "final_weights",
+        },
+    ]
+    assert notes_text(json.dumps(notes)) == (
+        "the only seed of arm A (mse) that did not diverge stayed at chance (test accuracy ≤ 0.2); "
+        "4 of 5 seeds of arm A (mse) diverged (loss not finite), scored with their final, "
+        "non-finite weights"
     )
-    assert "so the claim A ≈ B is reversed: the arms differ significantly" in finding_sentence(
-        {**row, "verdict": "REVERSED"}
+    two = {**notes[0], "count": 1, "of": 3}
+    assert note_text(two) == (
+        "of the 3 seeds of arm A (mse) that did not diverge, 1 never left chance (test accuracy "
+        "≤ 0.2)"
     )
+    assert note_text({**notes[0], "diverged": 0, "of": 3, "count": 3}) == (
+        "all 3 seeds of arm A (mse) stayed at chance (test accuracy ≤ 0.2)"
+    )
+    assert notes_text("") == "" and notes_text("[]") == ""
+    with pytest.raises(ValueError, match="'nonsense'"):
+        note_text({"code": "nonsense"})
 
 
 def test_the_slides_difference_against_one_runs_prediction_interval():
@@ -264,16 +343,22 @@ def test_the_slides_difference_against_one_runs_prediction_interval():
 
 def test_seeds_advice_names_the_detectable_difference_and_the_seeds_to_decide():
     row = {**ROW, "sd_diff": 0.0123, "mde": 0.0213, "power": 0.8, "verdict": "INCONCLUSIVE"}
-    assert seeds_sentence({**row, "seeds_to_decide": 14.0}) == (
+    assert seeds_sentence({**row, "seeds_to_decide": 14.0}, claims=11) == (
         "With 5 seeds and this spread (sd of B − A 0.0123), a difference of 0.0213 or more "
-        "is found with 80 % power at α = 0.05 (before the Holm correction). "
-        "About 14 seeds are expected to decide it: list that many under seeds in the config "
-        "and rerun; only the new seeds are trained."
+        "is found with 80 % power at α = 0.05 (seeds alone, before the Holm correction). "
+        "An estimate that takes this run's mean and spread as the truth: about 14 seeds would "
+        "decide it at α / 11 = 0.0045, the Holm correction's strictest level over the 11 "
+        "claims, with 80 % power. List that many under seeds in the config and rerun; only the "
+        "new seeds are trained."
     )
     assert seeds_sentence({**row, "seeds_to_decide": NAN}).endswith(
-        "No finite number of seeds is expected to decide it at this effect."
+        "No finite number of seeds is expected to decide it at α / 1 = 0.05, the Holm "
+        "correction's strictest level over the 1 claim: the effect is too close to the "
+        "smallest effect that matters."
     )
-    assert "About" not in seeds_sentence({**row, "verdict": "REPRODUCED", "seeds_to_decide": NAN})
+    assert "An estimate" not in seeds_sentence(
+        {**row, "verdict": "REPRODUCED", "seeds_to_decide": NAN}
+    )
 
 
 def test_a_tuned_arm_at_the_edge_of_its_grid_is_named_with_the_way_to_widen_it():

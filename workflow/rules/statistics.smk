@@ -7,6 +7,7 @@ rule statistics:
     input:
         runs=layout.table(RUN, "runs"),
         endpoints=layout.table(RUN, "endpoints"),
+        test_correct=layout.array_table(RUN, "test_correct"),
     output:
         summary=report(
             layout.table(RUN, "summary"),

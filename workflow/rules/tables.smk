@@ -28,6 +28,7 @@ rule aggregate:
         jobs=layout.table(RUN, "jobs"),
         confusion=layout.table(RUN, "confusion"),
         tuning=layout.table(RUN, "tuning"),
+        test_correct=layout.array_table(RUN, "test_correct"),
     log:
         f"{RUN}/logs/aggregate.log",
     conda:

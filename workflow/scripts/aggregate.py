@@ -1,6 +1,7 @@
 """Snakemake adapter: read every run's files.
 
-Writes the runs, endpoints, curves, probes, jobs, confusion and tuning tables.
+Writes the runs, endpoints, curves, probes, jobs, confusion and tuning tables and which test
+images each job got right.
 """
 
 from tipsbench.files import send_output_to
@@ -11,7 +12,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from tipsbench.data import load_prepared  # noqa: E402
-from tipsbench.files import read_json, write_csv  # noqa: E402
+from tipsbench.files import read_json, write_csv, write_npz  # noqa: E402
 from tipsbench.grid import Arm  # noqa: E402
 from tipsbench.tables import build_tables  # noqa: E402
 
@@ -40,5 +41,6 @@ tables = build_tables(
     probes=probes,
     endpoints=dict(snakemake.params.endpoints),
 )
+write_npz(tables.pop("test_correct"), snakemake.output.test_correct)
 for name, table in tables.items():
     write_csv(table, snakemake.output[name])

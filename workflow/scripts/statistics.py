@@ -1,10 +1,11 @@
 """Snakemake adapter: the summary, arm-endpoint, findings and robustness tables from the runs
-and endpoints tables."""
+and endpoints tables and the test images each run got right."""
 
 from tipsbench.files import send_output_to
 
 send_output_to(snakemake.log[0])
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from tipsbench.experiment import Study  # noqa: E402
@@ -18,6 +19,10 @@ settings = dict(snakemake.params.settings)
 studies = [Study.from_record(record) for record in snakemake.params.studies]
 write_csv(summary_table(runs, settings), snakemake.output.summary)
 write_csv(arm_endpoints_table(endpoints, settings), snakemake.output.arm_endpoints)
-findings = findings_table(endpoints, studies, settings, smoke=snakemake.params.smoke)
+with np.load(snakemake.input.test_correct) as arrays:
+    test_correct = {name: arrays[name] for name in arrays.files}
+findings = findings_table(
+    endpoints, studies, settings, smoke=snakemake.params.smoke, test_correct=test_correct
+)
 write_csv(findings, snakemake.output.findings)
 write_csv(robustness_table(findings, list(snakemake.params.sweeps)), snakemake.output.robustness)

@@ -34,8 +34,8 @@ COLUMNS = [
     "mean_a",
     "mean_b",
     "mean_diff",
-    "diff_ci_low",
-    "diff_ci_high",
+    "ci_low",
+    "ci_high",
     "p_holm",
     "verdict",
     "evidence",
@@ -64,8 +64,10 @@ def verdict_table(findings: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _with_endpoints(table: pd.DataFrame) -> pd.DataFrame:
-    """A findings table with its endpoint, claim and scale columns (an older table has one
-    claim per study, on its ``metric``)."""
+    """A findings table with its endpoint, claim, scale and verdict interval columns (an older
+    table has one claim per study, on its ``metric``, and only the seeds' interval)."""
+    if "ci_low" not in table:
+        table = table.assign(ci_low=table["diff_ci_low"], ci_high=table["diff_ci_high"])
     if "endpoint" in table:
         return table
     endpoint = table["metric"] if "metric" in table else "test_accuracy"
@@ -94,7 +96,7 @@ def comparison_context(table: pd.DataFrame, runs: list[str]) -> dict[str, Any]:
                     f"{row.arm_b} {wording.value(endpoint, row.mean_b)}",
                     "effect_name": wording.effect_name(finding),
                     "diff": wording.effect(finding, row.mean_diff, plain=True),
-                    "ci": wording.effect_interval(finding, row.diff_ci_low, row.diff_ci_high),
+                    "ci": wording.effect_interval(finding, row.ci_low, row.ci_high),
                     "p": wording.p_phrase(row.p_holm, "adj. p"),
                     "n": int(row.n_pairs),
                     "expect": wording.expect_phrase(row.expect, endpoint),

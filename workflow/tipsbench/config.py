@@ -142,6 +142,16 @@ def check_claims(config: dict[str, Any], grid: Any) -> None:
     from tipsbench.experiment import ENDPOINT_PARAMETERS
 
     _known_endpoint(config["statistics"]["metric"], "statistics.metric", parameters_allowed=False)
+    statistics, seeds = config["statistics"], len(config["seeds"])
+    if statistics["test"] == "wilcoxon" and 2 / 2**seeds >= statistics["alpha"]:
+        # The exact two-sided signed-rank test of n pairs cannot go below p = 2 / 2^n.
+        needed = next(n for n in range(seeds, 64) if 2 / 2**n < statistics["alpha"])
+        raise ConfigError(
+            "statistics.test",
+            f"wilcoxon with {seeds} seeds cannot reach p < {statistics['alpha']:g} (its "
+            f"smallest two-sided p is {2 / 2**seeds:.4g}): list at least {needed} seeds, or "
+            "use paired_t",
+        )
     for study, spec in config["studies"].items():
         where = f"studies.{study}"
         claims = spec.get("claims")

@@ -1,15 +1,24 @@
-"""Effect size, equivalence and power of a study's paired differences B − A, and its verdict.
+"""Effect size, equivalence, minimum effect and power of a claim's paired differences B − A, and
+its verdict.
 
-Given the per-seed differences of one study and its smallest effect of interest ``delta``,
-these pure functions decide whether the claim is reproduced, reversed, negligible (the
-difference lies within ±delta) or still inconclusive, and say how large the effect is,
-how a single new run would come out and how many seeds would settle an open study.
+Given the per-seed differences of one claim and its smallest effect of interest ``delta``,
+these pure functions decide whether the claim is reproduced (the effect is shown to exceed
+delta the claimed way), reversed (shown to exceed it the other way), negligible (shown to lie
+within ±delta), shown only in its direction (a real difference whose size is not shown either
+way) or still inconclusive, and say how large the effect is, how a single new run would come
+out and how many seeds would settle an open claim.
+
+The t-based tests read an ``Estimate`` (mean, standard error, degrees of freedom): over the
+seeds alone, or over the seeds and the test images together when the claim's endpoint is
+scored on a test set that every run shares (``seed_and_image_estimate``; Bouthillier et al.
+2021, "Accounting for variance in machine learning benchmarks", MLSys).
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,10 +27,14 @@ from scipy import stats as sps
 from statsmodels.stats.power import TTestPower
 from statsmodels.stats.weightstats import ttost_paired
 
-VERDICTS = ("REPRODUCED", "REVERSED", "NEGLIGIBLE", "INCONCLUSIVE")
+VERDICTS = ("REPRODUCED", "REVERSED", "DIRECTION ONLY", "NEGLIGIBLE", "INCONCLUSIVE")
 CLAIM_DIRECTIONS = ("B > A", "A > B", "A ≈ B")
 TESTS = ("paired_t", "wilcoxon")
-VERDICT_CASES = ("different", "small", "equivalent", "neither")
+# "beyond": shown to exceed delta the claimed way (for a claim of no difference: either way);
+# "against": shown to exceed it against the claim; "small": significant and shown within
+# ±delta; "equivalent": shown within ±delta only; "different": significant, its size shown
+# neither way; "neither": nothing shown.
+VERDICT_CASES = ("beyond", "against", "small", "equivalent", "different", "neither")
 
 # Differences whose spread is below this (relative to their size) count as all equal: it only
 # absorbs the last-bit noise of float subtraction, e.g. 0.3 - 0.2 != 0.2 - 0.1.
@@ -94,7 +107,7 @@ def _spread(value: Any, name: str) -> float:
     return number
 
 
-def _all_equal(values: np.ndarray) -> bool:
+def all_equal(values: np.ndarray) -> bool:
     """Whether the (non-empty) values are equal up to float noise, i.e. their sd counts as 0."""
     return bool(np.ptp(values) <= ZERO_SPREAD * max(1.0, float(np.max(np.abs(values)))))
 
@@ -102,8 +115,145 @@ def _all_equal(values: np.ndarray) -> bool:
 def _mean_sd(differences: np.ndarray) -> tuple[float, float]:
     """Mean and sd (ddof=1) of at least two differences; sd is exactly 0 when they are all equal."""
     mean = float(np.mean(differences))
-    sd = 0.0 if _all_equal(differences) else float(np.std(differences, ddof=1))
+    sd = 0.0 if all_equal(differences) else float(np.std(differences, ddof=1))
     return mean, sd
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A mean difference with its standard error and the degrees of freedom of its t statistic.
+
+    ``se`` 0 is a difference without spread (every t statistic is then ±inf or undefined, and
+    the tests give their limits); ``df`` NaN (fewer than two seeds) makes every test NaN.
+    ``sources`` names what its error covers: "seeds", or "seeds and test images".
+    """
+
+    mean: float
+    se: float
+    df: float
+    sources: str = "seeds"
+
+
+def seed_estimate(differences: Any) -> Estimate:
+    """The mean of the per-seed differences, its standard error sd/√n and n − 1 df."""
+    values = _differences(differences)
+    if values.size < 2:
+        mean = float(values[0]) if values.size else math.nan
+        return Estimate(mean, math.nan, math.nan)
+    mean, sd = _mean_sd(values)
+    return Estimate(mean, sd / math.sqrt(values.size), float(values.size - 1))
+
+
+def image_variance(differences_by_image: Any) -> float:
+    """Sampling variance of a mean over test images, from each image's paired difference.
+
+    ``differences_by_image`` holds one row per seed and one column per test image: B's score
+    minus A's on that image (for an accuracy, correct − correct: −1, 0 or +1). The arms of a
+    claim share one test set, so the image-to-image part of the error is common to all seeds
+    and does not shrink with more seeds: it is the variance over images of each image's mean
+    difference across seeds, divided by the number of images. NaN with fewer than two images.
+    """
+    matrix = np.atleast_2d(np.asarray(differences_by_image, dtype=float))
+    images = matrix.shape[1]
+    if images < 2:
+        return math.nan
+    per_image = matrix.mean(axis=0)
+    return float(np.var(per_image, ddof=1) / images) if not all_equal(per_image) else 0.0
+
+
+def seed_and_image_estimate(differences: Any, differences_by_image: Any) -> Estimate:
+    """The mean over seeds with an error that includes the test images as a second source.
+
+    se² = s²_seeds / n + ``image_variance``: the seeds' spread (which already holds the test
+    images' seed-to-seed part) plus the part every seed shares because all runs are scored on
+    the same images. A two-level view of the error, as Bouthillier et al. (2021) argue a
+    benchmark must take: a reader wants the tip to hold for images like these, not for these
+    10,000 images. The df follow Welch-Satterthwaite from the two parts (n − 1 and images − 1).
+    """
+    seeds = seed_estimate(differences)
+    matrix = np.atleast_2d(np.asarray(differences_by_image, dtype=float))
+    images = image_variance(matrix)
+    if math.isnan(seeds.df) or math.isnan(images):
+        return Estimate(seeds.mean, math.nan, math.nan, "seeds and test images")
+    seed_part = seeds.se**2
+    total = seed_part + images
+    if total == 0.0:
+        return Estimate(seeds.mean, 0.0, seeds.df, "seeds and test images")
+    df = total**2 / (seed_part**2 / seeds.df + images**2 / (matrix.shape[1] - 1))
+    return Estimate(seeds.mean, math.sqrt(total), float(df), "seeds and test images")
+
+
+def _excess_p(excess: float, estimate: Estimate, scale: float) -> float:
+    """One-sided p of H0: the true difference is at most a boundary, from mean − boundary.
+
+    With zero spread the t statistic is ±inf (p 0 or 1); a mean on the boundary, up to float
+    noise relative to ``scale``, is the limit p = 1/2 from either side.
+    """
+    if math.isnan(estimate.df) or math.isnan(excess):
+        return math.nan
+    if estimate.se == 0.0:
+        if abs(excess) <= ZERO_SPREAD * max(1.0, scale):
+            return 0.5
+        return 0.0 if excess > 0 else 1.0
+    return float(sps.t.sf(excess / estimate.se, estimate.df))
+
+
+def difference_p(estimate: Estimate) -> float:
+    """Two-sided t p of H0: no difference."""
+    scale = abs(estimate.mean)
+    return min(
+        1.0,
+        2
+        * min(
+            _excess_p(estimate.mean, estimate, scale), _excess_p(-estimate.mean, estimate, scale)
+        ),
+    )
+
+
+def equivalence_p(estimate: Estimate, delta: float) -> float:
+    """TOST p: the larger of the one-sided t p's against −delta and +delta (within ±delta?)."""
+    delta = _positive(delta, "delta")
+    scale = max(abs(estimate.mean), delta)
+    return max(
+        _excess_p(estimate.mean + delta, estimate, scale),
+        _excess_p(delta - estimate.mean, estimate, scale),
+    )
+
+
+def minimum_effect_p(estimate: Estimate, delta: float, sign: int) -> float:
+    """One-sided t p of H0: sign × difference <= delta, i.e. that the effect does not exceed
+    delta the ``sign`` way (+1: B − A > delta, −1: B − A < −delta); 0 tests both ways at once
+    (|B − A| > delta, the smaller one-sided p doubled).
+
+    The minimum-effect test that completes the equivalence test: together they tell an
+    effect shown to matter from one shown not to, and leave the rest open.
+    """
+    delta = _positive(delta, "delta")
+    if sign not in (-1, 0, 1):
+        raise ValueError(f"sign must be -1, 0 or +1, got {sign!r}")
+    if sign == 0:
+        return min(1.0, 2 * min(minimum_effect_p(estimate, delta, s) for s in (1, -1)))
+    scale = max(abs(estimate.mean), delta)
+    return _excess_p(sign * estimate.mean - delta, estimate, scale)
+
+
+def estimate_interval(estimate: Estimate, confidence: float) -> tuple[float, float]:
+    """The t confidence interval of the mean: mean ± t_{(1+c)/2, df} · se."""
+    confidence = _probability(confidence, "confidence")
+    if math.isnan(estimate.df) or math.isnan(estimate.se):
+        return math.nan, math.nan
+    half = float(sps.t.ppf((1 + confidence) / 2, estimate.df)) * estimate.se
+    return estimate.mean - half, estimate.mean + half
+
+
+def hodges_lehmann(differences: Any) -> float:
+    """The Hodges–Lehmann estimate that goes with the Wilcoxon signed-rank test: the median of
+    the Walsh averages (d_i + d_j) / 2 over all i <= j. NaN without differences."""
+    values = _differences(differences)
+    if not values.size:
+        return math.nan
+    i, j = np.triu_indices(values.size)
+    return float(np.median((values[i] + values[j]) / 2))
 
 
 def paired_t_p(differences: Any) -> float:
@@ -115,7 +265,7 @@ def paired_t_p(differences: Any) -> float:
     values = _differences(differences)
     if values.size < 2:
         return math.nan
-    if _all_equal(values):
+    if all_equal(values):
         return 1.0 if not np.any(values) else 0.0
     return float(sps.ttest_1samp(values, 0.0).pvalue)
 
@@ -132,7 +282,9 @@ def tost_p(differences: Any, delta: float) -> float:
         return math.nan
     mean, sd = _mean_sd(values)
     if sd == 0.0:
-        return 0.0 if abs(mean) < delta else 1.0
+        # The limit of a vanishing spread: 0 inside ±delta, 1 outside, 1/2 on the boundary
+        # (up to float noise: 0.91 − 0.90 and 0.11 − 0.10 are both a difference of 0.01).
+        return equivalence_p(seed_estimate(values), delta)
     # ttost_paired(x1, x2, low, upp) tests low < x1 - x2 < upp, so x1 are the differences, x2 zeros.
     p_value, _, _ = ttost_paired(values, np.zeros_like(values), -delta, delta)
     return float(p_value)
@@ -274,39 +426,62 @@ def minimum_detectable_difference(n: int, sd: float, alpha: float, power: float 
 
 
 def seeds_to_decide(
-    mean_diff: float, sd: float, delta: float, alpha: float, power: float = 0.8
+    mean_diff: float,
+    sd: float,
+    delta: float,
+    alpha: float,
+    power: float = 0.8,
+    image_variance: float = 0.0,
 ) -> float:
-    """Seeds (pairs) that decide an open study with this power, its mean and sd taken as true.
+    """Seeds (pairs) expected to decide an open claim with this power, an estimate that takes
+    its mean and sd as the truth.
 
-    If |mean_diff| >= delta the difference test must detect the effect |mean_diff| / sd
-    (two-sided); otherwise the equivalence test must show it, approximated by the one-sided
-    test of the effect (delta − |mean_diff|) / sd at level alpha, its dominating bound. The
-    answer is the smallest whole number >= 2 whose power reaches ``power``: statsmodels'
-    solved nobs rounded up, checked, and searched for with the exact power where its solver
-    fails. At |mean_diff| == delta the equivalence test has power alpha at every n, so the
-    difference test is the one that can decide. NaN when mean_diff or sd is NaN or sd is 0
-    (no t statistic, so no power at any n) or when over MAX_SEEDS seeds would be needed:
-    no finite number of seeds is expected to decide then.
+    Deciding means the verdict rule's own tests: if |mean_diff| > delta the minimum-effect
+    test (one-sided, effect |mean_diff| − delta) must reject; otherwise the equivalence test,
+    approximated by its dominating one-sided test of delta − |mean_diff|. ``alpha`` is the
+    level the test must reach: pass the Holm correction's strictest level (alpha / claims) to
+    plan for it. ``image_variance`` is the part of the error that more seeds cannot shrink
+    (the shared test images, ``image_variance``): with it, the standard error at n seeds is
+    sqrt(sd² / n + image_variance), and no number of seeds decides a claim whose effect is
+    too small against it. The answer is the smallest whole number >= 2 whose power reaches
+    ``power``, from the noncentral t. NaN when mean_diff or sd is NaN, when there is no
+    spread at all, when |mean_diff| == delta (neither test can have power), or when over
+    MAX_SEEDS seeds would be needed.
     """
     mean_diff = _number(mean_diff, "mean_diff")
     sd = _spread(sd, "sd")
     delta = _positive(delta, "delta")
     alpha = _probability(alpha, "alpha")
     power = _probability(power, "power")
+    image_variance = _spread(image_variance, "image_variance")
     if power <= alpha:
         raise ValueError(f"power must exceed alpha (the power against no effect), got {power!r}")
-    if math.isnan(mean_diff) or math.isnan(sd) or sd == 0.0 or math.isinf(mean_diff):
+    if math.isnan(mean_diff) or math.isnan(sd) or math.isinf(mean_diff):
         return math.nan
-    size = abs(mean_diff)
-    two_sided = size >= delta
-    effect = (size if two_sided else delta - size) / sd
-    if effect == 0 or not math.isfinite(effect):
+    if sd == 0.0 and not image_variance > 0:
         return math.nan
-    alternative = "two-sided" if two_sided else "larger"
-    solved = _statsmodels_solve(
-        effect_size=effect, nobs=None, alpha=alpha, power=power, alternative=alternative
-    )
-    return _smallest_seeds(lambda n: _power(effect, n, alpha, two_sided) >= power, solved)
+    size = abs(abs(mean_diff) - delta)
+    if size == 0:
+        return math.nan
+    if not image_variance > 0:
+        effect = size / sd
+        solved = _statsmodels_solve(
+            effect_size=effect, nobs=None, alpha=alpha, power=power, alternative="larger"
+        )
+        return _smallest_seeds(lambda n: _power(effect, n, alpha, False) >= power, solved)
+    # The floor the image error puts under the standard error: more seeds cannot beat it.
+    if sps.norm.sf(sps.norm.isf(alpha) - size / math.sqrt(image_variance)) < power:
+        return math.nan
+
+    def reaches(n: int) -> bool:
+        seed_part = sd**2 / n
+        se = math.sqrt(seed_part + image_variance)
+        df = (n - 1) * (1 + image_variance / seed_part) ** 2 if seed_part else math.inf
+        df = min(df, 1e7)
+        critical = sps.t.isf(alpha, df)
+        return float(sps.nct.sf(critical, df, size / se)) >= power
+
+    return _smallest_seeds(reaches, math.nan)
 
 
 def _smallest_seeds(reaches: Any, hint: float) -> float:
@@ -328,67 +503,90 @@ def _smallest_seeds(reaches: Any, hint: float) -> float:
     return float(high)
 
 
-def verdict_case(p_difference: float, p_equivalence: float, alpha: float) -> str:
-    """Which of the four outcomes holds: "different", "small", "equivalent" or "neither".
+def verdict_case(
+    p_difference: float,
+    p_equivalence: float,
+    p_beyond: float,
+    alpha: float,
+    p_against: float = math.nan,
+) -> str:
+    """Which outcome the tests show (VERDICT_CASES), each p already adjusted for the family.
 
-    "different": the difference is significant and equivalence is not shown; "small": both
-    (a real difference within ±delta); "equivalent": only equivalence; "neither": none.
-    A NaN p-value counts as not significant.
+    "beyond" when the minimum-effect test in the claimed direction rejects (for a claim of no
+    difference: either way), "against" when the one against the claim does, then "small"
+    (significant and shown within ±delta), "equivalent", "different" (significant only) and
+    "neither". A NaN p-value counts as not significant.
     """
     p_difference = _p_value(p_difference, "p_difference")
     p_equivalence = _p_value(p_equivalence, "p_equivalence")
+    p_beyond = _p_value(p_beyond, "p_beyond")
+    p_against = _p_value(p_against, "p_against")
     alpha = _probability(alpha, "alpha")
     significant = p_difference < alpha  # False for NaN
-    equivalent = p_equivalence < alpha
-    if significant:
-        return "small" if equivalent else "different"
-    return "equivalent" if equivalent else "neither"
+    if p_beyond < alpha:
+        return "beyond"
+    if p_against < alpha:
+        return "against"
+    if p_equivalence < alpha:
+        return "small" if significant else "equivalent"
+    return "different" if significant else "neither"
 
 
 def combined_verdict(
-    claimed_sign: int, effect_sign: int, p_difference: float, p_equivalence: float, alpha: float
+    claimed_sign: int,
+    effect_sign: int,
+    p_difference: float,
+    p_equivalence: float,
+    p_beyond: float,
+    alpha: float,
+    p_against: float = math.nan,
 ) -> str:
-    """The claim's verdict from both tests: REPRODUCED, REVERSED, NEGLIGIBLE or INCONCLUSIVE.
+    """The claim's verdict (VERDICTS) from its tests, each p already adjusted for the family.
 
     ``claimed_sign`` is the sign of B − A the claim predicts (+1 or −1,
     ``endpoints.claimed_sign``), or 0 for a claim of no practical difference (A ≈ B).
+    ``p_beyond`` is the minimum-effect test in the claimed direction (both ways for A ≈ B),
+    ``p_against`` the one against it (directional claims only); ``effect_sign`` the direction
+    the difference test sees.
 
-    A directional claim: a significant difference without equivalence is REPRODUCED when
-    effect_sign goes the claimed way, REVERSED when it goes against it and INCONCLUSIVE when
-    it is 0; shown equivalence, significant or not, is NEGLIGIBLE; neither is INCONCLUSIVE.
-    A claim of no difference: shown equivalence is REPRODUCED, a significant difference
-    without equivalence REVERSED, neither INCONCLUSIVE. NaN p-values count as not
-    significant.
+    A directional claim is REPRODUCED only when its effect is shown to exceed delta the
+    claimed way, REVERSED when shown to exceed it the other way, NEGLIGIBLE when shown to lie
+    within ±delta, DIRECTION ONLY when the difference is significant but its size is shown
+    neither way, else INCONCLUSIVE. A claim of no difference is REPRODUCED by equivalence,
+    REVERSED when the arms are shown to differ by more than delta, DIRECTION ONLY when they
+    differ by an amount not shown to matter, else INCONCLUSIVE.
     """
     for name, value in (("claimed_sign", claimed_sign), ("effect_sign", effect_sign)):
         whole = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
         if not whole or value not in (-1, 0, 1):
             raise ValueError(f"{name} must be -1, 0 or +1, got {value!r}")
-    case = verdict_case(p_difference, p_equivalence, alpha)
+    case = verdict_case(p_difference, p_equivalence, p_beyond, alpha, p_against)
     if claimed_sign == 0:
-        return {"small": "REPRODUCED", "equivalent": "REPRODUCED", "different": "REVERSED"}.get(
-            case, "INCONCLUSIVE"
-        )
-    if case in ("small", "equivalent"):
-        return "NEGLIGIBLE"
-    if case == "neither" or effect_sign == 0:
+        return {
+            "beyond": "REVERSED",
+            "small": "REPRODUCED",
+            "equivalent": "REPRODUCED",
+            "different": "DIRECTION ONLY",
+        }.get(case, "INCONCLUSIVE")
+    if case == "different" and effect_sign == 0:
         return "INCONCLUSIVE"
-    return "REPRODUCED" if effect_sign == claimed_sign else "REVERSED"
+    return {
+        "beyond": "REPRODUCED",
+        "against": "REVERSED",
+        "small": "NEGLIGIBLE",
+        "equivalent": "NEGLIGIBLE",
+        "different": "DIRECTION ONLY",
+    }.get(case, "INCONCLUSIVE")
 
 
-def single_run_difference_interval(differences: Any, confidence: float) -> tuple[float, float]:
-    """Prediction interval of ONE new paired run's difference.
+def prediction_interval(mean: float, sd: float, n: int, confidence: float) -> tuple[float, float]:
+    """Prediction interval of ONE new value (one new paired run's difference, or one new seed
+    of an arm) from n values with this mean and sd: mean ± t_{(1+c)/2, n−1} · sd · sqrt(1 + 1/n).
 
-    mean ± t_{(1+c)/2, n−1} · sd · sqrt(1 + 1/n); (NaN, NaN) for fewer than two differences,
-    (mean, mean) when they have zero spread.
+    (NaN, NaN) for fewer than two values or a NaN sd; (mean, mean) for zero spread.
     """
-    values = _differences(differences)
     confidence = _probability(confidence, "confidence")
-    n = values.size
-    if n < 2:
+    if n < 2 or math.isnan(sd):
         return math.nan, math.nan
-    mean, sd = _mean_sd(values)
-    if sd == 0.0:
-        return mean, mean
     half = float(sps.t.ppf((1 + confidence) / 2, n - 1)) * sd * math.sqrt(1 + 1 / n)
     return mean - half, mean + half

@@ -92,6 +92,9 @@ class Endpoint:
     optional: Mapping[str, Any] = field(default_factory=dict)
     # Whether the slide's per-arm number (an arm's slide_accuracy) is a value of this endpoint.
     slide: bool = False
+    # Whether the value holds a mean over the test images every run shares, so that a claim's
+    # error includes the test images as a second source (from which images each run got right).
+    image_scored: bool = False
     # Whether a comparison needs both arms to train with the same loss function.
     same_loss: bool = False
     # What a run without a value is, in a few words for the report.
@@ -227,6 +230,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             higher_is_better=True,
             compute=_from_metrics("test_accuracy", "test_accuracy"),
             slide=True,
+            image_scored=True,
             description="evaluate() on the test set after training",
         ),
         Endpoint(
@@ -271,6 +275,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             unit="fraction correct",
             higher_is_better=False,
             compute=_gap,
+            image_scored=True,
             description="final training accuracy minus final test accuracy (both evaluate() "
             "after training, inference mode): how much better the net does on the images it "
             "learned from",

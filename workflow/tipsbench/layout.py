@@ -45,6 +45,11 @@ def table(root: str, name: str) -> str:
     return f"{root}/tables/{name}.csv"
 
 
+def array_table(root: str, name: str) -> str:
+    """A table of the tables stage held as arrays (too wide for a CSV), e.g. per-image scores."""
+    return f"{root}/tables/{name}.npz"
+
+
 def figure(root: str, name: str) -> str:
     """A figure; per-study figures are named ``<study>-<figure>``."""
     return f"{root}/figures/{name}.svg"

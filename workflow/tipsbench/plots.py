@@ -29,7 +29,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from tipsbench.endpoints import PROBE_CURVES, curve_title, describe_key, parse_key  # noqa: E402
-from tipsbench.wording import expect_phrase, level  # noqa: E402
+from tipsbench.wording import (  # noqa: E402
+    effect,
+    effect_interval,
+    effect_name,
+    expect_phrase,
+    level,
+)
 
 ARM_COLOURS = {"A": "#4c72b0", "B": "#dd8452"}
 SLIDE_COLOUR = "#c44e52"
@@ -313,51 +319,63 @@ def forest_figure(findings: pd.DataFrame) -> plt.Figure:
 
     One row per claim of the config's studies (sweep points are left to the robustness map):
     B − A for a difference, B / A on a log axis for a ratio; the grey band holds the effects
-    too small to matter, the thin line marks no effect.
+    too small to matter, the thin line marks no effect. Each row has an axis of its own (the
+    units differ), and its effect and interval are written beside it.
     """
+    from matplotlib.ticker import MaxNLocator
+
     rows = findings[findings["axis"].fillna("") == ""].reset_index(drop=True)
+    count = max(1, len(rows))
     figure, grid = plt.subplots(
-        max(1, len(rows)), 1, figsize=(7.6, 0.62 * max(1, len(rows)) + 0.5), squeeze=False
+        count,
+        1,
+        figsize=(8.2, 0.62 * count + 0.25),
+        squeeze=False,
+        gridspec_kw={"hspace": 1.25},
     )
-    figure.subplots_adjust(left=0.36, right=0.8, top=0.97, bottom=0.5 / (0.62 * len(rows) + 0.5))
+    figure.subplots_adjust(left=0.33, right=0.74, top=1 - 0.1 / count, bottom=0.25 / count)
     for axes, row in zip(grid.flat, rows.itertuples()):
+        finding = row._asdict()
         ratio = row.scale == "ratio"
         convert = np.exp if ratio else (lambda value: value)
-        centre, low, high = (
-            convert(value) for value in (row.mean_diff, row.diff_ci_low, row.diff_ci_high)
-        )
+        centre, low, high = (convert(value) for value in (row.mean_diff, row.ci_low, row.ci_high))
         size = float(row.smallest_effect)
         band = (1 / size, size) if ratio else (-size, size)
+        none = 1.0 if ratio else 0.0
         axes.axvspan(*band, color="#d0d7de", alpha=0.6, lw=0)
-        axes.axvline(1.0 if ratio else 0.0, color="black", lw=0.6)
+        axes.axvline(none, color="black", lw=0.6)
         colour = VERDICT_COLOURS.get(row.verdict, "grey")
         if pd.notna(low) and pd.notna(high):
-            axes.hlines(0, low, high, color=colour, lw=2)
+            axes.hlines(0, low, high, color=colour, lw=2.2)
         axes.plot([centre], [0], "o", color=colour, ms=6)
+        values = [value for value in (low, high, centre, none, *band) if pd.notna(value)]
         if ratio:
             axes.set_xscale("log")
-        values = [value for value in (low, high, centre, *band) if pd.notna(value)]
-        span = (max(values) / min(values)) ** 0.08 if ratio else (max(values) - min(values)) * 0.08
-        axes.set_xlim(
-            (min(values) / span, max(values) * span)
-            if ratio
-            else (min(values) - span, max(values) + span)
-        )
+            margin = (max(values) / min(values)) ** 0.1
+            axes.set_xlim(min(values) / margin, max(values) * margin)
+        else:
+            margin = (max(values) - min(values)) * 0.1
+            axes.set_xlim(min(values) - margin, max(values) + margin)
+            axes.xaxis.set_major_locator(MaxNLocator(5))
+        axes.set_ylim(-1, 1)
         axes.set_yticks([])
-        axes.tick_params(axis="x", labelsize=6.5, pad=1)
+        axes.tick_params(axis="x", labelsize=6.5, pad=1, length=2)
+        # A claim named after its endpoint is shown by the endpoint's words.
+        name = describe_key(row.endpoint) if row.claim == row.endpoint else row.claim
         axes.text(
-            -0.02,
+            -0.03,
             0.5,
-            f"{row.title}: {row.claim}\n{expect_phrase(row.expect, row.endpoint)}",
+            f"{row.title}: {name}\n{expect_phrase(row.expect, row.endpoint)}",
             transform=axes.transAxes,
             ha="right",
             va="center",
-            fontsize=7,
+            fontsize=7.5,
         )
         axes.text(
-            1.02,
+            1.03,
             0.5,
-            f"{row.verdict}\n{'B / A (log axis)' if ratio else 'B − A'}",
+            f"{row.verdict}\n{effect_name(finding)} = {effect(finding, row.mean_diff)} "
+            + effect_interval(finding, row.ci_low, row.ci_high).replace("-", "−"),
             transform=axes.transAxes,
             ha="left",
             va="center",
@@ -369,9 +387,11 @@ def forest_figure(findings: pd.DataFrame) -> plt.Figure:
     return figure
 
 
+# The report's badge colours (report_templates/report.css).
 VERDICT_COLOURS = {
     "REPRODUCED": "#1a7f37",
     "REVERSED": "#b42318",
+    "DIRECTION ONLY": "#6f42c1",
     "NEGLIGIBLE": "#57606a",
     "INCONCLUSIVE": "#9a6700",
 }
@@ -422,8 +442,8 @@ def robustness_figure(findings: pd.DataFrame, sweeps: list[dict[str, Any]]) -> p
             x,
             centre,
             yerr=[
-                centre - convert(rows["diff_ci_low"].astype(float)),
-                convert(rows["diff_ci_high"].astype(float)) - centre,
+                centre - convert(rows["ci_low"].astype(float)),
+                convert(rows["ci_high"].astype(float)) - centre,
             ],
             fmt="-",
             color="grey",

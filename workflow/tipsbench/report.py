@@ -48,6 +48,8 @@ def _arm_context(row: Any, conditions: dict, base: dict, updates: Any) -> dict[s
         "changes": wording.describe_changes(conditions[row.condition], base),
         "n": int(row.n),
         "n_trained": int(row.n_trained),
+        "n_at_chance": int(row.n_at_chance),
+        "n_diverged": int(row.n_diverged),
         "updates": "–" if wording.missing(updates) else f"{int(updates):,}",
     }
 
@@ -82,28 +84,37 @@ def _claim_arm_context(row: Any, slide: Any) -> dict[str, Any]:
     }
 
 
-def _finding_context(finding: pd.Series) -> dict[str, Any]:
-    """One claim's finding, formatted in its endpoint's unit."""
-    fmt = wording.fmt
+def _finding_context(finding: pd.Series, claims: int) -> dict[str, Any]:
+    """One claim's finding, formatted in its endpoint's unit (``claims``: the Holm family)."""
+    fmt, p = wording.fmt, wording.fmt_p
     ratio = finding.scale == "ratio"
     effect, interval = wording.effect, wording.effect_interval
     spec, _ = parse_key(str(finding.endpoint))
     return {
         "verdict": finding.verdict,
         "verdict_class": wording.VERDICT_CLASSES.get(finding.verdict, "inconclusive"),
+        "tooltip": wording.verdict_tooltip(finding),
         "evidence": bool(finding.evidence),
         "effect_name": wording.effect_name(finding),
+        "sources": finding.sources,
         "diff": effect(finding, finding.mean_diff, plain=True),
+        "ci": interval(finding, finding.ci_low, finding.ci_high),
         "diff_ci": interval(finding, finding.diff_ci_low, finding.diff_ci_high),
         "boot_ci": interval(finding, finding.boot_ci_low, finding.boot_ci_high),
-        "p": wording.fmt_p(finding.p_value),
-        "p_holm": wording.fmt_p(finding.p_holm),
+        "se_images": fmt(finding.se_images, 4),
+        "p": p(finding.p_value),
+        "p_holm": p(finding.p_holm),
+        "p_seeds": p(finding.p_value_seeds),
+        "p_beyond": p(finding.p_beyond),
+        "p_beyond_holm": p(finding.p_beyond_holm),
+        "p_against_holm": p(finding.p_against_holm),
         "dz": fmt(finding.cohen_dz, 2),
         "gz": fmt(finding.hedges_gz, 2),
         "prob_b": fmt(finding.prob_b_beats_a, 2),
         "delta": wording.delta(finding),
-        "p_equivalence": wording.fmt_p(finding.p_equivalence),
-        "p_equivalence_holm": wording.fmt_p(finding.p_equivalence_holm),
+        "p_equivalence": p(finding.p_equivalence),
+        "p_equivalence_holm": p(finding.p_equivalence_holm),
+        "p_equivalence_seeds": p(finding.p_equivalence_seeds),
         "diff_pi": interval(finding, finding.diff_pi_low, finding.diff_pi_high),
         "slide": spec.slide,
         "slide_diff": fmt(finding.slide_diff, signed=True),
@@ -117,12 +128,12 @@ def _finding_context(finding: pd.Series) -> dict[str, Any]:
         if wording.missing(finding.seeds_to_decide)
         else str(int(finding.seeds_to_decide)),
         "slide_sentence": wording.slide_sentence(finding) if spec.slide else "",
-        "seeds_sentence": wording.seeds_sentence(finding),
+        "seeds_sentence": wording.seeds_sentence(finding, claims),
         "wins_b": f"{int(finding.wins_b)} of {int(finding.n_pairs)}",
         "censored": f"A {int(finding.censored_a)}, B {int(finding.censored_b)}",
         "test": wording.TEST_NAMES.get(finding.test, finding.test)
         + (" of log(B / A)" if ratio else ""),
-        "note": "" if wording.missing(finding.note) else finding.note,
+        "note": wording.notes_text(finding.notes),
         "sentence": wording.finding_sentence(finding),
     }
 
@@ -133,6 +144,7 @@ def _claim_context(
     arms: pd.DataFrame,
     slides: dict[str, Any],
     sweep: str,
+    claims: int,
 ) -> dict[str, Any]:
     """One claim of a study: its words, its arms' values, its finding and how it fares across
     the sweeps ("k of m" settings; "" when it is not swept)."""
@@ -153,7 +165,7 @@ def _claim_context(
             _claim_arm_context(row, slides.get(row.role))
             for row in arms[arms["endpoint"] == finding.endpoint].sort_values("role").itertuples()
         ],
-        "finding": _finding_context(finding),
+        "finding": _finding_context(finding, claims),
     }
 
 
@@ -296,6 +308,7 @@ def build_context(
                         arm_endpoints[arm_endpoints["study"] == name],
                         slides,
                         sweep_summary(robustness, name, claim["name"]),
+                        int(findings["p_value"].notna().sum()),
                     )
                 )
         primary = next((claim for claim in claims if claim["primary"]), None)
@@ -356,7 +369,7 @@ def build_context(
         "n_runs": len(jobs),
         "n_conditions": int(jobs["condition"].nunique()),
         "n_studies": len(studies),
-        "studies_count": wording.count(len(studies), "study"),
+        "studies_count": wording.count(len(studies), "study", "studies"),
         "claims": wording.count(n_claims, "claim"),
         "family": wording.count(len(findings), "claim"),
         "wall_time": wording.duration(wall_seconds),

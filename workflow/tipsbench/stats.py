@@ -1,19 +1,19 @@
-"""Statistics of the runs table.
+"""Statistics of the runs and endpoints tables: per-arm descriptions, paired comparisons of
+each claim's two arms, and verdicts. Numbers only: the words are the report's
+(``tipsbench.wording``), and a findings row's notes are codes with their numbers.
 
-Per-arm descriptions, paired comparisons of a study's two arms, and verdicts.
-
-Every function here is pure: it reads a ``runs`` table (``tables.runs_table``) and the
-config's ``statistics`` settings and returns numbers or a table (the words of a findings
-row's notes come from ``tipsbench.wording``). The two arms of a study share their seeds,
-so they are compared pair by pair (difference B − A per seed). The configured difference
-test and the equivalence test against ±Δ (the study's smallest effect that matters) are
-each Holm-adjusted across the run's studies, and the verdict (REPRODUCED, REVERSED,
-NEGLIGIBLE, INCONCLUSIVE; ``effects.combined_verdict``) follows from both and from the
-direction the deciding test sees.
+Every function here is pure: it reads tables (``tables.runs_table``,
+``tables.endpoints_table``, the test images each run got right) and the config's
+``statistics`` settings and returns numbers or a table. The two arms of a study share their
+seeds, so they are compared pair by pair (difference B − A per seed, or log(B / A)). The
+difference test, the equivalence test against ±Δ and the minimum-effect tests beyond Δ are
+each Holm-adjusted across every claim of the run, and the verdict (``effects.VERDICTS``;
+``effects.combined_verdict``) follows from them and from the direction the deciding test sees.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import warnings
 from collections.abc import Mapping
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from tipsbench import effects, endpoints, wording
+from tipsbench import effects, endpoints
 from tipsbench.experiment import Claim, Study
 from tipsbench.schema import defaults
 from tipsbench.tables import ENDPOINT_COLUMNS
@@ -38,6 +38,7 @@ SUMMARY_COLUMNS = [
     *ARM_COLUMNS,
     "n",
     "n_trained",
+    "n_at_chance",
     "n_diverged",
     "n_missing",
     "slide_accuracy",
@@ -64,21 +65,36 @@ FINDINGS_COLUMNS = [
     "mean_a",
     "mean_b",
     "mean_diff",
+    # Over the seeds alone.
+    "sd_diff",
     "diff_ci_low",
     "diff_ci_high",
     "boot_ci_low",
     "boot_ci_high",
     "p_ttest",
     "p_wilcoxon",
+    "p_value_seeds",
+    "p_equivalence_seeds",
+    "hodges_lehmann",
+    # The verdict's: over the seeds, and the shared test images where the endpoint has them.
+    "sources",
+    "se",
+    "df",
+    "se_images",
+    "ci_low",
+    "ci_high",
     "p_value",
     "p_holm",
     "smallest_effect",
     "delta",
     "p_equivalence",
     "p_equivalence_holm",
+    "p_beyond",
+    "p_beyond_holm",
+    "p_against",
+    "p_against_holm",
     "effect_sign",
     "verdict_case",
-    "sd_diff",
     "diff_pi_low",
     "diff_pi_high",
     "slide_diff",
@@ -104,13 +120,24 @@ FINDINGS_COLUMNS = [
     "alpha",
     "confidence",
     "diverged_score",
-    "note",
+    "notes",
 ]
-
-# Values whose spread is below this (relative to their size) count as all equal. Accuracies
-# have a resolution of 1/test_size (1e-4 on the full test set), so this only absorbs the
-# last-bit noise of float subtraction, e.g. 0.3 - 0.2 != 0.2 - 0.1.
-ZERO_SPREAD = 1e-9
+# The notes a findings row can carry, by code; each note is {"code": ..., <its numbers>} and
+# tipsbench.wording.note_text words it.
+NOTE_CODES = (
+    "no_runs",
+    "missing_seeds",
+    "unavailable",
+    "at_chance",
+    "diverged",
+    "censored",
+    "dropped_pairs",
+    "no_pairs",
+    "one_pair",
+    "zero_difference",
+    "constant_difference",
+    "wilcoxon_floor",
+)
 
 
 def resolve_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -124,11 +151,6 @@ def resolve_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any
     if unknown:
         raise ValueError(f"unknown statistics setting {unknown[0]!r}; known: {sorted(merged)}")
     return {**merged, **(settings or {})}
-
-
-def _all_equal(values: np.ndarray) -> bool:
-    """Whether the (non-empty) values are equal up to float noise."""
-    return bool(np.ptp(values) <= ZERO_SPREAD * max(1.0, float(np.max(np.abs(values)))))
 
 
 def _t_quantile(confidence: float, n: int) -> float:
@@ -165,16 +187,15 @@ def describe(values: Any, confidence: float) -> dict[str, float]:
     if n == 1:
         return result
     # Equal values give exactly zero rather than float noise, so the intervals have width 0.
-    sd = 0.0 if _all_equal(array) else float(np.std(array, ddof=1))
-    t = _t_quantile(confidence, n)
-    ci_half = t * sd / math.sqrt(n)
-    pi_half = t * sd * math.sqrt(1 + 1 / n)
+    sd = 0.0 if effects.all_equal(array) else float(np.std(array, ddof=1))
+    ci_half = _t_quantile(confidence, n) * sd / math.sqrt(n)
+    pi_low, pi_high = effects.prediction_interval(mean, sd, n, confidence)
     result.update(
         sd=sd,
         ci_low=mean - ci_half,
         ci_high=mean + ci_half,
-        pi_low=mean - pi_half,
-        pi_high=mean + pi_half,
+        pi_low=pi_low,
+        pi_high=pi_high,
     )
     return result
 
@@ -226,9 +247,11 @@ def summary_table(runs: pd.DataFrame, settings: Mapping[str, Any] | None = None)
 
     ``n`` counts the arm's runs; ``n_missing`` those whose test accuracy is not available
     (NaN), which the accuracy statistics leave out. ``n_trained`` counts runs whose test
-    accuracy is above ``trained_threshold``; ``n_diverged`` runs whose status is "diverged"
-    (their accuracy is still a result). ``slide_in_pi`` says whether the slide's value lies
-    inside the test-accuracy prediction interval for one new seed (NA when either is missing).
+    accuracy is above ``trained_threshold``; ``n_at_chance`` runs that finished (their loss
+    stayed finite) at or below it; ``n_diverged`` runs whose status is "diverged", an outcome
+    counted apart (their accuracy is still a result). ``slide_in_pi`` says whether the slide's
+    value lies inside the test-accuracy prediction interval for one new seed (NA when either is
+    missing).
     """
     settings = resolve_settings(settings)
     _require_columns(runs, [*ARM_COLUMNS, "seed", "status", "slide_accuracy", *SUMMARY_METRICS])
@@ -242,6 +265,12 @@ def summary_table(runs: pd.DataFrame, settings: Mapping[str, Any] | None = None)
         row.update(
             n=len(group),
             n_trained=int((test_accuracy > settings["trained_threshold"]).sum()),
+            n_at_chance=int(
+                (
+                    (test_accuracy <= settings["trained_threshold"])
+                    & (group["status"] != "diverged")
+                ).sum()
+            ),
             n_diverged=int((group["status"] == "diverged").sum()),
             n_missing=int(test_accuracy.isna().sum()),
             slide_accuracy=slide,
@@ -326,15 +355,17 @@ def _bootstrap_ci(differences: np.ndarray, settings: Mapping[str, Any]) -> tuple
 
 
 def _wilcoxon_p(differences: np.ndarray) -> float:
-    """Two-sided Wilcoxon signed-rank p of paired differences; NaN when no difference is non-zero.
+    """Two-sided Wilcoxon signed-rank p of paired differences (NaN for fewer than two).
 
-    scipy drops zero differences and answers 1.0 with a warning when none is left; that is
-    no evidence either way, so it is reported as not available. Otherwise scipy's exact null
-    distribution (or, with ties or zeros, its exact sign-flip permutation for up to 13 pairs)
-    gives the p-value.
+    When no difference is non-zero, scipy drops them all and warns; there is no evidence of a
+    difference, and p = 1 is the limit the t-test gives too, so that both Holm families keep
+    every claim. Otherwise scipy's exact null distribution (or, with ties or zeros, its exact
+    sign-flip permutation for up to 13 pairs) gives the p-value.
     """
-    if differences.size < 2 or not np.any(differences != 0):
+    if differences.size < 2:
         return float("nan")
+    if not np.any(differences != 0):
+        return 1.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
@@ -370,7 +401,7 @@ def compare_arms(
     available = ~(np.isnan(a) | np.isnan(b))
     dropped = int((~available).sum())
     if dropped:
-        notes.append(wording.note_dropped_pairs(dropped))
+        notes.append(note("dropped_pairs", count=dropped))
     a, b = a[available], b[available]
     differences = b - a
     n = int(differences.size)
@@ -401,14 +432,15 @@ def compare_arms(
         "wins_b": int((b > a).sum()),
         "ties": int((b == a).sum()),
         "n": n,
-        "note": "",
+        "hodges_lehmann": effects.hodges_lehmann(differences) if n else nan,
+        "notes": [],
     }
     if n:
         result["effect_sign"] = effects.direction(differences, settings["test"])
     if n == 0:
-        notes.append(wording.NOTE_NO_PAIRS)
+        notes.append(note("no_pairs"))
     elif n == 1:
-        notes.append(wording.NOTE_ONE_PAIR)
+        notes.append(note("one_pair"))
     else:
         result["p_ttest"] = effects.paired_t_p(differences)
         result["p_wilcoxon"] = _wilcoxon_p(differences)
@@ -421,15 +453,15 @@ def compare_arms(
         if description["sd"] == 0.0:
             mean_diff = description["mean"]
             result["boot_ci_low"] = result["boot_ci_high"] = mean_diff
-            if abs(mean_diff) <= ZERO_SPREAD:
-                notes.append(wording.NOTE_ZERO_DIFFERENCE)
+            if abs(mean_diff) <= effects.ZERO_SPREAD:
+                notes.append(note("zero_difference"))
             else:
                 result["cohen_dz"] = math.copysign(math.inf, mean_diff)
-                notes.append(wording.note_constant_difference(mean_diff))
+                notes.append(note("constant_difference", difference=mean_diff))
         else:
             result["boot_ci_low"], result["boot_ci_high"] = _bootstrap_ci(differences, settings)
             result["cohen_dz"] = description["mean"] / description["sd"]
-    result["note"] = "; ".join(notes)
+    result["notes"] = notes
     return result
 
 
@@ -482,6 +514,13 @@ def score_values(rows: pd.DataFrame, how: str) -> pd.Series:
     return values.where(~diverged, replacement)
 
 
+def note(code: str, **numbers: Any) -> dict[str, Any]:
+    """One note of a findings row: a code (NOTE_CODES) and the numbers it needs."""
+    if code not in NOTE_CODES:
+        raise ValueError(f"unknown note code {code!r} (known: {', '.join(NOTE_CODES)})")
+    return {"code": code, **numbers}
+
+
 def _arm_notes(
     role: str,
     label: str,
@@ -491,36 +530,52 @@ def _arm_notes(
     claim: Claim,
     chance: pd.Series,
     settings: Mapping[str, Any],
-) -> list[str]:
-    """What the note says about one arm of a claim: missing seeds, unavailable values, runs
-    that never left chance and, apart from them, diverged and censored runs.
+) -> list[dict[str, Any]]:
+    """The notes about one arm of a claim: missing seeds, unavailable values, runs that
+    never left chance and, counted apart from them, diverged and censored runs.
 
     ``arm_rows`` are the arm's endpoints-table rows of the claim's endpoint, ``values`` their
     scored values, ``chance`` the arm's final test accuracies by seed (whether a run left
     chance).
     """
+    arm = {"role": role, "label": label}
     notes = []
     missing = sorted(other_seeds - set(arm_rows["seed"]))
     if missing:
-        notes.append(wording.note_missing_seeds(role, label, missing))
-    unavailable = sorted(arm_rows.loc[values.isna(), "seed"].tolist())
+        notes.append(note("missing_seeds", **arm, seeds=missing))
+    unavailable = sorted(int(seed) for seed in arm_rows.loc[values.isna(), "seed"])
     if unavailable:
-        notes.append(wording.note_unavailable(role, label, unavailable, claim.endpoint))
+        notes.append(note("unavailable", **arm, seeds=unavailable, endpoint=claim.endpoint))
     # A diverged run is its own outcome, never counted as one that "never left chance".
+    diverged = int((arm_rows["status"] == "diverged").sum())
     finished = arm_rows.loc[arm_rows["status"] != "diverged", "seed"]
     accuracy = chance.reindex(finished).dropna()
     threshold = settings["trained_threshold"]
     at_chance = int((accuracy <= threshold).sum())
     if at_chance:
-        notes.append(wording.note_at_chance(role, label, at_chance, len(accuracy), threshold))
-    diverged = int((arm_rows["status"] == "diverged").sum())
+        notes.append(
+            note(
+                "at_chance",
+                **arm,
+                count=at_chance,
+                of=len(accuracy),
+                diverged=diverged,
+                threshold=threshold,
+            )
+        )
     if diverged:
         notes.append(
-            wording.note_diverged(role, label, diverged, len(arm_rows), settings["diverged_score"])
+            note(
+                "diverged",
+                **arm,
+                count=diverged,
+                of=len(arm_rows),
+                score=settings["diverged_score"],
+            )
         )
     censored = int(arm_rows["censored"].astype(bool).sum())
     if censored:
-        notes.append(wording.note_censored(role, label, censored, len(arm_rows)))
+        notes.append(note("censored", **arm, count=censored, of=len(arm_rows)))
     return notes
 
 
@@ -530,10 +585,10 @@ def _favoured_arms(verdict: str, sign: int, effect_sign: int, higher_is_better: 
         return ""
     if verdict == "NEGLIGIBLE" or (sign == 0 and verdict == "REPRODUCED"):
         return "AB"
-    better = effect_sign if higher_is_better else -effect_sign
-    if sign == 0:  # a claim of no difference, REVERSED: the arms differ, neither is favoured
+    if sign == 0:  # a claim of no difference shown to differ: neither arm is favoured
         return ""
-    return "B" if better > 0 else "A"
+    better = effect_sign if higher_is_better else -effect_sign
+    return "B" if better > 0 else "A" if better < 0 else ""
 
 
 def findings_table(
@@ -541,6 +596,7 @@ def findings_table(
     studies: list[Study],
     settings: Mapping[str, Any] | None = None,
     smoke: bool = False,
+    test_correct: Mapping[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """One row per claim (each study's claims in order, studies in the config's order).
 
@@ -548,51 +604,62 @@ def findings_table(
     the endpoints table (``tables.endpoints_table``), and its verdict.
 
     Arms are paired by seed; a seed present in only one arm, or whose value is not
-    available, is left out of the pairs and named in the note. A ratio endpoint (updates to
+    available, is left out of the pairs and named in the notes. A ratio endpoint (updates to
     a target) is compared on the log scale: ``mean_diff`` and its intervals are of
     log(B / A), ``mean_a`` and ``mean_b`` are geometric means and Δ a ratio. Otherwise
-    ``mean_diff`` = ``mean_b`` − ``mean_a`` over the paired seeds. ``trained_*`` count runs
-    whose final test accuracy is above ``trained_threshold``, ``n_*`` all runs of the arm,
-    ``censored_*`` runs that never reached the endpoint's target (their value is their
-    budget, which flatters them, so a verdict in favour of an arm with a censored run is
-    not supported: it becomes INCONCLUSIVE and ``censoring_blocked`` says so).
-    ``p_holm`` and ``p_equivalence_holm`` adjust the configured test's ``p_value`` and the
-    equivalence test's ``p_equivalence`` across every row (every claim of every study, sweep
-    points included); ``seeds_to_decide`` is given for INCONCLUSIVE rows only; ``evidence``
-    is False for a smoke run, whose verdicts only exercise the pipeline.
+    ``mean_diff`` = ``mean_b`` − ``mean_a`` over the paired seeds.
+
+    Two sets of figures: over the seeds alone (``diff_ci_*``, ``p_value_seeds``,
+    ``p_equivalence_seeds``), and the verdict's (``sources``, ``se``, ``df``, ``ci_*``,
+    ``p_value``, ``p_equivalence``, ``p_beyond``, ``p_against``). For an endpoint scored on
+    the test set that every run shares (``test_correct``: which images each run got right),
+    the verdict's error includes the test images as a second source
+    (``effects.seed_and_image_estimate``); otherwise it is the seeds' alone. ``p_value`` is
+    then the configured test over the seeds. The verdict (``effects.combined_verdict``) reads
+    the Holm-adjusted p's, each adjusted across every row (every claim of every study, sweep
+    points included). ``censored_*`` count runs that never reached the endpoint's target
+    (their value is their budget, which flatters them): a verdict in favour of an arm with a
+    censored run does not stand (INCONCLUSIVE, ``censoring_blocked``). ``seeds_to_decide``
+    (open claims only) is an estimate that takes this run's mean and spread as the truth, at
+    the strictest Holm level α / claims. ``notes`` is a JSON list of note codes and numbers
+    (NOTE_CODES); ``evidence`` is False for a smoke run.
     """
     settings = resolve_settings(settings)
     _require_columns(endpoint_rows, ENDPOINT_COLUMNS, "endpoints")
-    p_column = "p_ttest" if settings["test"] == "paired_t" else "p_wilcoxon"
     nan = float("nan")
     rows = []
+    images = _image_scores(test_correct)
     for spec in studies:
-        study = spec.name
-        labels = [arm.label for arm in spec.arms]
-        study_rows = endpoint_rows[endpoint_rows["study"] == study]
+        study_rows = endpoint_rows[endpoint_rows["study"] == spec.name]
         chance_rows = study_rows[study_rows["endpoint"] == endpoints.CHANCE_ENDPOINT]
         chance = {
             role: _numeric(chance_rows[chance_rows["role"] == role].set_index("seed")["value"])
             for role in ("A", "B")
         }
         for claim in spec.claims:
-            rows.append(
-                _claim_row(spec, claim, study_rows, chance, labels, settings, smoke, p_column)
-            )
+            rows.append(_claim_row(spec, claim, study_rows, chance, settings, smoke, images))
     findings = pd.DataFrame(rows, columns=FINDINGS_COLUMNS)
     findings["slide_diff_in_pi"] = findings["slide_diff_in_pi"].astype("boolean")
-    # Both tests are corrected over the same family: every claim of this run.
-    findings["p_holm"] = holm(findings["p_value"].to_numpy(dtype=float))
-    findings["p_equivalence_holm"] = holm(findings["p_equivalence"].to_numpy(dtype=float))
+    for column in ("p_value", "p_equivalence", "p_beyond", "p_against"):
+        adjusted = "p_holm" if column == "p_value" else f"{column}_holm"
+        findings[adjusted] = holm(findings[column].to_numpy(dtype=float))
     alpha, power = settings["alpha"], settings["power"]
     findings["verdict_case"] = [
-        effects.verdict_case(row.p_holm, row.p_equivalence_holm, alpha)
+        effects.verdict_case(
+            row.p_holm, row.p_equivalence_holm, row.p_beyond_holm, alpha, row.p_against_holm
+        )
         for row in findings.itertuples()
     ]
     verdicts, blocked = [], []
     for row in findings.itertuples():
         verdict = effects.combined_verdict(
-            int(row.claimed_sign), int(row.effect_sign), row.p_holm, row.p_equivalence_holm, alpha
+            int(row.claimed_sign),
+            int(row.effect_sign),
+            row.p_holm,
+            row.p_equivalence_holm,
+            row.p_beyond_holm,
+            alpha,
+            row.p_against_holm,
         )
         censored = {"A": int(row.censored_a), "B": int(row.censored_b)}
         favoured = _favoured_arms(
@@ -604,13 +671,35 @@ def findings_table(
         blocked.append(stops)
     findings["verdict"] = verdicts
     findings["censoring_blocked"] = blocked
+    claims = int(findings["p_value"].notna().sum())
     findings["seeds_to_decide"] = [
-        effects.seeds_to_decide(row.mean_diff, row.sd_diff, row.delta, alpha, power)
-        if row.verdict == "INCONCLUSIVE" and row.n_pairs >= 2 and not row.censoring_blocked
+        effects.seeds_to_decide(
+            row.mean_diff,
+            row.sd_diff,
+            row.delta,
+            alpha / max(1, claims),
+            power,
+            0.0 if math.isnan(row.se_images) else row.se_images**2,
+        )
+        if row.verdict in ("INCONCLUSIVE", "DIRECTION ONLY")
+        and row.n_pairs >= 2
+        and not row.censoring_blocked
         else nan
         for row in findings.itertuples()
     ]
     return findings
+
+
+def _image_scores(test_correct: Mapping[str, np.ndarray] | None) -> dict[tuple[str, int], Any]:
+    """Which test images each (condition, seed) got right, from the tables stage's arrays."""
+    if test_correct is None:
+        return {}
+    return {
+        (str(condition), int(seed)): row
+        for condition, seed, row in zip(
+            test_correct["condition"], test_correct["seed"], test_correct["correct"]
+        )
+    }
 
 
 def _claim_row(
@@ -618,14 +707,14 @@ def _claim_row(
     claim: Claim,
     study_rows: pd.DataFrame,
     chance: dict[str, pd.Series],
-    labels: list[str],
     settings: Mapping[str, Any],
     smoke: bool,
-    p_column: str,
+    images: dict[tuple[str, int], Any],
 ) -> dict[str, Any]:
     """The findings row of one claim, before the Holm correction and the verdict."""
     endpoint, _ = endpoints.parse_key(claim.endpoint)
     ratio = endpoint.scale == "ratio"
+    labels = [arm.label for arm in spec.arms]
     rows = study_rows[study_rows["endpoint"] == claim.endpoint]
     arm_rows = {role: rows[rows["role"] == role] for role in ("A", "B")}
     for role, frame in arm_rows.items():
@@ -640,7 +729,7 @@ def _claim_row(
     notes = []
     for role, label, other in (("A", labels[0], "B"), ("B", labels[1], "A")):
         if arm_rows[role].empty:
-            notes.append(wording.note_no_runs(role, label))
+            notes.append(note("no_runs", role=role, label=label))
             continue
         notes += _arm_notes(
             role,
@@ -652,29 +741,58 @@ def _claim_row(
             chance[role],
             settings,
         )
-    # Pair by seed: only seeds both arms ran can be compared.
+    # Pair by seed: only seeds both arms ran, with a value in both, can be compared. (The arm
+    # notes already name seeds whose value is not available, so compare_arms sees none.)
     by_seed = {
         role: pd.Series(values[role].to_numpy(), index=arm_rows[role]["seed"].to_numpy())
         for role in ("A", "B")
     }
-    seeds = sorted(set(by_seed["A"].index) & set(by_seed["B"].index))
+    conditions = {
+        role: dict(zip(arm_rows[role]["seed"], arm_rows[role]["condition"])) for role in "AB"
+    }
+    seeds = [
+        seed
+        for seed in sorted(set(by_seed["A"].index) & set(by_seed["B"].index))
+        if not (np.isnan(by_seed["A"][seed]) or np.isnan(by_seed["B"][seed]))
+    ]
     a = by_seed["A"].reindex(seeds).to_numpy(dtype=float)
     b = by_seed["B"].reindex(seeds).to_numpy(dtype=float)
-    # The arm notes already name seeds whose value is not available, so drop them here
-    # rather than let compare_arms report them a second time.
-    available = ~(np.isnan(a) | np.isnan(b))
-    a, b = a[available], b[available]
     if ratio:
         with np.errstate(divide="ignore", invalid="ignore"):
             a, b = np.log(a), np.log(b)
     delta = math.log(claim.smallest_effect) if ratio else claim.smallest_effect
     comparison = compare_arms(a, b, settings, delta)
-    if comparison["note"]:
-        notes.append(comparison["note"])
-    nonzero = int(np.count_nonzero(b - a))
+    notes += comparison["notes"]
+    differences = b - a
+    nonzero = int(np.count_nonzero(differences))
     if settings["test"] == "wilcoxon" and nonzero >= 1 and 2 / 2**nonzero >= settings["alpha"]:
         # With k non-zero pairs the most extreme two-sided Wilcoxon p is 2 / 2^k.
-        notes.append(wording.note_wilcoxon_floor(nonzero, settings["alpha"]))
+        notes.append(note("wilcoxon_floor", nonzero=nonzero, alpha=settings["alpha"]))
+    p_seeds = comparison["p_ttest" if settings["test"] == "paired_t" else "p_wilcoxon"]
+    # The verdict's error: the seeds', and the test images' where every run is scored on them.
+    scored = [
+        (images.get((conditions["A"][seed], seed)), images.get((conditions["B"][seed], seed)))
+        for seed in seeds
+    ]
+    by_image = (
+        endpoint.image_scored
+        and len(seeds) >= 2
+        and all(x is not None and y is not None for x, y in scored)
+    )
+    if by_image:
+        matrix = np.array([y.astype(float) - x.astype(float) for x, y in scored])
+        estimate = effects.seed_and_image_estimate(differences, matrix)
+        se_images = math.sqrt(effects.image_variance(matrix))
+        p_value = effects.difference_p(estimate)
+        effect_sign = int(np.sign(estimate.mean))
+    else:
+        estimate = effects.seed_estimate(differences)
+        se_images = float("nan")
+        p_value = p_seeds
+        effect_sign = comparison["effect_sign"]
+    sign = endpoints.claimed_sign(claim.expect, endpoint.higher_is_better)
+    ci_low, ci_high = effects.estimate_interval(estimate, settings["confidence"])
+    nan, enough = float("nan"), len(seeds) >= 2
     threshold = settings["trained_threshold"]
     trained = {role: int((chance[role] > threshold).sum()) for role in ("A", "B")}
     slides = [arm.slide_accuracy for arm in spec.arms]
@@ -711,17 +829,28 @@ def _claim_row(
         "primary": claim.primary,
         "scale": endpoint.scale,
         "higher_is_better": endpoint.higher_is_better,
-        "claimed_sign": endpoints.claimed_sign(claim.expect, endpoint.higher_is_better),
-        # The paired comparison's numbers that the findings table keeps (not its note:
-        # the claim's notes, which include it, are joined below).
+        "claimed_sign": sign,
+        # The paired comparison's numbers that the findings table keeps.
         **{
             key: value
             for key, value in comparison.items()
-            if key in FINDINGS_COLUMNS and key not in ("note", "smallest_effect")
+            if key in FINDINGS_COLUMNS and key not in ("smallest_effect", "effect_sign")
         },
+        "effect_sign": effect_sign,
+        "p_value_seeds": p_seeds,
+        "p_equivalence_seeds": comparison["p_equivalence"],
+        "sources": estimate.sources,
+        "se": estimate.se,
+        "df": estimate.df,
+        "se_images": se_images,
+        "ci_low": ci_low,
+        "ci_high": ci_high,
+        "p_value": p_value,
+        "p_equivalence": effects.equivalence_p(estimate, delta) if enough else nan,
+        "p_beyond": effects.minimum_effect_p(estimate, delta, sign) if enough else nan,
+        "p_against": effects.minimum_effect_p(estimate, delta, -sign) if sign and enough else nan,
         "smallest_effect": claim.smallest_effect,
         "delta": delta,
-        "p_value": comparison[p_column],
         "slide_diff": slide_diff,
         "slide_diff_in_pi": slide_in_pi,
         "trained_a": trained["A"],
@@ -735,5 +864,5 @@ def _claim_row(
         "alpha": settings["alpha"],
         "confidence": settings["confidence"],
         "diverged_score": settings["diverged_score"],
-        "note": "; ".join(notes),
+        "notes": json.dumps(notes),
     }

@@ -218,6 +218,26 @@ def confusion_table(
     return frame
 
 
+def test_correct_table(
+    labels: np.ndarray, predictions: dict[tuple[str, int], np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Which test images each training job got right: one row per (condition, seed).
+
+    ``condition`` and ``seed`` name the rows of ``correct`` (1 right, 0 wrong, one column per
+    test image, in the test set's order). The statistics stage reads it for the part of a
+    claim's error that comes from the test images all runs share.
+    """
+    keys = sorted(predictions)
+    correct = np.zeros((len(keys), len(labels)), dtype=np.uint8)
+    for row, key in enumerate(keys):
+        correct[row] = predictions[key].astype(np.int64) == labels
+    return {
+        "condition": np.array([condition for condition, _ in keys], dtype=str),
+        "seed": np.array([seed for _, seed in keys], dtype=np.int64),
+        "correct": correct,
+    }
+
+
 def best_arm(runs: pd.DataFrame) -> pd.Series:
     """The study arm with the highest mean test accuracy over its seeds (the first one on ties)."""
     accuracy = runs.assign(test_accuracy=runs["test_accuracy"].astype(float))
@@ -241,7 +261,8 @@ def build_tables(
     training jobs, ``confusion`` the test predictions of the best arm summed over its seeds.
     A tuned arm is its chosen candidate (``tuning.tune_runs``: by validation accuracy);
     ``tuning`` lists every candidate. ``endpoints`` names the endpoint keys each study's
-    claims are judged on (see ``endpoints_table``).
+    claims are judged on (see ``endpoints_table``). ``test_correct`` (arrays, not a frame)
+    holds which test images each job got right.
     """
     probes = probes or {}
     runs, tuning = tune_runs(runs_table(arms, metrics, histories))
@@ -276,4 +297,5 @@ def build_tables(
         "jobs": jobs_table(metrics),
         "confusion": confusion,
         "tuning": tuning,
+        "test_correct": test_correct_table(labels, predictions),
     }

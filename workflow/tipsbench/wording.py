@@ -9,6 +9,7 @@ Nothing here computes a statistic.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -24,23 +25,26 @@ TEST_NAMES: dict[str, str] = {"paired_t": "paired t-test", "wilcoxon": "Wilcoxon
 VERDICT_CLASSES = {
     "REPRODUCED": "reproduced",
     "REVERSED": "reversed",
+    "DIRECTION ONLY": "direction",
     "NEGLIGIBLE": "negligible",
     "INCONCLUSIVE": "inconclusive",
 }
-# How the report explains each verdict, once, for a student.
+# How the report explains each verdict, once, for a student (Δ: the smallest effect that
+# matters, per claim).
 VERDICT_RULES = {
-    "REPRODUCED": "the difference goes the claimed way, is significant, and is not shown to be "
-    "smaller than the smallest effect that matters; for a claim of no practical difference "
-    "(A ≈ B): the difference is shown to lie within ± the smallest effect that matters",
-    "REVERSED": "the difference goes against the claim, is significant, and is not shown to be "
-    "smaller than the smallest effect that matters; for A ≈ B: the arms differ significantly "
-    "and the difference is not shown to lie within ± that effect",
-    "NEGLIGIBLE": "the difference is shown to lie within ± the smallest effect that matters "
-    "(equivalence test), whether or not it is significant: too small to be worth a tip",
-    "INCONCLUSIVE": "neither: the seeds can show neither a difference nor its absence (more "
-    "seeds would decide; see the seeds advice), or the tests would side with an arm some of "
-    "whose runs never reached a speed target (a censored run is counted at its budget, which "
-    "flatters it)",
+    "REPRODUCED": "the effect is shown to be larger than Δ, the smallest effect that matters, "
+    "and to go the claimed way (a one-sided test against Δ); for a claim of no practical "
+    "difference (A ≈ B): the difference is shown to lie within ±Δ",
+    "REVERSED": "the effect is shown to be larger than Δ against the claim; for A ≈ B: the "
+    "arms are shown to differ by more than Δ",
+    "DIRECTION ONLY": "the difference is real (significant) and its direction is shown, but "
+    "not that it is large enough to matter, nor that it is too small to: the tip may hold, "
+    "but these seeds cannot say it is worth following",
+    "NEGLIGIBLE": "the effect is shown to lie within ±Δ (equivalence test), whether or not it "
+    "is significant: too small to be worth a tip; the sentence says which way it leans",
+    "INCONCLUSIVE": "nothing is shown: neither a difference nor its absence (more seeds would "
+    "decide; see the seeds advice), or the tests would side with an arm some of whose runs "
+    "never reached a speed target (a censored run is counted at its budget, which flatters it)",
 }
 # What a sweep axis does to an arm that sets the swept hyperparameter itself.
 ARM_OVERRIDES = {
@@ -99,9 +103,9 @@ def mean_sd(mean: Any, sd: Any) -> str:
     return fmt(mean) if missing(sd) else f"{fmt(mean)} ± {fmt(sd)}"
 
 
-def count(number: int, noun: str) -> str:
-    """A count with its noun: "1 claim", "7 claims"."""
-    return f"{number} {noun}" + ("" if number == 1 else "s")
+def count(number: int, noun: str, plural: str = "") -> str:
+    """A count with its noun: "1 claim", "7 claims", "2 studies" (``plural`` where not +s)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def level(confidence: float) -> str:
@@ -175,16 +179,21 @@ def note_unavailable(role: str, label: str, seeds: list[int], endpoint: str) -> 
     )
 
 
-def note_at_chance(role: str, label: str, at_chance: int, total: int, threshold: float) -> str:
+def note_at_chance(
+    role: str, label: str, at_chance: int, total: int, threshold: float, diverged: int = 0
+) -> str:
+    """Runs that finished (their loss stayed finite) but never left chance; diverged runs are
+    counted apart, so ``total`` is the arm's seeds that did not diverge."""
+    where = f"test accuracy ≤ {threshold:g}"
+    if diverged:
+        seeds = f"{count(total, 'seed')} of {arm_name(role, label)} that did not diverge"
+        if at_chance == total:
+            every = "the only" if total == 1 else f"all {total}"
+            return f"{every} {seeds.split(' ', 1)[1]} stayed at chance ({where})"
+        return f"of the {seeds}, {at_chance} never left chance ({where})"
     if at_chance == total:
-        return (
-            f"all {at_chance} seeds of {arm_name(role, label)} stayed at chance "
-            f"(test accuracy ≤ {threshold:g})"
-        )
-    return (
-        f"{at_chance} of {total} seeds of {arm_name(role, label)} never left chance "
-        f"(test accuracy ≤ {threshold:g})"
-    )
+        return f"all {total} seeds of {arm_name(role, label)} stayed at chance ({where})"
+    return f"{at_chance} of {total} seeds of {arm_name(role, label)} never left chance ({where})"
 
 
 def note_diverged(role: str, label: str, diverged: int, total: int, score: str) -> str:
@@ -229,6 +238,39 @@ def note_wilcoxon_floor(nonzero: int, alpha: float) -> str:
     )
 
 
+def note_text(record: Mapping[str, Any]) -> str:
+    """One note of a findings row (its code and numbers, ``stats.NOTE_CODES``) in words."""
+    code = record["code"]
+    arm = (record.get("role"), record.get("label"))
+    words = {
+        "no_runs": lambda: note_no_runs(*arm),
+        "missing_seeds": lambda: note_missing_seeds(*arm, record["seeds"]),
+        "unavailable": lambda: note_unavailable(*arm, record["seeds"], record["endpoint"]),
+        "at_chance": lambda: note_at_chance(
+            *arm, record["count"], record["of"], record["threshold"], record.get("diverged", 0)
+        ),
+        "diverged": lambda: note_diverged(*arm, record["count"], record["of"], record["score"]),
+        "censored": lambda: note_censored(*arm, record["count"], record["of"]),
+        "dropped_pairs": lambda: note_dropped_pairs(record["count"]),
+        "no_pairs": lambda: NOTE_NO_PAIRS,
+        "one_pair": lambda: NOTE_ONE_PAIR,
+        "zero_difference": lambda: NOTE_ZERO_DIFFERENCE,
+        "constant_difference": lambda: note_constant_difference(record["difference"]),
+        "wilcoxon_floor": lambda: note_wilcoxon_floor(record["nonzero"], record["alpha"]),
+    }
+    if code not in words:
+        raise ValueError(f"unknown note code {code!r}")
+    return words[code]()
+
+
+def notes_text(notes: Any) -> str:
+    """A findings row's notes (a JSON list, or a list of records) as one sentence-like line."""
+    if missing(notes) or notes == "":
+        return ""
+    records = json.loads(notes) if isinstance(notes, str) else notes
+    return "; ".join(note_text(record) for record in records)
+
+
 # --- Values and effects of an endpoint, in its own unit. ---
 
 
@@ -270,10 +312,16 @@ def effect(row: Mapping[str, Any] | pd.Series, number: Any, plain: bool = False)
 
 
 def effect_interval(row: Mapping[str, Any] | pd.Series, low: Any, high: Any) -> str:
-    """``[low, high]`` of an effect in its unit, as the tables show it."""
+    """``[low, high]`` of an effect in its unit, as the tables show it: a difference with
+    enough digits at each end to tell it from ±Δ (``near_delta``)."""
     if missing(low) or missing(high):
         return "–"
-    return f"[{effect(row, low, plain=True)}, {effect(row, high, plain=True)}]"
+    if row["scale"] == "ratio":
+        return f"[{effect(row, low, plain=True)}, {effect(row, high, plain=True)}]"
+    spec, _ = parse_key(str(row["endpoint"]))
+    size = float(row["smallest_effect"]) if "smallest_effect" in row else math.nan
+    ends = [fmt(end, near_delta(float(end), size, spec.digits), signed=True) for end in (low, high)]
+    return f"[{ends[0]}, {ends[1]}]"
 
 
 def effect_name(row: Mapping[str, Any] | pd.Series) -> str:
@@ -288,6 +336,15 @@ def delta(row: Mapping[str, Any] | pd.Series) -> str:
         return f"×{size:g} either way"
     spec, _ = parse_key(str(row["endpoint"]))
     return f"±{size:.{max(spec.digits, 3)}f}"
+
+
+def delta_size(row: Mapping[str, Any] | pd.Series) -> str:
+    """Δ of a findings row as a size: "0.010", or "×1.5" for a ratio."""
+    size = float(row["smallest_effect"])
+    if row["scale"] == "ratio":
+        return f"×{size:g}"
+    spec, _ = parse_key(str(row["endpoint"]))
+    return f"{size:.{max(spec.digits, 3)}f}"
 
 
 def expect_phrase(expect: str, endpoint: str) -> str:
@@ -328,6 +385,54 @@ def updates_sentence(updates: Mapping[str, Any], labels: Mapping[str, str]) -> s
 VERDICTS = tuple(VERDICT_CLASSES)
 
 
+def near_delta(number: float, size: float, digits: int) -> int:
+    """Digits that keep an interval end from reading as ±Δ when it is not: an end that would
+    round to ±Δ but lies inside or beyond it gets more digits (up to 6)."""
+    while digits < 6 and abs(number) != size and round(abs(number), digits) == round(size, digits):
+        digits += 1
+    return digits
+
+
+def interval_phrase(row: Mapping[str, Any] | pd.Series, low: Any, high: Any) -> str:
+    """``low to high`` of an effect in a sentence, each end with enough digits to tell it from
+    ±Δ (a difference), in its ratio form for a ratio endpoint."""
+    if row["scale"] == "ratio":
+        return f"{effect(row, low)} to {effect(row, high)}"
+    spec, _ = parse_key(str(row["endpoint"]))
+    size = float(row["smallest_effect"])
+    return " to ".join(
+        signed(float(end), near_delta(float(end), size, spec.digits)) for end in (low, high)
+    )
+
+
+def leaning(row: Mapping[str, Any] | pd.Series) -> str:
+    """Which way a claim's difference leans, in words: "B is better", "B is worse"."""
+    sign = int(row["effect_sign"])
+    if sign == 0:
+        return "the arms are level"
+    higher = bool(row.get("higher_is_better", True))
+    better = sign > 0 if higher else sign < 0
+    return f"{row['arm_b']} (B) is {'better' if better else 'worse'}"
+
+
+def claimed_way(row: Mapping[str, Any] | pd.Series) -> bool:
+    """Whether the difference goes the way the claim says (a directional claim)."""
+    return int(row["effect_sign"]) * int(row["claimed_sign"]) > 0
+
+
+def verdict_tooltip(row: Mapping[str, Any] | pd.Series) -> str:
+    """A verdict in a few words for its badge's tooltip, with the direction where it matters."""
+    verdict = row["verdict"]
+    if verdict == "NEGLIGIBLE":
+        return f"the effect is negligible (within {delta(row)}), and if anything {leaning(row)}"
+    if verdict == "DIRECTION ONLY":
+        way = "the claimed way" if claimed_way(row) else "against the claim"
+        if row["expect"] == "A ≈ B":
+            way = f"{leaning(row)}"
+        return f"a real difference, {way}, not shown to reach {delta(row)}"
+    return VERDICT_RULES[verdict].split(";")[0]
+
+
 def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
     """One plain-English sentence for one claim, built only from its row of the findings table."""
     expect = row["expect"]
@@ -341,16 +446,21 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
     endpoint = str(row["endpoint"])
     ratio_scale = row["scale"] == "ratio"
     name = effect_name(row)
+    images = row.get("sources") == "seeds and test images"
     interval = f"{level(row['confidence'])} CI"
-    low, high = row["diff_ci_low"], row["diff_ci_high"]
+    low, high = row.get("ci_low", row["diff_ci_low"]), row.get("ci_high", row["diff_ci_high"])
     if missing(low) or missing(high):
         interval = f"no {interval} from {n} seed" if n == 1 else f"{interval} not available"
     else:
-        interval = f"{interval} {effect(row, low)} to {effect(row, high)}"
+        interval = f"{interval} {interval_phrase(row, low, high)}"
+        if images:
+            interval += " over seeds and test images"
     if row["verdict"] not in VERDICTS:
         raise ValueError(f"verdict must be one of {VERDICTS}, got {row['verdict']!r}")
-    within = f"within {delta(row)}"
+    within, size = f"within {delta(row)}", delta_size(row)
     case = row.get("verdict_case", "neither")
+    verdict = row["verdict"]
+    alpha = f"α = {float(row['alpha']):g}"
     if bool(row.get("censoring_blocked", False)):
         outcome = (
             f"so the claim {expect} is inconclusive: the tests would side with an arm some of "
@@ -361,29 +471,38 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
         outcome = {
             "REPRODUCED": f"so the claim {expect} is reproduced: the difference is shown to lie "
             f"{within}, too small to matter",
-            "REVERSED": f"so the claim {expect} is reversed: the arms differ significantly, and "
-            f"the difference is not shown to lie {within}",
-            "INCONCLUSIVE": f"so the claim {expect} is inconclusive: the difference is neither "
-            f"significant nor shown to lie {within} at α = {float(row['alpha']):g}",
-        }.get(row["verdict"], "")
+            "REVERSED": f"so the claim {expect} is reversed: the arms are shown to differ by "
+            f"more than {size}",
+            "DIRECTION ONLY": f"so the claim {expect} is shown only in part: the arms differ "
+            f"({leaning(row)}), by an amount shown neither to exceed {size} nor to lie "
+            f"{within}",
+            "INCONCLUSIVE": f"so the claim {expect} is inconclusive: the difference is shown "
+            f"neither to exceed {size} nor to lie {within} at {alpha}",
+        }.get(verdict, "")
     else:
         outcome = {
-            "REPRODUCED": f"so the claim {expect} is reproduced: the difference is significant "
-            f"and not shown to lie {within}, the smallest effect that matters",
-            "REVERSED": f"so the claim {expect} is reversed: the other arm is significantly "
-            f"better, and the difference is not shown to lie {within}",
-            "NEGLIGIBLE": f"so the claim {expect} is negligible here: "
+            "REPRODUCED": f"so the claim {expect} is reproduced: the effect is shown to be "
+            f"larger than {size}, the smallest effect that matters, the claimed way",
+            "REVERSED": f"so the claim {expect} is reversed: the effect is shown to be larger "
+            f"than {size} the other way",
+            "DIRECTION ONLY": f"so the claim {expect} holds in direction only: the difference "
+            f"is real and goes {'the claimed way' if claimed_way(row) else 'against the claim'}"
+            f", but it is not shown to reach {size}, the smallest effect that matters (nor to "
+            f"lie {within})",
+            "NEGLIGIBLE": "so the effect is negligible here: "
             + (
-                f"the difference is real (significant) but shown to lie {within}, "
-                "too small to matter"
+                f"it is real (significant) but shown to lie {within}, too small to matter, "
+                f"and {leaning(row)}"
                 if case == "small"
-                else f"no significant difference, and the difference is shown to lie {within}"
+                else f"no significant difference, it is shown to lie {within}, and if "
+                f"anything {leaning(row)}"
             ),
             "INCONCLUSIVE": f"so the claim {expect} is inconclusive: the difference is neither "
-            f"significant nor shown to lie {within} at α = {float(row['alpha']):g}",
-        }[row["verdict"]]
+            f"significant nor shown to lie {within} at {alpha}",
+        }[verdict]
     seeds = "1 seed" if n == 1 else f"{n} seeds"
-    test = TEST_NAMES[row["test"]] + (" of log(B / A)" if ratio_scale else "")
+    deciding = "t-test over seeds and test images" if images else TEST_NAMES[row["test"]]
+    test = deciding + (" of log(B / A)" if ratio_scale else "")
     if ratio_scale:
         reached = (
             f"{row['arm_b']} (B) took {value(endpoint, row['mean_b'])} against "
@@ -396,9 +515,19 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
             f"{describe_key(endpoint)} against {value(endpoint, row['mean_a'])} for "
             f"{row['arm_a']} (A)"
         )
+    ranks = ""
+    if row["test"] == "wilcoxon" and not images and not ratio_scale:
+        median = row.get("hodges_lehmann")
+        ranks = (
+            f"; by ranks (Hodges–Lehmann estimate) {effect(row, median)}, B better on "
+            f"{int(row['wins_b'])} of {n} seeds"
+        )
+        mean_sign = (float(row["mean_diff"]) > 0) - (float(row["mean_diff"]) < 0)
+        if mean_sign and int(row["effect_sign"]) and mean_sign != int(row["effect_sign"]):
+            ranks += ": the mean and the ranks disagree, and the verdict follows the ranks"
     return (
         f"Over {seeds}, {reached}: {name} = {effect(row, row['mean_diff'])} "
-        f"({interval}, {test}, {p_phrase(row['p_holm'], 'Holm-adjusted p')}), "
+        f"({interval}, {test}, {p_phrase(row['p_holm'], 'Holm-adjusted p')}){ranks}, "
         f"{outcome}{smoke_tail}"
     )
 
@@ -423,8 +552,9 @@ def slide_sentence(row: Mapping[str, Any] | pd.Series) -> str:
     )
 
 
-def seeds_sentence(row: Mapping[str, Any] | pd.Series) -> str:
-    """How small a difference this run could see, and how many seeds an open study would need."""
+def seeds_sentence(row: Mapping[str, Any] | pd.Series, claims: int = 1) -> str:
+    """How small a difference this run could see, and how many seeds an open claim would need
+    (``claims``: the size of the Holm family the planning level α / claims comes from)."""
     n = int(row["n_pairs"])
     if n < 2 or missing(row["mde"]):
         return "With fewer than two paired seeds there is no spread to plan seeds from."
@@ -433,23 +563,37 @@ def seeds_sentence(row: Mapping[str, Any] | pd.Series) -> str:
         text = (
             f"With {count(n, 'seed')} and this spread (sd of log(B / A) "
             f"{float(row['sd_diff']):.4f}), a ratio beyond {ratio(math.exp(float(row['mde'])))} "
-            f"either way is found with {power} power at α = {float(row['alpha']):g} (before "
-            "the Holm correction)."
+            f"either way is found with {power} power at α = {float(row['alpha']):g} (seeds "
+            "alone, before the Holm correction)."
         )
     else:
         text = (
             f"With {count(n, 'seed')} and this spread (sd of B − A "
             f"{float(row['sd_diff']):.4f}), a difference of {float(row['mde']):.4f} or more is "
-            f"found with {power} power at α = {float(row['alpha']):g} (before the Holm "
-            "correction)."
+            f"found with {power} power at α = {float(row['alpha']):g} (seeds alone, before the "
+            "Holm correction)."
         )
-    if row["verdict"] == "INCONCLUSIVE":
+    if row["verdict"] in ("INCONCLUSIVE", "DIRECTION ONLY"):
         needed = row["seeds_to_decide"]
+        level_text = (
+            f"α / {claims} = {float(row['alpha']) / claims:.2g}, the Holm correction's strictest "
+            f"level over the {count(claims, 'claim')}"
+        )
         if missing(needed):
-            text += " No finite number of seeds is expected to decide it at this effect."
+            text += (
+                f" No finite number of seeds is expected to decide it at {level_text}: "
+                "the effect is too close to the smallest effect that matters"
+                + (
+                    ", or too small against the test set's own error"
+                    if row.get("sources") == "seeds and test images"
+                    else ""
+                )
+                + "."
+            )
         else:
             text += (
-                f" About {int(needed)} seeds are expected to decide it: list that many under "
-                "seeds in the config and rerun; only the new seeds are trained."
+                f" An estimate that takes this run's mean and spread as the truth: about "
+                f"{int(needed)} seeds would decide it at {level_text}, with {power} power. List "
+                "that many under seeds in the config and rerun; only the new seeds are trained."
             )
     return text
