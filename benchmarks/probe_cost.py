@@ -37,18 +37,11 @@ sys.path.insert(0, str(ROOT / "workflow"))
 sys.path.insert(0, str(HERE))
 from flop_limit import run_flops  # noqa: E402
 
-# The base condition of the slides and its full-batch arm, on the first 10,000 images.
-BASE = {
-    "hidden_layers": 2,
-    "units": 500,
-    "activation": "sigmoid",
-    "loss": "categorical_crossentropy",
-    "optimizer": "sgd",
-    "learning_rate": 0.1,
-    "batch_size": 100,
-    "epochs": 20,
-    "dropout_rate": 0.0,
-}
+from tipsbench.schema import defaults  # noqa: E402
+
+# The slides' base condition (the schema's defaults) and its full-batch arm, on the first
+# 10,000 images.
+BASE = defaults("base")
 CONDITIONS = {"base": BASE, "batch-10000": {**BASE, "batch_size": 10000}}
 
 
@@ -59,7 +52,6 @@ def fit_pairs(backend: str, condition: str, pairs: int, data: str) -> dict:
 
     configure_runtime(backend, 1)
     from tipsbench.data import prepare_dataset
-    from tipsbench.schema import defaults
     from tipsbench.training import train_condition
 
     prepared, _ = prepare_dataset({"dataset": "mnist", "path": data, "train_size": 10000})

@@ -151,6 +151,15 @@ def claims_figure(
     return figure
 
 
+def _arm_lines(axes: plt.Axes, solid: Any, dashed: Any, colour: str, labels: tuple) -> None:
+    """One arm's two curves over its seeds (grouped by step): the mean of ``solid`` with the
+    seeds' range as a band, and the mean of ``dashed`` as a dashed line."""
+    steps = np.asarray(list(solid.groups), dtype=float)
+    axes.plot(steps, solid.mean(), color=colour, lw=1.8, label=labels[0])
+    axes.fill_between(steps, solid.min(), solid.max(), color=colour, alpha=0.2, lw=0)
+    axes.plot(steps, dashed.mean(), color=colour, lw=1.2, ls="--", label=labels[1])
+
+
 def learning_curves_figure(curves: pd.DataFrame) -> plt.Figure:
     """Test accuracy and loss per epoch of one study's arms.
 
@@ -166,17 +175,12 @@ def learning_curves_figure(curves: pd.DataFrame) -> plt.Figure:
         colour = ARM_COLOURS.get(role, "grey")
         by_epoch = rows.groupby("epoch")
         for axes, metric in ((accuracy_axes, "accuracy"), (loss_axes, "loss")):
-            test = by_epoch[f"test_{metric}"]
-            epochs = np.asarray(list(test.groups))
-            axes.plot(epochs, test.mean(), color=colour, lw=1.8, label=f"{role}: {arm}, test")
-            axes.fill_between(epochs, test.min(), test.max(), color=colour, alpha=0.2, lw=0)
-            axes.plot(
-                epochs,
-                by_epoch[f"train_{metric}"].mean(),
-                color=colour,
-                lw=1.2,
-                ls="--",
-                label=f"{role}: {arm}, train (running avg.)",
+            _arm_lines(
+                axes,
+                by_epoch[f"test_{metric}"],
+                by_epoch[f"train_{metric}"],
+                colour,
+                (f"{role}: {arm}, test", f"{role}: {arm}, train (running avg.)"),
             )
     accuracy_axes.set_ylabel("accuracy (fraction correct)")
     accuracy_axes.set_ylim(0, 1.02)
@@ -234,18 +238,13 @@ def probe_figure(probes: pd.DataFrame, claims: list[dict[str, Any]]) -> plt.Figu
     for (role, arm), rows in probes.groupby(["role", "arm"], sort=True):
         colour = ARM_COLOURS.get(role, "grey")
         by_update = rows.groupby("update")
-        updates = np.asarray(list(by_update.groups), dtype=float)
         for axes, measure in zip(panels, measures):
-            train = by_update[f"train_{measure}"]
-            axes.plot(updates, train.mean(), color=colour, lw=1.8, label=f"{role}: {arm}, train")
-            axes.fill_between(updates, train.min(), train.max(), color=colour, alpha=0.2, lw=0)
-            axes.plot(
-                updates,
-                by_update[f"test_{measure}"].mean(),
-                color=colour,
-                lw=1.2,
-                ls="--",
-                label=f"{role}: {arm}, test",
+            _arm_lines(
+                axes,
+                by_update[f"train_{measure}"],
+                by_update[f"test_{measure}"],
+                colour,
+                (f"{role}: {arm}, train", f"{role}: {arm}, test"),
             )
     for claim in claims:
         _, parameters = parse_key(claim["endpoint"])
