@@ -27,7 +27,7 @@ SMALL = {
     "epochs": 3,
     "dropout_rate": 0.3,
 }
-PROBE = {"train_images": 100, "test_images": 100, "points_per_decade": 5}
+PROBE = {"train_images": 100, "test_images": 100, "points_per_decade": 5, "gradient_images": 50}
 
 
 def identical(first: dict, second: dict) -> bool:
@@ -61,7 +61,10 @@ def main(backend: str, check: str) -> dict:
         return {
             "backend": probed["metrics"]["backend"],
             "probe_changes_nothing": identical(plain, probed),
-            "probe_repeats": probed["probe"].equals(again["probe"]),
+            "probe_repeats": probed["probe"].equals(again["probe"])
+            and probed["layers"].equals(again["layers"]),
+            "layer_updates": sorted(set(probed["layers"]["update"])),
+            "layers": int(probed["layers"]["layer"].max()),
             "updates": probed["probe"]["update"].tolist(),
             "last_train_accuracy": float(probed["probe"]["train_accuracy"].iloc[-1]),
         }
@@ -80,7 +83,54 @@ def main(backend: str, check: str) -> dict:
             "epochs_run": result["metrics"]["epochs_run"],
             "probe_updates": result["probe"]["update"].tolist(),
         }
+    if check == "gradients":
+        return gradient_check()
     raise ValueError(f"unknown check {check!r}")
+
+
+def gradient_check() -> dict:
+    """The backend's layer gradients against central finite differences on a tiny net.
+
+    A 4-3-2 sigmoid/softmax net with cross-entropy on 6 examples: every weight is nudged by
+    ±1e-3 and the change of the loss (computed in float64 from predict()) divided by 2e-3; the
+    largest gap to the gradient function, relative to the largest finite-difference entry.
+    """
+    import keras
+    import numpy as np
+
+    from tipsbench.gradients import trainable_gradients
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(3, activation="sigmoid"),
+            keras.layers.Dense(2, activation="softmax"),
+        ]
+    )
+    model.compile(loss="categorical_crossentropy", optimizer="sgd")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(6, 4)).astype("float32")
+    y = np.eye(2, dtype="float32")[rng.integers(0, 2, 6)]
+
+    def loss() -> float:
+        p = model.predict(x, verbose=0).astype(np.float64)
+        return float(np.mean(-np.log(np.clip((p * y).sum(axis=1), 1e-7, 1))))
+
+    worst = 0.0
+    for variable, gradient in zip(model.trainable_variables, trainable_gradients(model, x, y)):
+        start = np.asarray(variable.value).copy()
+        estimate = np.zeros(start.shape)
+        for index in np.ndindex(start.shape):
+            for sign in (1, -1):
+                nudged = start.copy()
+                nudged[index] += sign * 1e-3
+                variable.assign(nudged)
+                estimate[index] += sign * loss() / 2e-3
+            variable.assign(start)
+        scale = float(np.max(np.abs(estimate)))
+        worst = max(worst, float(np.max(np.abs(estimate - gradient))) / scale)
+    return {"backend": keras.backend.backend(), "worst_relative_error": worst}
 
 
 def run_check(backend: str, check: str) -> dict:

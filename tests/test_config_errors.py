@@ -365,8 +365,8 @@ def test_unknown_override_names_arm_key_and_the_allowed_keys(smoke_raw):
     assert _error(smoke_raw, overlay, check_paths=False) == (
         "config error: studies.loss.arms[0].overrides: unknown key 'dropuot' (did you mean "
         "'dropout_rate'? allowed: hidden_layers, units, activation, loss, optimizer, "
-        "learning_rate, batch_size, epochs, dropout_rate, scale_inputs, test_noise, train_size, "
-        "init_seed, order_seed, mask_seed, data_seed)"
+        "learning_rate, learning_rate_schedule, final_fraction, batch_size, epochs, dropout_rate, "
+        "scale_inputs, test_noise, train_size, init_seed, order_seed, mask_seed, data_seed)"
     )
 
 

@@ -106,6 +106,7 @@ def test_endpoints_table_holds_every_claims_endpoint_of_every_arm_and_seed(e2e_r
             json.loads((folder / "metrics.json").read_text()),
             pd.read_csv(folder / "history.csv"),
             pd.read_csv(folder / "probe.csv"),
+            pd.read_csv(folder / "layers.csv"),
         )
         value = compute(row.endpoint, records)
         assert (row.value, row.censored) == (

@@ -183,3 +183,45 @@ def test_every_endpoint_says_what_it_is():
         assert spec.scale in ("difference", "ratio")
         low, high = spec.delta_bounds
         assert low < high
+
+
+def layer_table(updates_by_layer: dict[int, list[tuple[float, float]]]) -> pd.DataFrame:
+    """A layers table: per update, per Dense layer (bias gradient, kernel change)."""
+    rows = []
+    for update, layers in updates_by_layer.items():
+        for index, (gradient, change) in enumerate(layers, start=1):
+            rows.append(
+                {
+                    "update": update,
+                    "layer": index,
+                    "bias_gradient": gradient,
+                    "kernel_change": change,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_gradient_ratio_is_first_over_last_hidden_layer_at_initialisation():
+    # Three hidden layers and the output: at update 0 the first hidden layer's gradient is
+    # 1e-3, the last hidden one's 1e-1 (the output's 0.5 takes no part): ratio 0.01.
+    layers = layer_table(
+        {
+            0: [(1e-3, 0.0), (1e-2, 0.0), (1e-1, 0.0), (0.5, 0.0)],
+            100: [(2e-3, 0.02), (2e-2, 0.1), (4e-2, 0.4), (0.3, 0.9)],
+        }
+    )
+    run = RunRecords({"updates": 100}, layers=layers)
+    assert compute("gradient_ratio", run).value == pytest.approx(0.01)
+    # At a given update: the last measured at or before it (50 reads update 0, 100 reads 100).
+    assert compute("gradient_ratio(update=100)", run).value == pytest.approx(0.05)
+    assert compute("gradient_ratio(update=50)", run).value == pytest.approx(0.01)
+    # The weight change ratio, at the end by default: 0.02 / 0.4.
+    assert compute("weight_change_ratio", run).value == pytest.approx(0.05)
+    assert ENDPOINTS["gradient_ratio"].scale == "ratio"
+    # One hidden layer, or no measurements: nothing to compare.
+    single = layer_table({0: [(1e-3, 0.0), (0.5, 0.0)]})
+    assert math.isnan(compute("gradient_ratio", RunRecords({}, layers=single)).value)
+    assert math.isnan(compute("gradient_ratio", RunRecords({})).value)
+    assert describe_key("gradient_ratio(update=100)") == (
+        "first- to last-hidden-layer gradient ratio at update 100"
+    )

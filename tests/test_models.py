@@ -84,3 +84,46 @@ def test_mse_condition_uses_mse_on_the_softmax_output(conditions):
 def test_bad_hyperparameters_are_refused_by_name(conditions, change, message):
     with pytest.raises(ValueError, match=message):
         build_model({**conditions["base"], **change}, 784, 10)
+
+
+@pytest.mark.parametrize(
+    "schedule, expected",
+    [
+        # PiecewiseConstantDecay: the rate × sqrt(0.01) after half the updates, × 0.01 after
+        # three quarters.
+        (
+            "step",
+            lambda s: keras.optimizers.schedules.PiecewiseConstantDecay(
+                [50, 75], [0.1, 0.1 * 0.1, 0.1 * 0.01]
+            ),
+        ),
+        ("exponential", lambda s: keras.optimizers.schedules.ExponentialDecay(0.1, 100, 0.01)),
+        ("cosine", lambda s: keras.optimizers.schedules.CosineDecay(0.1, 100, alpha=0.01)),
+    ],
+)
+def test_each_schedule_is_the_keras_schedule_it_wraps(schedule, expected):
+    from tipsbench.models import learning_rate
+
+    hyperparameters = {**defaults("base"), "learning_rate_schedule": schedule}
+    ours, keras_own = learning_rate(hyperparameters, 100), expected(schedule)
+    assert type(ours) is type(keras_own)
+    for step in (0, 1, 49, 50, 51, 74, 75, 76, 99, 100):
+        assert float(ours(step)) == pytest.approx(float(keras_own(step)), rel=1e-6), step
+    # From the peak to the final fraction of it.
+    assert float(ours(0)) == pytest.approx(0.1) and float(ours(100)) == pytest.approx(0.001)
+
+
+def test_a_constant_rate_is_the_plain_number_and_a_schedule_needs_the_updates():
+    from tipsbench.models import learning_rate
+
+    assert learning_rate(defaults("base"), None) == 0.1  # exactly what the optimizer got before
+    with pytest.raises(ValueError, match="needs the run's number of updates"):
+        learning_rate({**defaults("base"), "learning_rate_schedule": "cosine"}, None)
+    model = build_model(
+        {**defaults("base"), "learning_rate_schedule": "exponential"}, 784, 10, updates=2000
+    )
+    # The optimizer holds the schedule itself (Keras keeps it as _learning_rate) over the
+    # run's 2,000 updates.
+    held = model.optimizer._learning_rate
+    assert isinstance(held, keras.optimizers.schedules.ExponentialDecay)
+    assert held.decay_steps == 2000 and held.decay_rate == pytest.approx(0.01)

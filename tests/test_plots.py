@@ -15,6 +15,7 @@ from tipsbench.plots import (
     figure_spec,
     figures_of,
     forest_figure,
+    layers_figure,
     learning_curves_figure,
     probe_figure,
     robustness_figure,
@@ -131,6 +132,21 @@ TUNING = pd.DataFrame(
         "selected": [False, True, False],
     }
 )
+SENSITIVITY = pd.DataFrame(
+    {"study": ["t"], "role": ["A"], "low": [0.1], "high": [0.1], "width": [1.0]}
+)
+LAYERS = pd.DataFrame(
+    {
+        "study": "loss",
+        "role": ["A"] * 6 + ["B"] * 6,
+        "arm": ["3 layers"] * 6 + ["9 layers"] * 6,
+        "seed": 0,
+        "update": [0, 0, 0, 20, 20, 20] * 2,
+        "layer": [1, 2, 3] * 4,
+        "bias_gradient": [1e-3, 1e-2, 1e-1, 1e-3, 1e-2, 1e-1, 1e-6, 1e-3, 1e-1, 1e-6, 1e-3, 1e-1],
+        "kernel_change": [0, 0, 0, 0.01, 0.02, 0.05, 0, 0, 0, 1e-5, 1e-3, 0.05],
+    }
+)
 
 
 def test_robustness_map_puts_each_setting_on_a_log_axis_with_the_slide_marked():
@@ -150,12 +166,25 @@ def test_robustness_map_puts_each_setting_on_a_log_axis_with_the_slide_marked():
     plt.close(figure)
 
 
-def test_tuning_curve_stars_the_chosen_value():
-    figure = tuning_figure(TUNING)
+def test_tuning_curve_stars_the_chosen_value_and_shades_the_band_within_delta():
+    figure = tuning_figure(TUNING, SENSITIVITY)
     axes = figure.axes[0]
     assert axes.get_xscale() == "log" and axes.get_ylabel() == "validation accuracy"
     star = [c for c in axes.collections if c.get_label() == "chosen"][0]
     assert star.get_offsets().tolist() == [[0.1, 0.9]]
+    assert "A: SGD (within Δ of its best: ×1 wide)" in legend_texts(axes)
+    plt.close(figure)
+
+
+def test_layers_figure_draws_gradients_at_initialisation_and_changes_at_the_end():
+    figure = layers_figure(LAYERS)
+    gradients, changes = figure.axes
+    assert gradients.get_yscale() == changes.get_yscale() == "log"
+    # One line per arm: at update 0 for the gradients, at each run's last update for the moves.
+    deep = [line for line in gradients.get_lines() if line.get_label() == "B: 9 layers"][0]
+    assert deep.get_ydata().tolist() == pytest.approx([1e-6, 1e-3, 1e-1])
+    moved = [line for line in changes.get_lines() if line.get_label() == "B: 9 layers"][0]
+    assert moved.get_ydata().tolist() == pytest.approx([1e-5, 1e-3, 0.05])
     plt.close(figure)
 
 
@@ -282,6 +311,8 @@ def test_every_registered_figure_draws_from_the_tables_it_names():
         "confusion": confusion,
         "findings": FINDINGS,
         "tuning": TUNING,
+        "sensitivity": SENSITIVITY,
+        "layers": LAYERS,
     }
     labels = {
         "study": "loss",

@@ -121,7 +121,17 @@ def test_build_tables_sums_the_confusion_of_the_best_arm_only():
     assert confusion[["predicted_0", "predicted_1"]].to_numpy().tolist() == [[3, 0], [3, 3]]
     assert (
         set(tables)
-        == {"runs", "endpoints", "curves", "probes", "jobs", "confusion", "tuning", "test_correct"}
+        == {
+            "runs",
+            "endpoints",
+            "curves",
+            "probes",
+            "layers",
+            "jobs",
+            "confusion",
+            "tuning",
+            "test_correct",
+        }
         and tables["tuning"].empty
     )
 

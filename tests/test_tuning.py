@@ -114,3 +114,26 @@ def test_the_tuning_table_flags_an_edge_choice_on_every_row_of_the_arm():
     tuning = tune_runs(inside)[1]
     assert tuning.loc[tuning["selected"], "candidate"].tolist() == [0.3]
     assert tuning["chosen_at_edge"].tolist() == ["", "", ""]
+
+
+def test_sensitivity_is_the_band_of_values_within_delta_of_the_best():
+    from tipsbench.tuning import sensitivity_table
+
+    tuning = pd.DataFrame(
+        {
+            "study": "lr",
+            "role": ["A"] * 4 + ["B"] * 3,
+            "arm": ["constant"] * 4 + ["cosine"] * 3,
+            "hyperparameter": "learning_rate",
+            "candidate": [0.1, 0.3, 1.0, 3.0, 0.1, 0.3, 1.0],
+            # A: best 0.935 at 1.0; 0.3 (0.927) lies within 0.01, 3.0 (0.91) does not.
+            # B: best at the grid's top, everything else more than 0.01 below.
+            "validation_mean": [0.90, 0.927, 0.935, 0.91, 0.85, 0.88, 0.94],
+        }
+    )
+    bands = sensitivity_table(tuning, 0.01).set_index("role")
+    assert bands.loc["A", "best"] == 1.0 and bands.loc["A", "within"] == "0.3;1"
+    assert bands.loc["A", "width"] == pytest.approx(1.0 / 0.3)
+    assert not bands.loc["A", "reaches_edge"]
+    assert bands.loc["B", "within"] == "1" and bands.loc["B", "width"] == 1.0
+    assert bands.loc["B", "reaches_edge"]  # its best is the largest value tried

@@ -182,6 +182,7 @@ REPORT_TABLES = (
     "jobs",
     "confusion",
     "tuning",
+    "sensitivity",
     "determinism",
 )
 

@@ -8,6 +8,7 @@ rule statistics:
         runs=layout.table(RUN, "runs"),
         endpoints=layout.table(RUN, "endpoints"),
         test_correct=layout.array_table(RUN, "test_correct"),
+        tuning=layout.table(RUN, "tuning"),
     output:
         summary=report(
             layout.table(RUN, "summary"),
@@ -21,6 +22,7 @@ rule statistics:
         ),
         arm_endpoints=layout.table(RUN, "arm_endpoints"),
         robustness=layout.table(RUN, "robustness"),
+        sensitivity=layout.table(RUN, "sensitivity"),
     log:
         f"{RUN}/logs/statistics.log",
     conda:

@@ -2,11 +2,12 @@
 
 
 rule aggregate:
-    """Collect every run's records into the runs, endpoints, curves, probes, jobs, confusion and tuning tables."""
+    """Collect every run's records into the runs, endpoints, curves, probes, layers, jobs, confusion and tuning tables."""
     input:
         metrics=get_run_outputs("metrics"),
         histories=get_run_outputs("history"),
         probes=get_run_outputs("probe"),
+        layers=get_run_outputs("layers"),
         predictions=get_run_outputs("predictions"),
         data=f"{RUN}/data/prepared.npz",
     output:
@@ -25,6 +26,7 @@ rule aggregate:
         ),
         curves=layout.table(RUN, "curves"),
         probes=layout.table(RUN, "probes"),
+        layers=layout.table(RUN, "layers"),
         jobs=layout.table(RUN, "jobs"),
         confusion=layout.table(RUN, "confusion"),
         tuning=layout.table(RUN, "tuning"),

@@ -1,7 +1,7 @@
 """Snakemake adapter: read every run's files.
 
-Writes the runs, endpoints, curves, probes, jobs, confusion and tuning tables and which test
-images each job got right.
+Writes the runs, endpoints, curves, probes, layers, jobs, confusion and tuning tables and which
+test images each job got right.
 """
 
 from tipsbench.files import send_output_to
@@ -16,11 +16,12 @@ from tipsbench.files import read_json, write_csv, write_npz  # noqa: E402
 from tipsbench.grid import Arm  # noqa: E402
 from tipsbench.tables import build_tables  # noqa: E402
 
-metrics, histories, probes, predictions = {}, {}, {}, {}
-for metrics_path, history_path, probe_path, predictions_path in zip(
+metrics, histories, probes, layers, predictions = {}, {}, {}, {}, {}
+for metrics_path, history_path, probe_path, layers_path, predictions_path in zip(
     snakemake.input.metrics,
     snakemake.input.histories,
     snakemake.input.probes,
+    snakemake.input.layers,
     snakemake.input.predictions,
 ):
     run = read_json(metrics_path)
@@ -28,6 +29,7 @@ for metrics_path, history_path, probe_path, predictions_path in zip(
     metrics[key] = run
     histories[key] = pd.read_csv(history_path)
     probes[key] = pd.read_csv(probe_path)
+    layers[key] = pd.read_csv(layers_path)
     with np.load(predictions_path) as archive:
         predictions[key] = archive["predicted"]
 data = load_prepared(snakemake.input.data)
@@ -39,6 +41,7 @@ tables = build_tables(
     labels=data["labels_test"],
     num_classes=data["y_test"].shape[1],
     probes=probes,
+    layers=layers,
     endpoints=dict(snakemake.params.endpoints),
 )
 write_npz(tables.pop("test_correct"), snakemake.output.test_correct)

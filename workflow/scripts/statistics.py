@@ -1,5 +1,5 @@
-"""Snakemake adapter: the summary, arm-endpoint, findings and robustness tables from the runs
-and endpoints tables and the test images each run got right."""
+"""Snakemake adapter: the summary, arm-endpoint, findings, robustness and sensitivity tables from
+the runs, endpoints and tuning tables and the test images each run got right."""
 
 from tipsbench.files import send_output_to
 
@@ -12,6 +12,7 @@ from tipsbench.experiment import Study  # noqa: E402
 from tipsbench.files import write_csv  # noqa: E402
 from tipsbench.robustness import robustness_table  # noqa: E402
 from tipsbench.stats import arm_endpoints_table, findings_table, summary_table  # noqa: E402
+from tipsbench.tuning import sensitivity_table  # noqa: E402
 
 runs = pd.read_csv(snakemake.input.runs)
 endpoints = pd.read_csv(snakemake.input.endpoints)
@@ -26,3 +27,5 @@ findings = findings_table(
 )
 write_csv(findings, snakemake.output.findings)
 write_csv(robustness_table(findings, list(snakemake.params.sweeps)), snakemake.output.robustness)
+tuning = pd.read_csv(snakemake.input.tuning)
+write_csv(sensitivity_table(tuning, settings["smallest_effect"]), snakemake.output.sensitivity)

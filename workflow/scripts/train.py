@@ -24,6 +24,7 @@ result = train_condition(
 )
 write_csv(result["history"], snakemake.output.history)
 write_csv(result["probe"], snakemake.output.probe)
+write_csv(result["layers"], snakemake.output.layers)
 write_weights(result["weights"], snakemake.output.weights)
 write_npz({"predicted": result["predictions"]}, snakemake.output.predictions)
 # metrics.json is written last: its presence means the run's other files are complete.

@@ -50,6 +50,8 @@ class RunRecords:
     metrics: Mapping[str, Any]
     history: pd.DataFrame | None = None
     probe: pd.DataFrame | None = None
+    # Each Dense layer's gradient sizes and weight change at a few update counts.
+    layers: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,33 @@ def _area(records: RunRecords, parameters: Mapping[str, Any]) -> Value:
     return Value(normalised_area(updates, values, float(end)))
 
 
+def first_to_last_hidden(layers: pd.DataFrame | None, column: str, update: float | None) -> float:
+    """A layer measure of the first hidden layer over that of the last hidden layer (layers of
+    equal width, so they compare), at the last measured update count at or before ``update``
+    (None: the run's last). NaN without measurements or with a single hidden layer."""
+    if layers is None or not len(layers):
+        return math.nan
+    measured = sorted(set(layers["update"]))
+    at = measured[-1] if update is None else max((u for u in measured if u <= update), default=None)
+    if at is None:
+        return math.nan
+    rows = layers[layers["update"] == at].sort_values("layer")
+    hidden = rows.iloc[:-1]  # the last Dense layer is the output layer
+    if len(hidden) < 2:
+        return math.nan
+    first, last = float(hidden[column].iloc[0]), float(hidden[column].iloc[-1])
+    return first / last if last > 0 else math.nan
+
+
+def _gradient_ratio(records: RunRecords, parameters: Mapping[str, Any]) -> Value:
+    update = parameters.get("update")
+    return Value(first_to_last_hidden(records.layers, "bias_gradient", update or 0))
+
+
+def _weight_change_ratio(records: RunRecords, parameters: Mapping[str, Any]) -> Value:
+    return Value(first_to_last_hidden(records.layers, "kernel_change", parameters.get("update")))
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     endpoint.name: endpoint
     for endpoint in (
@@ -296,6 +325,37 @@ ENDPOINTS: dict[str, Endpoint] = {
             "interpolated on a log scale between the probe's points",
         ),
         Endpoint(
+            name="gradient_ratio",
+            title="first- to last-hidden-layer gradient ratio",
+            unit="ratio of gradient sizes",
+            higher_is_better=True,
+            compute=_gradient_ratio,
+            scale="ratio",
+            digits=3,
+            delta_bounds=(1.0, 1e12),
+            accuracy_unit=False,
+            optional={"update": None},
+            description="the root-mean-square gradient of the loss with respect to the first "
+            "hidden layer's biases over that of the last hidden layer's, on the first training "
+            "images in inference mode, at initialisation (or the given update): below 1, the "
+            "gradient shrinks on its way back to the input",
+        ),
+        Endpoint(
+            name="weight_change_ratio",
+            title="first- to last-hidden-layer weight change ratio",
+            unit="ratio of relative weight changes",
+            higher_is_better=True,
+            compute=_weight_change_ratio,
+            scale="ratio",
+            digits=3,
+            delta_bounds=(1.0, 1e12),
+            accuracy_unit=False,
+            optional={"update": None},
+            description="how far the first hidden layer's kernel moved from its initial value "
+            "(||W_T − W_0|| / ||W_0||) over how far the last hidden layer's moved, at the end of "
+            "training (or the given update)",
+        ),
+        Endpoint(
             name="auc",
             title="normalised area under the probe curve",
             unit="fraction correct",
@@ -313,6 +373,7 @@ PARAMETERS: dict[str, str] = {
     "curve": "a probe curve: " + ", ".join(PROBE_CURVES),
     "target": "a number: the value of the curve to reach",
     "updates": "an integer >= 1: the last update of the range",
+    "update": "an integer >= 0: the update count at which it is measured",
 }
 
 
@@ -388,7 +449,8 @@ def describe_key(key: str) -> str:
     spec, parameters = parse_key(key)
     curve = parameters.get("curve")
     if curve is None:
-        return spec.title
+        update = parameters.get("update")
+        return spec.title if update is None else f"{spec.title} at update {int(update):,}"
     curve_words = curve_title(curve)
     if spec.censors:
         sign = "≥" if PROBE_CURVES[curve] else "≤"

@@ -20,7 +20,7 @@ from tipsbench.endpoints import endpoint, endpoint_key
 from tipsbench.grid import Arm, Grid, resolve_grid
 
 # The keys of a claim in the config that are parameters of its endpoint.
-ENDPOINT_PARAMETERS = ("curve", "target", "updates")
+ENDPOINT_PARAMETERS = ("curve", "target", "updates", "update")
 
 
 @dataclass(frozen=True)

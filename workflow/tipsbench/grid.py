@@ -28,6 +28,8 @@ HYPERPARAMETER_SLUGS: dict[str, str] = {
     "loss": "loss",
     "optimizer": "opt",
     "learning_rate": "lr",
+    "learning_rate_schedule": "sched",
+    "final_fraction": "final",
     "batch_size": "batch",
     "epochs": "epochs",
     "dropout_rate": "dropout",

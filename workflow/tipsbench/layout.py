@@ -15,6 +15,7 @@ RUN_FILES = {
     "metrics": "metrics.json",
     "history": "history.csv",
     "probe": "probe.csv",
+    "layers": "layers.csv",
     "weights": "weights.npz",
     "predictions": "predictions.npz",
 }

@@ -3,10 +3,13 @@
 The lecture's network: ``hidden_layers`` × Dense(``units``, ``activation``), each followed
 by Dropout(``dropout_rate``) when the rate is above zero, then Dense(classes, softmax).
 Keras defaults otherwise (glorot_uniform kernels, zero biases), as in the lecturer's code.
+The optimizer's learning rate is constant, or a schedule from ``keras.optimizers.schedules``
+("set the learning rate carefully": large at first, small later).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import keras
@@ -15,18 +18,54 @@ from keras import layers
 from tipsbench.schema import allowed
 
 
+def learning_rate(hyperparameters: dict[str, Any], updates: int | None) -> Any:
+    """The optimizer's learning rate: a number, or a Keras schedule over ``updates`` steps.
+
+    ``learning_rate`` is the peak, ``final_fraction`` the share of it at the last update:
+    constant; step (``PiecewiseConstantDecay``: the rate × sqrt(final_fraction) from half of
+    the updates, × final_fraction from three quarters); exponential (``ExponentialDecay`` with
+    decay_rate final_fraction over all the updates); cosine (``CosineDecay`` with alpha
+    final_fraction over all the updates).
+    """
+    peak = hyperparameters["learning_rate"]
+    schedule = hyperparameters.get("learning_rate_schedule", "constant")
+    if schedule not in allowed("learning_rate_schedule"):
+        raise ValueError(
+            f"unknown learning_rate_schedule {schedule!r} "
+            f"(expected one of {allowed('learning_rate_schedule')})"
+        )
+    if schedule == "constant":
+        return peak
+    if not updates or updates < 1:
+        raise ValueError(
+            f"a {schedule} schedule needs the run's number of updates, got {updates!r}"
+        )
+    final = hyperparameters.get("final_fraction", 0.01)
+    schedules = keras.optimizers.schedules
+    if schedule == "step":
+        return schedules.PiecewiseConstantDecay(
+            boundaries=[updates // 2, (3 * updates) // 4],
+            values=[peak, peak * math.sqrt(final), peak * final],
+        )
+    if schedule == "exponential":
+        return schedules.ExponentialDecay(peak, decay_steps=updates, decay_rate=final)
+    return schedules.CosineDecay(peak, decay_steps=updates, alpha=final)
+
+
 def build_model(
     hyperparameters: dict[str, Any],
     input_dim: int,
     num_classes: int,
     steps_per_execution: int = 1,
     mask_seed: int | None = None,
+    updates: int | None = None,
 ) -> keras.Model:
     """A compiled ``Sequential`` MLP for one condition.
 
     ``steps_per_execution`` is Keras' compile option: batches per call into the compiled
     function. It changes the speed, not the numbers. ``mask_seed`` seeds the dropout masks
-    apart from everything else (``training.train_condition`` decides when). The allowed
+    apart from everything else (``training.train_condition`` decides when); ``updates``, the
+    run's weight updates, sets the length of a learning-rate schedule. The allowed
     activations, losses and optimizers are the config schema's; each is Keras' object of
     that name.
     """
@@ -39,7 +78,7 @@ def build_model(
     optimizer = keras.optimizers.get(
         {
             "class_name": hyperparameters["optimizer"],
-            "config": {"learning_rate": hyperparameters["learning_rate"]},
+            "config": {"learning_rate": learning_rate(hyperparameters, updates)},
         }
     )
     dropout_rate = hyperparameters["dropout_rate"]

@@ -27,6 +27,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from tipsbench.endpoints import PROBE_CURVES, curve_title, describe_key, parse_key  # noqa: E402
 from tipsbench.wording import (  # noqa: E402
@@ -270,6 +271,42 @@ def probe_figure(probes: pd.DataFrame, claims: list[dict[str, Any]]) -> plt.Figu
     return figure
 
 
+def layers_figure(layers: pd.DataFrame) -> plt.Figure:
+    """The slides' picture, measured: each Dense layer's gradient size at initialisation and
+    how far its weights moved by the end, by layer from the input to the output.
+
+    One line per arm: the mean over seeds, the band from the lowest to the highest seed; both
+    axes logarithmic in size, the last point is the output layer.
+    """
+    figure, (gradient_axes, change_axes) = plt.subplots(
+        1, 2, figsize=(7.6, 3.0), layout="constrained"
+    )
+    for (role, arm), rows in layers.groupby(["role", "arm"], sort=True):
+        colour = ARM_COLOURS.get(role, "grey")
+        last = rows.groupby("seed")["update"].transform("max")
+        for axes, column, at in (
+            (gradient_axes, "bias_gradient", rows["update"] == 0),
+            (change_axes, "kernel_change", rows["update"] == last),
+        ):
+            by_layer = rows[at].groupby("layer")[column]
+            index = np.asarray(list(by_layer.groups), dtype=float)
+            axes.plot(
+                index, by_layer.mean(), "o-", color=colour, lw=1.6, ms=3.5, label=f"{role}: {arm}"
+            )
+            axes.fill_between(index, by_layer.min(), by_layer.max(), color=colour, alpha=0.2, lw=0)
+    gradient_axes.set_ylabel("gradient size (RMS over biases)")
+    gradient_axes.set_title("at initialisation", fontsize=8.5)
+    change_axes.set_ylabel("weight change ||W − W₀|| / ||W₀||")
+    change_axes.set_title("at the end of training", fontsize=8.5)
+    for axes in (gradient_axes, change_axes):
+        axes.set_yscale("log")
+        axes.set_xlabel("Dense layer (1: next to the input; last: output)")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=7, frameon=False, loc="best")
+    return figure
+
+
 def speed_figure(
     endpoint_rows: pd.DataFrame, runs: pd.DataFrame, claims: list[dict[str, Any]]
 ) -> plt.Figure:
@@ -321,8 +358,6 @@ def forest_figure(findings: pd.DataFrame) -> plt.Figure:
     too small to matter, the thin line marks no effect. Each row has an axis of its own (the
     units differ), and its effect and interval are written beside it.
     """
-    from matplotlib.ticker import MaxNLocator
-
     rows = findings[findings["axis"].fillna("") == ""].reset_index(drop=True)
     count = max(1, len(rows))
     figure, grid = plt.subplots(
@@ -472,48 +507,62 @@ def robustness_figure(findings: pd.DataFrame, sweeps: list[dict[str, Any]]) -> p
     return figure
 
 
-def tuning_figure(tuning: pd.DataFrame) -> plt.Figure:
-    """Each tuned arm's mean validation accuracy (± sd over seeds) across its grid.
+def tuning_figure(tuning: pd.DataFrame, sensitivity: pd.DataFrame | None = None) -> plt.Figure:
+    """Each tuned study's arms: mean validation accuracy (± sd over seeds) across the grid.
 
-    The chosen value is starred.
+    One panel per tuned study, one line per arm, the chosen value starred. With
+    ``sensitivity`` (``tuning.sensitivity_table``) each arm's band of values within Δ of its
+    best is shaded in its colour and its width is in the legend: how carefully it must be set.
     """
-    arms = list(tuning.groupby(["study", "role"], sort=False))
+    studies = list(tuning.groupby("study", sort=False))
     figure, grid = plt.subplots(
         1,
-        max(1, len(arms)),
-        figsize=(3.6 * max(1, len(arms)), 2.8),
+        max(1, len(studies)),
+        figsize=(4.0 * max(1, len(studies)), 3.0),
         layout="constrained",
         squeeze=False,
     )
-    for axes, ((_, role), rows) in zip(grid.flat, arms):
-        rows = rows.sort_values("candidate")
-        values = rows["candidate"].astype(float)
-        axes.errorbar(
-            values,
-            rows["validation_mean"],
-            yerr=rows["validation_sd"].fillna(0),
-            fmt="o-",
-            color=ARM_COLOURS.get(role, "grey"),
-            capsize=3,
-            ms=4,
-        )
-        chosen = rows[rows["selected"].astype(bool)]
-        axes.scatter(
-            chosen["candidate"].astype(float),
-            chosen["validation_mean"],
-            marker="*",
-            s=160,
-            color="black",
-            zorder=4,
-            label="chosen",
-        )
+    bands = {}
+    if sensitivity is not None and len(sensitivity):
+        bands = {(row.study, row.role): row for row in sensitivity.itertuples()}
+    for axes, (study, arms) in zip(grid.flat, studies):
+        for role, rows in arms.groupby("role", sort=True):
+            rows = rows.sort_values("candidate")
+            values = rows["candidate"].astype(float)
+            colour = ARM_COLOURS.get(role, "grey")
+            label = f"{role}: {rows['arm'].iloc[0]}"
+            band = bands.get((study, role))
+            if band is not None:
+                label += f" (within Δ of its best: ×{band.width:.3g} wide)"
+                axes.axvspan(band.low, band.high, color=colour, alpha=0.12, lw=0)
+            axes.errorbar(
+                values,
+                rows["validation_mean"],
+                yerr=rows["validation_sd"].fillna(0),
+                fmt="o-",
+                color=colour,
+                capsize=3,
+                ms=4,
+                label=label,
+            )
+            chosen = rows[rows["selected"].astype(bool)]
+            axes.scatter(
+                chosen["candidate"].astype(float),
+                chosen["validation_mean"],
+                marker="*",
+                s=160,
+                color="black",
+                zorder=4,
+                label="chosen" if role == "A" else None,
+            )
+        values = arms["candidate"].astype(float)
         if values.min() > 0 and values.max() / values.min() >= 10:
             axes.set_xscale("log")
-        axes.set_title(f"{role}: {rows['arm'].iloc[0]}", fontsize=8.5)
-        axes.set_xlabel(str(rows["hyperparameter"].iloc[0]))
+        axes.set_title(str(study), fontsize=8.5)
+        axes.set_xlabel(str(arms["hyperparameter"].iloc[0]))
         axes.set_ylabel("validation accuracy")
         axes.grid(alpha=0.3)
-        axes.legend(fontsize=7, frameon=False)
+        axes.legend(fontsize=6.5, frameon=False, loc="lower center")
     return figure
 
 
@@ -588,6 +637,16 @@ STUDY_FIGURES: dict[str, FigureSpec] = {
         "in inference mode; dotted: a claim's target.",
         wide=True,
     ),
+    "layers": FigureSpec(
+        draw=lambda tables, labels: layers_figure(_rows_of(tables["layers"], labels["study"])),
+        tables=("layers",),
+        alt="Gradient size and weight change by layer, {title} study",
+        caption="The mechanism, measured layer by layer (1 = next to the input): left, the "
+        "gradient of the loss at initialisation; right, how far each layer's weights moved by "
+        "the end of training (mean line, band from the lowest to the highest seed; log scales).",
+        wide=True,
+        needs="endpoint:gradient_ratio",
+    ),
     "speed": FigureSpec(
         draw=lambda tables, labels: speed_figure(
             _rows_of(tables["endpoints"], labels["study"]),
@@ -635,11 +694,12 @@ RUN_FIGURES: dict[str, FigureSpec] = {
         section="robustness",
     ),
     "tuning": FigureSpec(
-        draw=lambda tables, labels: tuning_figure(tables["tuning"]),
-        tables=("tuning",),
+        draw=lambda tables, labels: tuning_figure(tables["tuning"], tables["sensitivity"]),
+        tables=("tuning", "sensitivity"),
         alt="Validation accuracy of each tuned arm across its grid",
-        caption="Mean validation accuracy (± sd over the seeds) of every candidate; the star is "
-        "the one chosen. The test set plays no part in the choice.",
+        caption="Mean validation accuracy (± sd over the seeds) of every candidate, one line per "
+        "arm; the star is the one chosen, the shading each arm's values within Δ of its best "
+        "(how carefully it must be set). The test set plays no part in the choice.",
         wide=True,
         needs="tuning",
         section="tuning",

@@ -424,7 +424,9 @@ def build_context(
             "n_predictions": int(confusion.filter(like="predicted_").to_numpy().sum()),
         },
         "robustness": robustness_context(robustness, experiment["sweeps"], findings),
-        "tuning": tuning_context(tables.get("tuning", pd.DataFrame())),
+        "tuning": tuning_context(
+            tables.get("tuning", pd.DataFrame()), tables.get("sensitivity", pd.DataFrame())
+        ),
         "provenance": {
             **provenance_context(jobs, tables["determinism"]),
             "config_hash": experiment["config_hash"],
@@ -493,7 +495,9 @@ def robustness_context(
     }
 
 
-def tuning_context(tuning: pd.DataFrame) -> dict[str, Any] | None:
+def tuning_context(
+    tuning: pd.DataFrame, sensitivity: pd.DataFrame | None = None
+) -> dict[str, Any] | None:
     """The tuning section: every candidate's validation accuracy, the choice and the cost."""
     if not len(tuning):
         return None
@@ -517,6 +521,10 @@ def tuning_context(tuning: pd.DataFrame) -> dict[str, Any] | None:
             )
             for row in tuning[tuning["selected"]].itertuples()
             if (edge := row.chosen_at_edge) in ("lowest", "highest")
+        ],
+        "bands": [
+            wording.sensitivity_sentence(row._asdict())
+            for row in (sensitivity if sensitivity is not None else pd.DataFrame()).itertuples()
         ],
     }
 

@@ -142,7 +142,7 @@ def endpoints_table(
     ``runs`` is the runs table (one row per study arm and seed, tuned arms already reduced
     to their choice); ``endpoints`` names, per study, the endpoint keys its claims are judged
     on, to which every endpoint without parameters (final accuracies, losses, gap) is added;
-    ``records`` holds each (condition, seed)'s metrics, history and probe.
+    ``records`` holds each (condition, seed)'s metrics, history, probe and layers.
     """
     final = [name for name, spec in ENDPOINTS.items() if not spec.required]
     rows = []
@@ -254,17 +254,19 @@ def build_tables(
     num_classes: int,
     probes: dict[tuple[str, int], pd.DataFrame] | None = None,
     endpoints: dict[str, list[str]] | None = None,
+    layers: dict[tuple[str, int], pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The tables stage: every run's records, keyed by (condition, seed), as tidy tables.
 
-    ``runs``, ``endpoints``, ``curves`` and ``probes`` describe study arms, ``jobs`` the
+    ``runs``, ``endpoints``, ``curves``, ``probes`` and ``layers`` (each Dense layer's gradient
+    sizes and weight change during training) describe study arms, ``jobs`` the
     training jobs, ``confusion`` the test predictions of the best arm summed over its seeds.
     A tuned arm is its chosen candidate (``tuning.tune_runs``: by validation accuracy);
     ``tuning`` lists every candidate. ``endpoints`` names the endpoint keys each study's
     claims are judged on (see ``endpoints_table``). ``test_correct`` (arrays, not a frame)
     holds which test images each job got right.
     """
-    probes = probes or {}
+    probes, layers = probes or {}, layers or {}
     runs, tuning = tune_runs(runs_table(arms, metrics, histories))
     chosen = dict(zip(zip(runs["study"], runs["role"]), runs["condition"]))
     arms = [
@@ -287,13 +289,15 @@ def build_tables(
     confusion.insert(0, "study", best["study"])
     confusion.insert(2, "condition", best["condition"])
     records = {
-        key: RunRecords(run, histories.get(key), probes.get(key)) for key, run in metrics.items()
+        key: RunRecords(run, histories.get(key), probes.get(key), layers.get(key))
+        for key, run in metrics.items()
     }
     return {
         "runs": runs,
         "endpoints": endpoints_table(runs, endpoints or {}, records),
         "curves": curves_table(arms, histories),
         "probes": curves_table(arms, probes, step="update"),
+        "layers": curves_table(arms, layers, step="update"),
         "jobs": jobs_table(metrics),
         "confusion": confusion,
         "tuning": tuning,

@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tipsbench.gradients import LAYER_COLUMNS
+
 # Batches per call into the compiled train/test function (Keras' steps_per_execution): an
 # epoch of batch 100 in one call instead of 100 Python round trips. Same arithmetic, same
 # weights bit for bit; measured 17 % less fit time on TensorFlow, 3 % on JAX (benchmarks/).
@@ -210,15 +212,37 @@ def probe_sets(
     }
 
 
-def _probe_callback(probe: dict[str, np.ndarray], schedule: list[int], per_epoch: int):
+def gradient_schedule(updates: int) -> list[int]:
+    """The update counts at which the layers' gradients are measured: 0, each power of ten
+    below the last update, and the last update."""
+    points, decade = {0, updates}, 1
+    while decade < updates:
+        points.add(decade)
+        decade *= 10
+    return sorted(points)
+
+
+def _probe_callback(
+    probe: dict[str, np.ndarray],
+    schedule: list[int],
+    per_epoch: int,
+    layers: dict[str, Any] | None = None,
+):
     """A Keras callback that scores ``probe`` after each scheduled number of updates.
 
     It checks the schedule before each batch (the updates done so far) and at the end of
-    each epoch, and scores with ``predict()``, which runs the network in inference mode and
-    changes no weight, optimizer or metric state. A run stopped early (a non-finite loss)
-    is scored once more where it stopped. ``rows`` holds one dict per point scored.
+    each epoch, and scores with ``predict_on_batch()``, which runs the network in inference
+    mode and changes no weight, optimizer or metric state. A run stopped early (a non-finite
+    loss) is scored once more where it stopped. ``rows`` holds one dict per point scored.
+
+    ``layers`` (``x``, ``y``, ``points``) also measures, at those of its points the probe
+    reaches and where the run stops, each Dense layer's gradient sizes on (x, y) and its
+    kernel's relative change since update 0 (``gradients.layer_records``), into
+    ``layer_rows``.
     """
     import keras
+
+    from tipsbench.gradients import dense_layers, layer_records
 
     train_count = len(probe["train_labels"])
 
@@ -227,6 +251,8 @@ def _probe_callback(probe: dict[str, np.ndarray], schedule: list[int], per_epoch
             super().__init__()
             self.pending = list(schedule)
             self.rows: list[dict[str, float]] = []
+            self.layer_rows: list[dict[str, Any]] = []
+            self.initial: list[np.ndarray] | None = None
             self.epoch = 0
             # Time spent scoring, inside fit(): what the probe costs.
             self.seconds = 0.0
@@ -245,7 +271,9 @@ def _probe_callback(probe: dict[str, np.ndarray], schedule: list[int], per_epoch
         def on_train_end(self, logs=None):
             done = (self.epoch + 1) * per_epoch
             if not self.rows or self.rows[-1]["update"] < done:
-                self._score(done)
+                self._score(done, last=True)
+            elif layers and (not self.layer_rows or self.layer_rows[-1]["update"] < done):
+                self._measure_layers(done)
 
         def _score_if_due(self, updates: int) -> None:
             if not self.pending or self.pending[0] > updates:
@@ -254,7 +282,7 @@ def _probe_callback(probe: dict[str, np.ndarray], schedule: list[int], per_epoch
                 self.pending.pop(0)
             self._score(updates)
 
-        def _score(self, updates: int) -> None:
+        def _score(self, updates: int, last: bool = False) -> None:
             started = time.perf_counter()
             # self.model (not self._model) attaches the JAX backend's training state first.
             # A direct call in inference mode: predict() would build a data iterator and a
@@ -272,7 +300,15 @@ def _probe_callback(probe: dict[str, np.ndarray], schedule: list[int], per_epoch
                     "test_crossentropy": test[1],
                 }
             )
+            if layers and (updates in layers["points"] or last):
+                self._measure_layers(updates)
             self.seconds += time.perf_counter() - started
+
+        def _measure_layers(self, updates: int) -> None:
+            model = self.model
+            if self.initial is None:
+                self.initial = [np.asarray(layer.kernel.value) for layer in dense_layers(model)]
+            self.layer_rows += layer_records(model, layers["x"], layers["y"], self.initial, updates)
 
     return Probe()
 
@@ -330,17 +366,20 @@ def train_condition(
     """Fit one condition with one seed, then evaluate it on the train and test sets.
 
     Returns ``history`` (per-epoch train and test loss and accuracy), ``probe`` (the probe's
-    scores at each scheduled update, PROBE_COLUMNS; empty without a probe), ``metrics`` (the
+    scores at each scheduled update, PROBE_COLUMNS; empty without a probe), ``layers`` (each
+    Dense layer's gradient sizes and relative weight change at ``gradient_schedule`` update
+    counts, ``gradients.LAYER_COLUMNS``; empty without them), ``metrics`` (the
     run's summary), ``weights`` (the final parameters) and ``predictions`` (predicted
     test labels). A run whose loss becomes NaN or infinite stops early and is marked
     ``diverged`` with its last good epoch; it is a result, not an error.
 
     ``probe`` (the config's ``probe`` section: ``train_images``, ``test_images``,
-    ``points_per_decade``) scores the first images of the run's training and test sets at
-    ``probe_schedule`` update counts. It changes no number of the run: the probe only reads
-    the weights, and the fit runs one batch per call into the compiled function
-    (steps_per_execution 1) so that a point inside the first epoch can be scored, which
-    changes the speed, not the arithmetic.
+    ``points_per_decade``, ``gradient_images``) scores the first images of the run's training
+    and test sets at ``probe_schedule`` update counts, and measures the layers' gradients on
+    the first ``gradient_images`` training images (0: not at all). It changes no number of
+    the run: the probe only reads the weights, and the fit runs one batch per call into the
+    compiled function (steps_per_execution 1) so that a point inside the first epoch can be
+    scored, which changes the speed, not the arithmetic.
     """
     threads = framework_threads(threads)
     _seed_and_pin(seed, threads)
@@ -358,23 +397,32 @@ def train_condition(
     separate = any(value is not None for value in (init, order, masks))
     if init is not None:
         keras.utils.set_random_seed(init)
+    per_epoch = batches_per_epoch(len(data["x_train"]), hyperparameters["batch_size"])
+    planned_updates = per_epoch * hyperparameters["epochs"]
     model = build_model(
         hyperparameters,
         data["x_train"].shape[1],
         data["y_train"].shape[1],
         steps_per_execution=1 if probe else STEPS_PER_EXECUTION,
         mask_seed=(seed if masks is None else masks) if separate else None,
+        updates=planned_updates,
     )
     if separate:
         keras.utils.set_random_seed(seed if order is None else order)
-    per_epoch = batches_per_epoch(len(data["x_train"]), hyperparameters["batch_size"])
-    planned_updates = per_epoch * hyperparameters["epochs"]
     callbacks = [_stop_on_non_finite_loss()]
     if probe:
+        images = min(probe.get("gradient_images", 0), len(data["x_train"]))
         probe_callback = _probe_callback(
             probe_sets(data, probe["train_images"], probe["test_images"]),
             probe_schedule(planned_updates, probe["points_per_decade"]),
             per_epoch,
+            {
+                "x": data["x_train"][:images],
+                "y": data["y_train"][:images],
+                "points": set(gradient_schedule(planned_updates)),
+            }
+            if images
+            else None,
         )
         callbacks.append(probe_callback)
     started = time.perf_counter()
@@ -391,6 +439,7 @@ def train_condition(
     )
     fit_seconds = time.perf_counter() - started
     probe_table = pd.DataFrame(probe_callback.rows if probe else [], columns=PROBE_COLUMNS)
+    layer_table = pd.DataFrame(probe_callback.layer_rows if probe else [], columns=LAYER_COLUMNS)
 
     history = pd.DataFrame(
         {
@@ -462,6 +511,7 @@ def train_condition(
     return {
         "history": history,
         "probe": probe_table,
+        "layers": layer_table,
         "metrics": metrics,
         "weights": [np.asarray(weight) for weight in model.get_weights()],
         "predictions": probabilities.argmax(axis=1).astype(np.uint8),

@@ -5,7 +5,9 @@ candidate whose mean validation accuracy over the seeds is highest becomes the a
 runs, and only its runs, go on to the runs table and the comparison on the test set.
 ``select`` sees nothing but the validation column: the test set cannot take part.
 A choice at the smallest or largest value of a numeric grid is flagged: the best value may
-lie beyond the grid, and the tuned arm may then be weaker than it could be.
+lie beyond the grid, and the tuned arm may then be weaker than it could be. How sharply the
+validation accuracy falls off around the best value (``sensitivity_table``: the band of values
+within Δ of the best) says how carefully the value must be set.
 """
 
 from __future__ import annotations
@@ -116,3 +118,54 @@ def tune_runs(runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             }
         )
     return runs[keep].reset_index(drop=True), pd.DataFrame(rows, columns=TUNING_COLUMNS)
+
+
+SENSITIVITY_COLUMNS = [
+    "study",
+    "role",
+    "arm",
+    "hyperparameter",
+    "best",
+    "best_validation",
+    "smallest_effect",
+    "within",
+    "low",
+    "high",
+    "width",
+    "reaches_edge",
+]
+
+
+def sensitivity_table(tuning: pd.DataFrame, smallest_effect: float) -> pd.DataFrame:
+    """How carefully each tuned arm's value must be set: the band of its grid within Δ of the best.
+
+    One row per tuned arm (``tuning`` as ``tune_runs`` writes it): the best value by mean
+    validation accuracy, the values whose mean lies within ``smallest_effect`` of the best
+    (``within``, ";"-joined in grid order), the band's lowest and highest value and its
+    ``width`` (highest / lowest: 1 means only the best value will do). A band that reaches the
+    grid's smallest or largest value (``reaches_edge``) may be wider than the grid shows.
+    """
+    rows = []
+    for (study, role), arm in tuning.groupby(["study", "role"], sort=False):
+        values = arm["candidate"].astype(float)
+        means = arm["validation_mean"].astype(float)
+        best = int(means.idxmax())
+        close = arm[means >= means[best] - smallest_effect]
+        inside = close["candidate"].astype(float)
+        rows.append(
+            {
+                "study": study,
+                "role": role,
+                "arm": arm["arm"].iloc[0],
+                "hyperparameter": arm["hyperparameter"].iloc[0],
+                "best": float(arm.loc[best, "candidate"]),
+                "best_validation": float(means[best]),
+                "smallest_effect": float(smallest_effect),
+                "within": ";".join(f"{value:g}" for value in inside),
+                "low": float(inside.min()),
+                "high": float(inside.max()),
+                "width": float(inside.max() / inside.min()) if inside.min() > 0 else np.nan,
+                "reaches_edge": bool(inside.min() == values.min() or inside.max() == values.max()),
+            }
+        )
+    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)

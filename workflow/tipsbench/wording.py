@@ -132,6 +132,24 @@ def note_tuning_edge(arm: str, hyperparameter: str, value: Any, side: str) -> st
     )
 
 
+def sensitivity_sentence(row: Mapping[str, Any]) -> str:
+    """How carefully a tuned arm's value must be set: its band of values within Δ of the best."""
+    # A single value reads back from the table as a number.
+    within = row["within"]
+    within = f"{within:g}" if isinstance(within, float) else str(within).replace(";", ", ")
+    edge = (
+        "; the band reaches the edge of the grid, so it may be wider still"
+        if bool(row["reaches_edge"])
+        else ""
+    )
+    return (
+        f"{arm_name(row['role'], row['arm'])} ({row['study']}): best {row['hyperparameter']} "
+        f"{float(row['best']):g} (validation {float(row['best_validation']):.3f}); within "
+        f"{float(row['smallest_effect']):g} of it: {within}, a band ×{float(row['width']):.3g} "
+        f"wide{edge}."
+    )
+
+
 def describe_changes(hyperparameters: Mapping[str, Any], base: Mapping[str, Any]) -> str:
     """How a condition differs from the base, e.g. ``batch_size = 10000``."""
     changes = [
