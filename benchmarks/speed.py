@@ -239,7 +239,7 @@ def overlay_config(grid: str, backend: str) -> dict:
     return overlay
 
 
-def preset_overlay(preset: Path, backend: str | None, replace: bool) -> dict:
+def preset_overlay(preset: Path, backend: str | None) -> dict:
     """What a config preset needs to run in the scratch copy: its data path made absolute
     (relative ones are relative to the repository), a run name of its own and, if given,
     the backend. Merged after the preset."""
@@ -247,7 +247,7 @@ def preset_overlay(preset: Path, backend: str | None, replace: bool) -> dict:
     data = config.get("data") or {}
     if "path" in data:
         data_path = data["path"]
-    elif not replace:
+    elif not config.get("standalone"):
         data_path = yaml.safe_load((SOURCE / "config" / "config.yaml").read_text())["data"]["path"]
     else:
         data_path = None
@@ -259,12 +259,8 @@ def preset_overlay(preset: Path, backend: str | None, replace: bool) -> dict:
     return overlay
 
 
-def run_pipeline(
-    workdir: Path, configfiles: list[Path], run_name: str, cores: int, replace: bool = False
-) -> dict:
+def run_pipeline(workdir: Path, configfiles: list[Path], run_name: str, cores: int) -> dict:
     command = [SNAKEMAKE, "--cores", str(cores), "--configfile", *map(str, configfiles)]
-    if replace:
-        command.append("--replace-workflow-config")
     log(f"    $ {' '.join(command[1:])}   (in {workdir})")
     started = time.perf_counter()
     started_epoch = time.time()
@@ -342,7 +338,6 @@ def compare(
     loop_from: Path | None = None,
     peak_gflops: float | None = None,
     preset: Path | None = None,
-    replace: bool = False,
     loop: bool = True,
     quick: bool = False,
 ) -> dict:
@@ -355,7 +350,7 @@ def compare(
     try:
         workdir = copy_workflow(scratch / "repo", SOURCE)
         if preset:
-            overlay = preset_overlay(preset, backend, replace)
+            overlay = preset_overlay(preset, backend)
         else:
             overlay = overlay_config(grid, backend)
         overlay_path = scratch / "overlay.yaml"
@@ -365,7 +360,7 @@ def compare(
             f"(c) {label} on {backend or 'its backend'}: overlay "
             f"{json.dumps(overlay if preset else GRIDS[grid])}"
         )
-        pipeline = run_pipeline(workdir, configfiles, overlay["run_name"], cores, replace)
+        pipeline = run_pipeline(workdir, configfiles, overlay["run_name"], cores)
         log(
             f"    pipeline: {pipeline['wall_seconds']:.1f} s wall, "
             f"{len(pipeline['runs'])} training jobs"
@@ -497,11 +492,6 @@ def main() -> int:
             "run this config preset (e.g. config/robustness.yaml) as (c) instead of --grid, "
             "without the plain loop: its pipeline wall time and FLOP-limit figure"
         ),
-    )
-    parser.add_argument(
-        "--replace-workflow-config",
-        action="store_true",
-        help="with --preset: a complete config (e.g. config/lee2017.yaml), not an overlay",
     )
     parser.add_argument(
         "--no-loop",
@@ -646,7 +636,6 @@ def main() -> int:
             args.loop_from,
             peak_gflops=limit,
             preset=preset,
-            replace=args.replace_workflow_config,
             loop=not args.no_loop,
             quick=args.quick,
         )

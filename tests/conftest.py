@@ -26,7 +26,7 @@ SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 SUBSET = ROOT / "tests" / "data" / "mnist-subset.npz"
 FIXTURES = ROOT / "tests" / "configs"
 # How Snakemake runs a fixture config: on its own, not merged over config/config.yaml.
-E2E = ("--configfile", "tests/configs/e2e.yaml", "--replace-workflow-config")
+E2E = ("--configfile", "tests/configs/e2e.yaml")
 
 
 def merge(base: dict, update: dict) -> dict:

@@ -233,7 +233,6 @@ def _run_config_case(root: Path, case: str):
         "--configfile",
         E2E[1],
         "overlay.yaml",
-        "--replace-workflow-config",
         timeout=300,
     )
     return workdir, result
@@ -257,7 +256,6 @@ def _run_data_case(root: Path, case: str):
         "--configfile",
         E2E[1],
         "overlay.yaml",
-        "--replace-workflow-config",
         timeout=300,
     )
     return workdir, result

@@ -191,7 +191,7 @@ def edited_config(workdir, edit) -> tuple[str, ...]:
     (workdir / "edited.yaml").write_text(
         yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     )
-    return ("--configfile", "edited.yaml", "--replace-workflow-config")
+    return ("--configfile", "edited.yaml")
 
 
 def test_editing_one_arm_reruns_only_that_condition(e2e_run):

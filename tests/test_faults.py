@@ -52,7 +52,7 @@ OVERLAY = {
         },
     },
 }
-CONFIG = ("--configfile", "tests/configs/e2e.yaml", "faults.yaml", "--replace-workflow-config")
+CONFIG = ("--configfile", "tests/configs/e2e.yaml", "faults.yaml")
 EXPERIMENT = experiment_of(validated(merge(load_fixture(), OVERLAY)))
 
 

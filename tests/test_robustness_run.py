@@ -27,7 +27,6 @@ def robustness_run(tmp_path_factory):
         "2",
         "--configfile",
         "tests/configs/robustness.yaml",
-        "--replace-workflow-config",
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return workdir / "results" / CONFIG["run_name"], workdir

@@ -1,8 +1,8 @@
 """Every shipped config (config/*.yaml) validates and dry-runs, with the jobs its grid implies.
 
 A preset is run the way its own header comment says: the first comment line that names it
-after ``--configfile`` gives the config files and whether ``--replace-workflow-config`` is
-used; a file whose header names no command is an overlay of config/config.yaml. The dry run
+after ``--configfile`` gives the config files; a file whose header names no command is an
+overlay of config/config.yaml, and one that says ``standalone: true`` replaces it. The dry run
 points the data at the committed subset of the preset's dataset (the full data is not on every
 machine), and every expected count comes from the preset's resolved grid and the figure
 registry, never from a number written here: adding a study or a preset breaks no test.
@@ -31,10 +31,10 @@ SUBSETS = {
 }
 
 
-def invocation(name: str) -> tuple[list[str], bool]:
-    """The config files a preset is run with, and whether it replaces config/config.yaml."""
+def invocation(name: str) -> list[str]:
+    """The config files a preset is run with."""
     if name == "config.yaml":
-        return [], False
+        return []
     for line in (ROOT / "config" / name).read_text().splitlines():
         if not line.startswith("#"):
             break
@@ -45,15 +45,18 @@ def invocation(name: str) -> tuple[list[str], bool]:
                 if word.startswith("-"):
                     break
                 files.append(word)
-            return files, "--replace-workflow-config" in line
-    return [f"config/{name}"], False
+            return files
+    return [f"config/{name}"]
 
 
-def resolved(files: list[str], replace: bool) -> dict:
-    config: dict = {} if replace else yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+def resolved(files: list[str]) -> dict:
+    """The config Snakemake builds from these files (common.smk's `standalone` rule)."""
+    given: dict = {}
     for path in files:
-        config = merge(config, yaml.safe_load((ROOT / path).read_text()))
-    return config
+        given = merge(given, yaml.safe_load((ROOT / path).read_text()))
+    if given.get("standalone"):
+        return given
+    return merge(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), given)
 
 
 def subset_data(config: dict) -> dict:
@@ -65,8 +68,8 @@ def subset_data(config: dict) -> dict:
 
 @pytest.mark.parametrize("name", PRESETS)
 def test_every_shipped_config_validates_and_dry_runs_its_grid(name, tmp_path):
-    files, replace = invocation(name)
-    config = resolved(files, replace)
+    files = invocation(name)
+    config = resolved(files)
     local = subset_data(config)
     full = validated(merge(config, local))
     check_config(full, check_paths=False)
@@ -76,8 +79,6 @@ def test_every_shipped_config_validates_and_dry_runs_its_grid(name, tmp_path):
     arguments = ["-n", "--cores", "2"]
     if files or local:
         arguments += ["--configfile", *files, "local-data.yaml"]
-    if replace:
-        arguments.append("--replace-workflow-config")
     result = snakemake(workdir, *arguments)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     counts = {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M)}
@@ -93,5 +94,5 @@ def test_every_shipped_config_validates_and_dry_runs_its_grid(name, tmp_path):
 def test_each_preset_header_names_files_that_exist():
     # The convention the test above relies on: what a header names is there.
     for name in PRESETS:
-        files, _ = invocation(name)
+        files = invocation(name)
         assert all((ROOT / path).exists() for path in files), name

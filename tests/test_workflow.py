@@ -3,13 +3,14 @@ dry-runs every shipped config)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import E2E, ROOT, experiment_of, load_fixture, validated
 from workflow_helpers import copy_workflow, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -51,3 +52,17 @@ def test_environment_yml_and_requirements_pin_the_same_versions():
     )
     pinned = {entry.split("==")[0].lower(): entry.split("==")[1] for entry in pip_section}
     assert pinned == requirements
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_a_standalone_config_is_not_merged_with_the_default_one(tmp_path, replace):
+    # A cluster job re-reads the config from the same files, but Snakemake does not pass it
+    # --replace-workflow-config: `standalone: true` must give the jobs the run's grid alone.
+    fixture = load_fixture()
+    assert fixture["standalone"] is True
+    arguments = ["-n", "--cores", "1", *E2E] + (["--replace-workflow-config"] if replace else [])
+    result = snakemake(copy_workflow(tmp_path), *arguments)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    experiment = experiment_of(validated(fixture))
+    trained = re.search(r"^train\s+(\d+)$", result.stdout, re.M)
+    assert int(trained.group(1)) == len(experiment.conditions) * len(experiment.seeds)

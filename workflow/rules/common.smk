@@ -2,6 +2,7 @@
 # builds the target lists every stage asks for. Helpers only: no rules here. Rules hand
 # their scripts parts of EXPERIMENT, never the raw config.
 
+import copy
 import os
 import re
 import sys
@@ -25,6 +26,15 @@ from tipsbench.plots import RUN_FIGURES, STUDY_FIGURES, figure_spec, figures_of
 # the run with one line, "config error: <key>: <what was expected>", and exit status 1:
 # sys.exit(message) is the one way out of a Snakefile that Snakemake prints without a
 # traceback. `snakemake --lint` checks the code, not the data, so it skips data.path.
+
+# A complete experiment (`standalone: true`) replaces the default config instead of being
+# merged over it: keep only what the command line gave (its config files, then --config).
+# Snakemake's own --replace-workflow-config does the same in this process, but is not passed
+# on to the jobs a cluster executor starts, which would then merge the default studies back in
+# and ask for files this run never makes; the jobs do get the same config files.
+if config.get("standalone") and not workflow.config_settings.replace_workflow_config:
+    config.clear()
+    config.update(copy.deepcopy(workflow.config_settings.overwrite_config))
 try:
     # check_paths is False only for --lint.
     check_config(config, check_paths=getattr(workflow, "check_envvars", True))
