@@ -30,7 +30,8 @@ from tipsbench.config import ConfigError, check_config
 PREAMBLE = {
     "Using workflow specific profile profiles/default for setting default command line arguments.",
     (
-        "Config file config/config.yaml is replaced by additional config specified via the "
+        # The fixture is standalone: common.smk then drops what this merged in.
+        "Config file config/config.yaml is extended by additional config specified via the "
         "command line."
     ),
 }
