@@ -8,12 +8,7 @@ neither changes a number of the run. This script measures the time on the packag
 training function, in one interpreter per condition (after a warm-up fit, so that compilation
 is not counted), with and without the probe alternately: the machine's speed drifts (by up to
 2x on a shared host), and each pair of fits side by side sees the same drift, so the figure is
-the median ratio of the pairs. It also counts the FLOPs:
-
-    training              6 x P x train_samples x epochs      (forward + backward)
-    per-epoch validation  2 x P x test_samples x epochs
-    final evaluation      2 x P x (train_samples + 2 x test_samples)
-    probe                 2 x P x (probe images) x (points scored)
+the median ratio of the pairs. It also counts the FLOPs, as tipsbench.cost counts them.
 
     python benchmarks/probe_cost.py                   # base and full-batch conditions, 3 pairs
     python benchmarks/probe_cost.py --repeats 5 --backend tensorflow
@@ -34,9 +29,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "workflow"))
-sys.path.insert(0, str(HERE))
-from flop_limit import run_flops  # noqa: E402
+import pandas as pd  # noqa: E402
 
+from tipsbench.cost import FLOP_PARTS, run_flops  # noqa: E402
 from tipsbench.schema import defaults  # noqa: E402
 
 # The slides' base condition (the schema's defaults) and its full-batch arm, on the first
@@ -96,14 +91,14 @@ def main() -> int:
         print(json.dumps(fit_pairs(backend, condition, int(pairs), data)))
         return 0
     if arguments.grid:
-        flops = run_flops(arguments.grid)
-        kinds = ("training", "validation", "evaluation", "probe")
-        totals = {kind: flops[f"{kind}_flops"] for kind in kinds}
+        cost = pd.read_csv(arguments.grid / "tables" / "cost.csv")
+        run = cost[cost["scope"] == "run"].iloc[0]
+        totals = {part: float(run[f"flops_{part}"]) for part in FLOP_PARTS}
         print(
             f"FLOPs of {arguments.grid} (TFLOP): "
-            + ", ".join(f"{kind} {value / 1e12:.2f}" for kind, value in totals.items())
+            + ", ".join(f"{part} {value / 1e12:.2f}" for part, value in totals.items())
         )
-        others = flops["flops"] - totals["probe"]
+        others = float(run["flops"]) - totals["probe"]
         print(f"probe: {100 * totals['probe'] / others:.2f} % of the run's other FLOPs")
         return 0
     print(f"backend {arguments.backend}, {arguments.repeats} pairs per condition, seed 0")
@@ -113,10 +108,10 @@ def main() -> int:
         )
         ratios = [b / a for a, b in zip(result["without"], result["with"])]
         shares = [p / b for p, b in zip(result["probe_seconds"], result["with"])]
-        p, images, points = result["parameters"], result["probe_images"], result["points"]
-        flops = 6 * p * 10000 * spec["epochs"] + 2 * p * 10000 * spec["epochs"]
-        flops += 2 * p * (10000 + 2 * 10000)
-        probe_flops = 2 * p * images * points
+        images, points = result["probe_images"], result["points"]
+        parts = run_flops(result["parameters"], 10000, 10000, spec["epochs"])
+        flops = sum(parts.values())
+        probe_flops = run_flops(result["parameters"], 0, 0, 0, 0, images, points)["probe"]
         print(
             f"{condition}: fit with the probe / without, median of {len(ratios)} pairs: "
             f"{statistics.median(ratios):.3f} (pairs: {', '.join(f'{r:.2f}' for r in ratios)}); "
