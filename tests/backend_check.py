@@ -11,11 +11,16 @@ It prints one JSON object: the check's findings. ``run_check`` runs it from a te
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# The environment this process started with, before configure_runtime changed it (a check's
+# own child process starts from it, as a fresh job would: numpy's BLAS reads its thread count
+# from it, and a float64 norm's last digits depend on that count).
+STARTING_ENVIRONMENT = dict(os.environ)
 SMALL = {
     "hidden_layers": 2,
     "units": 32,
@@ -85,7 +90,62 @@ def main(backend: str, check: str) -> dict:
         }
     if check == "gradients":
         return gradient_check()
+    if check in ("seeds", "alone"):
+        return seeds_check(check, data)
     raise ValueError(f"unknown check {check!r}")
+
+
+def seeds_check(check: str, data: dict) -> dict:
+    """Seeds 3 and 4 trained one after the other in this process ("seeds"), and seed 4 in a
+    fresh process of its own ("alone"): whether seed 4's files are the same, byte for byte
+    (metrics.json without its timing)."""
+    import tempfile
+    import time
+
+    from tipsbench.layout import run_files
+    from tipsbench.training import train_seeds
+
+    root = Path(tempfile.mkdtemp(prefix=f"tipsbench-{check}-"))
+    seeds = [3, 4] if check == "seeds" else [4]
+    files = {seed: run_files(str(root / f"seed-{seed}")) for seed in seeds}
+    statuses = train_seeds(SMALL, data, "small", files, started=time.time(), probe=PROBE, verbose=0)
+    if check == "alone":
+        return {"folder": str(root / "seed-4"), "statuses": statuses}
+    alone = Path(run_check(sys.argv[1], "alone")["folder"])
+    together = root / "seed-4"
+    same = {}
+    for name in ("history.csv", "probe.csv", "layers.csv", "weights.npz", "predictions.npz"):
+        same[name] = _arrays(together / name) == _arrays(alone / name)
+    timing = (
+        "fit_seconds",
+        "probe_seconds",
+        "samples_per_second",
+        "peak_rss_mb",
+        "job_seeds",
+        "started_at",
+        "finished_at",
+        "job_seconds",
+    )
+    first, second = (
+        {
+            key: value
+            for key, value in json.loads((folder / "metrics.json").read_text()).items()
+            if key not in timing
+        }
+        for folder in (together, alone)
+    )
+    same["metrics.json"] = first == second
+    return {"backend": first["backend"], "statuses": statuses, "same": same}
+
+
+def _arrays(path: Path):
+    """A result file's content: its text, or an .npz file's arrays as bytes."""
+    if path.suffix != ".npz":
+        return path.read_text()
+    import numpy as np
+
+    with np.load(path) as archive:
+        return {name: archive[name].tobytes() for name in archive.files}
 
 
 def gradient_check() -> dict:
@@ -140,6 +200,7 @@ def run_check(backend: str, check: str) -> dict:
         capture_output=True,
         text=True,
         timeout=600,
+        env=STARTING_ENVIRONMENT,
     )
     if result.returncode != 0:
         raise RuntimeError(result.stderr[-3000:])

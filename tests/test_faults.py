@@ -22,6 +22,7 @@ import yaml
 from conftest import experiment_of, load_fixture, merge, validated
 from workflow_helpers import copy_workflow, snakemake
 
+from tipsbench.layout import train_log
 from tipsbench.wording import notes_text
 
 pytestmark = pytest.mark.workflow
@@ -85,7 +86,7 @@ def killed_run(tmp_path_factory):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    log = workdir / "results" / "faults" / "logs" / "train" / f"{KILLED}-seed-0.log"
+    log = workdir / train_log("results/faults", KILLED, [0])
     wait_for(
         lambda: log.exists() and "Epoch 3/" in log.read_text(), 600, "the long job's third epoch"
     )
@@ -104,7 +105,7 @@ def killed_run(tmp_path_factory):
 def test_killed_job_fails_the_run_but_the_others_finish(killed_run):
     workdir, returncode, output = killed_run
     assert returncode != 0
-    error = output[output.index("Error in rule train:") :]
+    error = output[output.index("Error in rule train_seed_0:") :]
     assert f"results/faults/runs/{KILLED}/seed-0/metrics.json" in error.split("\n\n")[0]
     runs = workdir / "results" / "faults" / "runs"
     assert not (runs / KILLED / "seed-0" / "metrics.json").exists()
@@ -153,7 +154,7 @@ def test_next_run_retrains_exactly_the_killed_job_and_the_report_is_whole_again(
     dry = snakemake(workdir, "-n", "--cores", "2", *CONFIG)
     assert dry.returncode == 0, dry.stderr
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", dry.stdout, flags=re.MULTILINE))
-    assert counts["train"] == "1" and f"runs/{KILLED}/seed-0/metrics.json" in dry.stdout
+    assert counts["train_seed_0"] == "1" and f"runs/{KILLED}/seed-0/metrics.json" in dry.stdout
     assert "retrain_audit" not in counts and "prepare_data" not in counts
     result = snakemake(workdir, "--cores", "2", *CONFIG)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]

@@ -16,7 +16,7 @@ import shlex
 import pytest
 import yaml
 from conftest import ROOT, experiment_of, merge, validated
-from workflow_helpers import copy_workflow, snakemake
+from workflow_helpers import copy_workflow, snakemake, training_jobs
 
 from tipsbench.config import check_config
 from tipsbench.plots import figures_of
@@ -82,7 +82,7 @@ def test_every_shipped_config_validates_and_dry_runs_its_grid(name, tmp_path):
     result = snakemake(workdir, *arguments)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     counts = {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M)}
-    assert counts["train"] == len(experiment.conditions) * len(experiment.seeds)
+    assert training_jobs(counts) == len(experiment.conditions) * len(experiment.seed_blocks)
     study_figures = sum(
         len(figures_of(experiment.features(study.name))[0]) for study in experiment.claims
     )

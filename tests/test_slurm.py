@@ -28,7 +28,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import E2E, experiment_of, load_fixture
-from workflow_helpers import copy_workflow
+from workflow_helpers import TRAIN_RULE, copy_workflow, training_jobs
 
 pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
 
@@ -184,7 +184,7 @@ def test_every_job_ran_as_a_slurm_job(slurm_run):
     fixture = load_fixture()
     fixture["studies"] = {name: fixture["studies"][name] for name in STUDIES}
     kept = experiment_of(fixture)
-    assert expected["train"] == len(kept.conditions) * len(kept.seeds)
+    assert training_jobs(expected) == len(kept.conditions) * len(kept.seed_blocks)
     assert expected["report"] == 1
     submitted = SUBMITTED.findall(log)
     assert len(submitted) == sum(expected.values()), (
@@ -202,7 +202,10 @@ def test_every_job_ran_as_a_slurm_job(slurm_run):
         assert "Finished jobid: 0" in path.read_text(), f"job {jobid} did not finish: {path}"
         per_rule[path.relative_to(logs_root).parts[0].removeprefix("rule_")] += 1
     assert per_rule == expected
-    assert len(list(logs_root.glob("rule_train/*/*.log"))) == expected["train"]
+    train_logs = [
+        path for path in logs_root.glob("rule_*/*/*.log") if TRAIN_RULE.match(path.parts[-3][5:])
+    ]
+    assert len(train_logs) == training_jobs(expected)
     assert (run / "report" / "report.html").exists() and (run / "report" / "report.pdf").exists()
 
 

@@ -151,3 +151,26 @@ def test_jobs_table_keeps_what_each_job_recorded_about_its_machine_and_code():
         0, ["cpu", "cpus", "platform", "git_commit", "git_dirty", "version_keras"]
     ].tolist() == ["Xeon", 2, "Linux-x", "abc123", False, "3.15.1"]
     assert pd.isna(jobs.loc[1, "git_commit"])
+
+
+def test_a_failed_run_is_in_the_jobs_table_only_with_its_error():
+    history = pd.DataFrame(
+        {"epoch": [1], "train_loss": [1.0], "test_loss": [1.0], "train_accuracy": [0.5],
+         "test_accuracy": [0.5]}
+    )  # fmt: skip
+    failed = {"status": "failed", "error": "MemoryError: out of memory", "job_seeds": [0, 1, 2]}
+    metrics = {**METRICS, ("base", 1): failed}
+    predictions = {key: np.array([0, 1, 0]) for key in metrics if key != ("base", 1)}
+    tables = build_tables(
+        ARMS, metrics, {key: history for key in METRICS}, predictions, np.array([0, 1, 1]), 2
+    )
+    runs = tables["runs"]
+    assert ("base", 1) not in set(zip(runs["condition"], runs["seed"]))
+    assert len(runs) == 12 - 2  # base is arm B of loss and arm A of depth
+    jobs = tables["jobs"].set_index(["condition", "seed"])
+    assert jobs.loc[("base", 1), "status"] == "failed"
+    assert jobs.loc[("base", 1), "error"] == "MemoryError: out of memory"
+    assert jobs.loc[("base", 1), "job_seeds"] == "0 1 2" and jobs.loc[("base", 1), "flops"] == 0
+    assert ("base", 1) not in set(
+        zip(tables["test_correct"]["condition"], tables["test_correct"]["seed"])
+    )

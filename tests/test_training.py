@@ -203,3 +203,58 @@ def test_a_diverging_run_is_recorded_on_each_backend(backend):
     )
     # Scored until it stopped: the initial weights, then up to the end of its one epoch.
     assert found["probe_updates"] == [0, 1, 2, 3, 4, 6]
+
+
+@pytest.mark.parametrize("backend", ["jax", "tensorflow"])
+def test_a_seed_trained_after_another_in_one_process_is_bit_identical_to_one_alone(backend):
+    found = run_check(backend, "seeds")
+    assert found["backend"] == backend and found["statuses"] == ["ok", "ok"]
+    assert found["same"] == dict.fromkeys(found["same"], True) and len(found["same"]) == 6
+
+
+def test_a_seed_that_raises_is_recorded_and_the_others_still_train(data, tmp_path, monkeypatch):
+    import time
+
+    import tipsbench.training as training
+    from tipsbench.files import read_json
+    from tipsbench.layout import run_files
+
+    real = training.train_condition
+
+    def flaky(hyperparameters, data, seed, *args, **kwargs):
+        if seed == 1:
+            raise MemoryError("out of memory on purpose")
+        return real(hyperparameters, data, seed, *args, **kwargs)
+
+    monkeypatch.setattr(training, "train_condition", flaky)
+    files = {seed: run_files(str(tmp_path / f"seed-{seed}")) for seed in (0, 1, 2)}
+    statuses = training.train_seeds(BASE, data, "base", files, started=time.time(), verbose=0)
+    assert statuses == ["ok", "failed", "ok"]
+    failed = read_json(files[1]["metrics"])
+    assert (
+        failed["status"] == "failed" and failed["error"] == "MemoryError: out of memory on purpose"
+    )
+    assert failed["job_seeds"] == [0, 1, 2]
+    for seed in (0, 2):
+        metrics = read_json(files[seed]["metrics"])
+        assert metrics["status"] == "ok" and metrics["seed"] == seed
+        assert 0 <= metrics["test_accuracy"] <= 1
+    # The three runs' shares of the job follow one another.
+    stamps = [read_json(files[seed]["metrics"]) for seed in (0, 1, 2)]
+    assert stamps[0]["finished_at"] <= stamps[1]["started_at"] <= stamps[2]["started_at"]
+
+
+def test_with_the_cuda_build_of_jax_jobs_share_the_gpu_deterministically(monkeypatch):
+    import tipsbench.training as training
+
+    for name in ("XLA_FLAGS", "XLA_PYTHON_CLIENT_PREALLOCATE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(training, "cuda_jax_installed", lambda: False)
+    training.configure_runtime("jax", 1)
+    assert "gpu" not in training.os.environ["XLA_FLAGS"]
+    assert "XLA_PYTHON_CLIENT_PREALLOCATE" not in training.os.environ
+    monkeypatch.delenv("XLA_FLAGS")
+    monkeypatch.setattr(training, "cuda_jax_installed", lambda: True)
+    training.configure_runtime("jax", 1)
+    assert "--xla_gpu_deterministic_ops=true" in training.os.environ["XLA_FLAGS"]
+    assert training.os.environ["XLA_PYTHON_CLIENT_PREALLOCATE"] == "false"

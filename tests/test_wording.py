@@ -11,9 +11,12 @@ import pytest
 from test_stats import DEFAULT_SETTINGS, NAN, findings_of, hand_runs, studies
 
 from tipsbench.wording import (
+    cost_sentences,
     describe_base,
     describe_changes,
+    expect_phrase,
     finding_sentence,
+    flops,
     fmt_interval,
     fmt_p,
     interval_phrase,
@@ -24,6 +27,7 @@ from tipsbench.wording import (
     p_phrase,
     seeds_sentence,
     slide_sentence,
+    value,
     verdict_tooltip,
 )
 
@@ -368,4 +372,51 @@ def test_a_tuned_arm_at_the_edge_of_its_grid_is_named_with_the_way_to_widen_it()
     )
     assert "smallest value of its grid, so a smaller one" in note_tuning_edge(
         "arm B (Adam)", "learning_rate", 0.0003, "lowest"
+    )
+
+
+def test_a_ratio_endpoints_small_values_keep_three_significant_digits():
+    assert value("gradient_ratio", 4.123e-5) == "0.0000412"
+    assert value("gradient_ratio", 0.2441) == "0.244"
+    assert value("gradient_ratio", 2699.4) == "2,699"
+    assert value("weight_change_ratio", 12.34) == "12.3"
+    # Other endpoints keep their fixed digits.
+    assert value("gap", 0.0132) == "0.013"
+    assert value("updates_to_target(curve=train_crossentropy, target=0.5)", 99.4) == "99"
+
+
+def test_headings_say_which_way_is_better_in_words_that_fit_the_endpoint():
+    speed = "updates_to_target(curve=train_crossentropy, target=0.5)"
+    assert expect_phrase("B > A", speed) == "B better (fewer updates)"
+    assert expect_phrase("A > B", "gradient_ratio") == "A better (higher)"
+    assert expect_phrase("B > A", "gap") == "B better (lower)"
+    assert expect_phrase("A ≈ B", "train_accuracy") == "A ≈ B (no practical difference)"
+
+
+def test_flop_counts_and_the_cost_sentences_read_plainly():
+    assert (flops(7.01e13), flops(5.12e11), flops(3.4e6)) == (
+        "70.1 TFLOP",
+        "512.0 GFLOP",
+        "3.4 MFLOP",
+    )
+    row = {
+        "runs": 45, "core_seconds": 688.0, "fit_core_seconds": 560.0, "flops": 7.0e13,
+        "flops_training": 5.0e13, "flops_epoch_evaluation": 1.7e13, "flops_probe": 3.0e12,
+        "flops_gradients": 0.0, "flops_final_evaluation": 0.0, "wall_seconds": 370.0,
+        "cpus": 2, "idle_share": 0.07, "peak_gflops": float("nan"),
+        "flop_limit_seconds": float("nan"), "wall_over_limit": float("nan"),
+    }  # fmt: skip
+    first, second, third = cost_sentences(row)
+    assert first == (
+        "The 45 training runs took 11 min 28 s of one core in all (9 min 20 s of it inside "
+        "fit()), for 70.0 TFLOP of arithmetic (training 50.0 TFLOP, per-epoch test evaluation "
+        "17.0 TFLOP, probe 3.0 TFLOP)."
+    )
+    assert "took 6 min 10 s on 2 CPUs, and 7 % of that CPU time" in second
+    assert "no matmul peak was given" in third and "--config peak_gflops=" in third
+    limited = cost_sentences({**row, "peak_gflops": 250.0, "flop_limit_seconds": 280.0,
+                              "wall_over_limit": 370 / 280})  # fmt: skip
+    assert limited[2] == (
+        "At this machine's measured float32 matmul peak of 250.0 GFLOP/s that arithmetic alone "
+        "would take 4 min 40 s (its FLOP limit): the run took 1.32× as long."
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import E2E, ROOT, experiment_of, load_fixture, validated
-from workflow_helpers import copy_workflow, snakemake
+from workflow_helpers import copy_workflow, snakemake, training_jobs
 
 pytestmark = pytest.mark.workflow
 
@@ -64,5 +64,5 @@ def test_a_standalone_config_is_not_merged_with_the_default_one(tmp_path, replac
     result = snakemake(copy_workflow(tmp_path), *arguments)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     experiment = experiment_of(validated(fixture))
-    trained = re.search(r"^train\s+(\d+)$", result.stdout, re.M)
-    assert int(trained.group(1)) == len(experiment.conditions) * len(experiment.seeds)
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
+    assert training_jobs(counts) == len(experiment.conditions) * len(experiment.seed_blocks)

@@ -3,9 +3,11 @@ checkout."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 # This repository; also imported by benchmarks/speed.py, so it does not come from conftest.
@@ -45,3 +47,13 @@ def snakemake(workdir: Path, *arguments: str, timeout: int = 900) -> subprocess.
         text=True,
         timeout=timeout,
     )
+
+
+# The training rules: one per block of seeds (workflow/rules/train.smk), train_seeds_0_4 or
+# train_seed_5.
+TRAIN_RULE = re.compile(r"^train_seeds?_\d+(_\d+)?$")
+
+
+def training_jobs(counts: Mapping[str, int | str]) -> int:
+    """How many training jobs a Snakemake job-count table (rule -> count) holds."""
+    return sum(int(count) for rule, count in counts.items() if TRAIN_RULE.match(rule))

@@ -21,12 +21,6 @@ from tipsbench.config import ConfigError, check_config
 from tipsbench.experiment import resolve_experiment
 from tipsbench.plots import RUN_FIGURES, STUDY_FIGURES, figure_spec, figures_of
 
-# Validate the config (Snakemake's validate against the schema, which also fills in its
-# defaults, then the checks a schema cannot make) before anything else. A bad config ends
-# the run with one line, "config error: <key>: <what was expected>", and exit status 1:
-# sys.exit(message) is the one way out of a Snakefile that Snakemake prints without a
-# traceback. `snakemake --lint` checks the code, not the data, so it skips data.path.
-
 # A complete experiment (`standalone: true`) replaces the default config instead of being
 # merged over it: keep only what the command line gave (its config files, then --config).
 # Snakemake's own --replace-workflow-config does the same in this process, but is not passed
@@ -35,6 +29,12 @@ from tipsbench.plots import RUN_FIGURES, STUDY_FIGURES, figure_spec, figures_of
 if config.get("standalone") and not workflow.config_settings.replace_workflow_config:
     config.clear()
     config.update(copy.deepcopy(workflow.config_settings.overwrite_config))
+
+# Validate the config (Snakemake's validate against the schema, which also fills in its
+# defaults, then the checks a schema cannot make) before anything else. A bad config ends
+# the run with one line, "config error: <key>: <what was expected>", and exit status 1:
+# sys.exit(message) is the one way out of a Snakefile that Snakemake prints without a
+# traceback. `snakemake --lint` checks the code, not the data, so it skips data.path.
 try:
     # check_paths is False only for --lint.
     check_config(config, check_paths=getattr(workflow, "check_envvars", True))
@@ -90,6 +90,40 @@ def get_missing_runs():
     ]
 
 
+def train_rule_name(seeds):
+    """What the training of one block of seeds is called (train_seeds_0_4, train_seed_5)."""
+    if len(seeds) == 1:
+        return f"train_seed_{seeds[0]}"
+    return f"train_seeds_{seeds[0]}_{seeds[-1]}"
+
+
+def train_outputs(seeds):
+    """A training job's outputs: every file of each of its seeds, named <file>_<seed>."""
+    return {
+        f"{name}_{seed}": path
+        for seed in seeds
+        for name, path in layout.run_files(run_folder("{condition}", seed)).items()
+    }
+
+
+def get_job_files(seeds):
+    """The params function of a training job: per seed, its run's files (its outputs)."""
+
+    def files(wildcards):
+        return [
+            (seed, layout.run_files(run_folder(wildcards.condition, seed)))
+            for seed in seeds
+        ]
+
+    return files
+
+
+def get_audit_files(wildcards):
+    """The audit job's one seed and the files it retrains it into."""
+    folder = layout.audit_folder(RUN, wildcards.condition, wildcards.seed)
+    return [(int(wildcards.seed), layout.run_files(folder))]
+
+
 def get_run_outputs(name):
     """One path per (condition, seed) the tables use, to the train rule's output ``name``."""
     return [layout.run_files(run_folder(*pair))[name] for pair in get_runs()]
@@ -100,15 +134,23 @@ def get_hyperparameters(wildcards):
     return EXPERIMENT.conditions[wildcards.condition]
 
 
-def get_train_priority(wildcards):
-    """Costliest conditions first, so that the last jobs to start are short ones (0-100)."""
-    return TRAIN_PRIORITY[wildcards.condition]
+def get_train_priority(seeds):
+    """The priority of a training job of ``seeds`` (0-100): costliest jobs first (the
+    condition's cost times its seeds), so that the last jobs to start are short ones and the
+    cores finish together."""
+    largest = max(TRAIN_COST.values()) * max(map(len, EXPERIMENT.seed_blocks))
+
+    def priority(wildcards):
+        return round(100 * TRAIN_COST[wildcards.condition] * len(seeds) / largest)
+
+    return priority
 
 
 def condition_cost(hyperparameters):
-    """A condition's relative training cost: weights x epochs, plus a per-batch share.
+    """A condition's relative training cost: weights x training images x epochs, plus a
+    per-batch share.
 
-    Only the ordering of conditions matters.
+    Only the ordering of the jobs matters.
     """
     units = hyperparameters["units"]
     weights = (
@@ -117,14 +159,11 @@ def condition_cost(hyperparameters):
         + EXPERIMENT.dataset.num_classes * units
     )
     batches_share = 1 + 100 / hyperparameters["batch_size"]
-    return weights * hyperparameters["epochs"] * batches_share
+    images = hyperparameters.get("train_size") or EXPERIMENT.data["train_size"] or 60000
+    return weights * images * hyperparameters["epochs"] * batches_share
 
 
 TRAIN_COST = {name: condition_cost(hp) for name, hp in EXPERIMENT.conditions.items()}
-TRAIN_PRIORITY = {
-    name: round(100 * cost / max(TRAIN_COST.values()))
-    for name, cost in TRAIN_COST.items()
-}
 
 
 def get_data_input():
@@ -193,6 +232,7 @@ REPORT_TABLES = (
     "confusion",
     "tuning",
     "sensitivity",
+    "cost",
     "determinism",
 )
 
@@ -218,10 +258,13 @@ def get_retrain_targets():
 
 
 def get_audit_pair():
-    """The (condition, seed) the determinism audit retrains; defaults to arm A of the first study."""
+    """The (condition, seed) the determinism audit retrains; defaults to arm A of the first
+    study, and the last seed of the first block: a run its job trained after others, which the
+    audit retrains alone, so that it also checks that sharing a process changes no number.
+    """
     audit = EXPERIMENT.determinism
     condition = audit["condition"] or EXPERIMENT.arms[0].condition
-    seed = EXPERIMENT.seeds[0] if audit["seed"] is None else audit["seed"]
+    seed = EXPERIMENT.seed_blocks[0][-1] if audit["seed"] is None else audit["seed"]
     runs = get_runs()
     if (condition, seed) not in runs and runs:
         # A partial report audits a run that exists rather than train a missing one.

@@ -3,12 +3,13 @@
 
 
 rule statistics:
-    """Describe every arm, judge every claim on its endpoint, and each claim across its sweeps."""
+    """Describe every arm, judge every claim on its endpoint, each claim across its sweeps, and what the run cost."""
     input:
         runs=layout.table(RUN, "runs"),
         endpoints=layout.table(RUN, "endpoints"),
         test_correct=layout.array_table(RUN, "test_correct"),
         tuning=layout.table(RUN, "tuning"),
+        jobs=layout.table(RUN, "jobs"),
     output:
         summary=report(
             layout.table(RUN, "summary"),
@@ -23,6 +24,7 @@ rule statistics:
         arm_endpoints=layout.table(RUN, "arm_endpoints"),
         robustness=layout.table(RUN, "robustness"),
         sensitivity=layout.table(RUN, "sensitivity"),
+        cost=layout.table(RUN, "cost"),
     log:
         f"{RUN}/logs/statistics.log",
     conda:
@@ -32,5 +34,6 @@ rule statistics:
         settings=EXPERIMENT.statistics,
         sweeps=[dict(axis) for axis in EXPERIMENT.sweeps],
         smoke=EXPERIMENT.smoke,
+        peak_gflops=EXPERIMENT.peak_gflops,
     script:
         "../scripts/statistics.py"

@@ -1,5 +1,5 @@
-"""Snakemake adapter: the summary, arm-endpoint, findings, robustness and sensitivity tables from
-the runs, endpoints and tuning tables and the test images each run got right."""
+"""Snakemake adapter: the summary, arm-endpoint, findings, robustness, sensitivity and cost tables
+from the runs, endpoints, tuning and jobs tables and the test images each run got right."""
 
 from tipsbench.files import send_output_to
 
@@ -8,6 +8,7 @@ send_output_to(snakemake.log[0])
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from tipsbench.cost import cost_table  # noqa: E402
 from tipsbench.experiment import Study  # noqa: E402
 from tipsbench.files import write_csv  # noqa: E402
 from tipsbench.robustness import robustness_table  # noqa: E402
@@ -29,3 +30,5 @@ write_csv(findings, snakemake.output.findings)
 write_csv(robustness_table(findings, list(snakemake.params.sweeps)), snakemake.output.robustness)
 tuning = pd.read_csv(snakemake.input.tuning)
 write_csv(sensitivity_table(tuning, settings["smallest_effect"]), snakemake.output.sensitivity)
+jobs = pd.read_csv(snakemake.input.jobs)
+write_csv(cost_table(jobs, runs, snakemake.params.peak_gflops), snakemake.output.cost)

@@ -1,4 +1,5 @@
-"""Snakemake adapter: train one (condition, seed) and write its output files."""
+"""Snakemake adapter: train one condition with each seed of the job, in one process, and
+write each seed's files."""
 
 import time
 
@@ -12,23 +13,14 @@ send_output_to(snakemake.log[0])
 configure_runtime(snakemake.params.backend, snakemake.threads)
 
 from tipsbench.data import load_prepared  # noqa: E402
-from tipsbench.files import write_csv, write_json, write_npz, write_weights  # noqa: E402
-from tipsbench.training import job_timing, train_condition  # noqa: E402
+from tipsbench.training import train_seeds  # noqa: E402
 
-result = train_condition(
+train_seeds(
     dict(snakemake.params.hyperparameters),
     load_prepared(snakemake.input.data),
-    seed=int(snakemake.wildcards.seed),
+    condition=snakemake.wildcards.condition,
+    files={int(seed): files for seed, files in snakemake.params.files},
+    started=JOB_STARTED,
     threads=snakemake.threads,
     probe=dict(snakemake.params.probe),
-)
-write_csv(result["history"], snakemake.output.history)
-write_csv(result["probe"], snakemake.output.probe)
-write_csv(result["layers"], snakemake.output.layers)
-write_weights(result["weights"], snakemake.output.weights)
-write_npz({"predicted": result["predictions"]}, snakemake.output.predictions)
-# metrics.json is written last: its presence means the run's other files are complete.
-write_json(
-    {"condition": snakemake.wildcards.condition, **result["metrics"], **job_timing(JOB_STARTED)},
-    snakemake.output.metrics,
 )

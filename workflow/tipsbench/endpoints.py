@@ -101,6 +101,8 @@ class Endpoint:
     same_loss: bool = False
     # What a run without a value is, in a few words for the report.
     missing: str = "not available"
+    # How a heading says which way is better: (when higher is better, when lower is).
+    better_words: tuple[str, str] = ("higher", "lower")
     # A sentence on how the value is computed, for the report.
     description: str = ""
 
@@ -321,6 +323,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             accuracy_unit=False,
             required=("curve", "target"),
             missing="censored: never reached the target within its updates",
+            better_words=("more updates", "fewer updates"),
             description="weight updates until the probe's curve first reaches the target, "
             "interpolated on a log scale between the probe's points",
         ),

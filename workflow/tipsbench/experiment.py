@@ -151,6 +151,20 @@ class Experiment:
     # The sweep axes as the report and the robustness table need them: name, hyperparameter,
     # values, arm_overrides, scale, studies and the slide's value (the base condition's).
     sweeps: tuple[dict[str, Any], ...] = ()
+    # Seeds of a condition one training job trains in one process (see seed_blocks).
+    seeds_per_job: int = 1
+    # The machine's measured float32 matmul peak (GFLOP/s) for the cost section, or None.
+    peak_gflops: float | None = None
+
+    @property
+    def seed_blocks(self) -> list[tuple[int, ...]]:
+        """The seeds grouped into training jobs: fixed blocks by value, seed // seeds_per_job,
+        in seed order. A new block is a new job, so listing more seeds never retrains a
+        finished block unless a new seed falls into it."""
+        blocks: dict[int, list[int]] = {}
+        for seed in sorted(self.seeds):
+            blocks.setdefault(seed // self.seeds_per_job, []).append(seed)
+        return [tuple(seeds) for _, seeds in sorted(blocks.items())]
 
     @property
     def claims(self) -> list[Study]:
@@ -299,4 +313,6 @@ def resolve_experiment(config: dict[str, Any]) -> Experiment:
         config_hash=config_hash(config),
         probe=canonical(config["probe"]),
         sweeps=sweeps,
+        seeds_per_job=config["seeds_per_job"],
+        peak_gflops=config["peak_gflops"],
     )

@@ -31,6 +31,12 @@ def run_folder(root: str, condition: str, seed: int | str) -> str:
     return f"{root}/runs/{condition}/seed-{seed}"
 
 
+def train_log(root: str, condition: str, seeds: tuple[int, ...] | list[int]) -> str:
+    """The log of the training job that trains ``seeds`` of ``condition`` in one process."""
+    span = f"seed-{seeds[0]}" if len(seeds) == 1 else f"seeds-{seeds[0]}-{seeds[-1]}"
+    return f"{root}/logs/train/{condition}-{span}.log"
+
+
 def audit_folder(root: str, condition: str, seed: int | str) -> str:
     """Where the determinism audit writes its retrained copy of one (condition, seed)."""
     return f"{root}/audit/{condition}/seed-{seed}"

@@ -408,7 +408,8 @@ def forest_figure(findings: pd.DataFrame) -> plt.Figure:
         axes.text(
             1.03,
             0.5,
-            f"{row.verdict}\n{effect_name(finding)} = {effect(finding, row.mean_diff)} "
+            # Three lines, so that a long interval (×0.000151 to ×0.000184) stays on the page.
+            f"{row.verdict}\n{effect_name(finding)} = {effect(finding, row.mean_diff)}\n"
             + effect_interval(finding, row.ci_low, row.ci_high).replace("-", "−"),
             transform=axes.transAxes,
             ha="left",

@@ -256,6 +256,46 @@ def provenance_context(jobs: pd.DataFrame, determinism: pd.DataFrame) -> dict[st
     }
 
 
+def cost_context(cost: pd.DataFrame) -> dict[str, Any]:
+    """What the run cost: sentences on the whole run, a row per study and per condition."""
+    if not len(cost):
+        return {}
+
+    def rows(scope: str) -> list[dict[str, str]]:
+        return [
+            {
+                "name": row.name,
+                "runs": int(row.runs),
+                "core": wording.duration(row.core_seconds),
+                "per_run": f"{row.core_seconds_per_run:,.1f} s",
+                "flops": wording.flops(row.flops),
+                "flops_per_run": wording.flops(row.flops / row.runs if row.runs else math.nan),
+            }
+            for row in cost[cost["scope"] == scope].itertuples()
+        ]
+
+    return {
+        "sentences": wording.cost_sentences(cost[cost["scope"] == "run"].iloc[0]),
+        "studies": rows("study"),
+        "conditions": rows("condition"),
+    }
+
+
+def failed_runs(jobs: pd.DataFrame, retrain: dict[str, str]) -> list[dict[str, str]]:
+    """The runs that raised (status "failed" in jobs.csv): what went wrong and how to retrain
+    the condition (its job recorded the error and trained its other seeds)."""
+    if "status" not in jobs or "error" not in jobs:
+        return []
+    return [
+        {
+            "run": f"{row.condition}, seed {int(row.seed)}",
+            "error": str(row.error),
+            "retrain": retrain.get(row.condition, ""),
+        }
+        for row in jobs[jobs["status"] == "failed"].itertuples()
+    ]
+
+
 def build_context(
     experiment: dict[str, Any],
     tables: dict[str, pd.DataFrame],
@@ -404,6 +444,7 @@ def build_context(
         ],
         "studies": studies,
         "missing": missing or [],
+        "failed": failed_runs(jobs, retrain),
         "figures": {
             section: [
                 _figure_context(figure_spec, figures[name], words)
@@ -427,6 +468,7 @@ def build_context(
         "tuning": tuning_context(
             tables.get("tuning", pd.DataFrame()), tables.get("sensitivity", pd.DataFrame())
         ),
+        "cost": cost_context(tables.get("cost", pd.DataFrame())),
         "provenance": {
             **provenance_context(jobs, tables["determinism"]),
             "config_hash": experiment["config_hash"],

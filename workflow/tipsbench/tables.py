@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tipsbench.cost import record_flops
 from tipsbench.endpoints import ENDPOINTS, RunRecords, compute
 from tipsbench.grid import Arm
 from tipsbench.tuning import tune_runs
@@ -178,19 +179,33 @@ JOB_COLUMNS = [
     "samples_per_second",
     "started_at",
     "finished_at",
+    "job_seeds",
+    "error",
 ]
 
 
-def jobs_table(metrics: dict[tuple[str, int], dict[str, Any]]) -> pd.DataFrame:
-    """One row per training job (condition × seed): where its time went and what it ran on.
+def jobs_table(
+    metrics: dict[tuple[str, int], dict[str, Any]],
+    probes: dict[tuple[str, int], pd.DataFrame] | None = None,
+    layers: dict[tuple[str, int], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """One row per run (condition × seed): where its time went and what it ran on.
 
-    The machine, package versions and code commit are those the job itself recorded, so
-    a report rebuilt later, or on another machine, still describes where each run ran.
+    ``job_seeds`` are the seeds its training job trained one after the other in one process;
+    a run's ``job_seconds`` are its share of that job (the first run's includes the job's
+    start-up), so the runs of a job add up to the job's wall time. The machine, package
+    versions and code commit are those the job itself recorded, so a report rebuilt later, or
+    on another machine, still describes where each run ran.
+    ``flops_<part>`` are the run's FLOPs by part (``cost.record_flops``, from its probe and
+    layer records), ``flops`` their sum.
     """
+    probes, layers = probes or {}, layers or {}
     rows = []
     for (condition, seed), run in sorted(metrics.items()):
         row = {name: run.get(name) for name in JOB_COLUMNS}
-        row.update(condition=condition, seed=seed)
+        # The seeds its job trained in one process, e.g. "0 1 2 3 4".
+        seeds = run.get("job_seeds") or [seed]
+        row.update(condition=condition, seed=seed, job_seeds=" ".join(map(str, seeds)))
         row.update(
             {f"version_{package}": version for package, version in run.get("versions", {}).items()}
         )
@@ -202,6 +217,9 @@ def jobs_table(metrics: dict[tuple[str, int], dict[str, Any]]) -> pd.DataFrame:
             git_commit=code.get("commit"),
             git_dirty=code.get("dirty"),
         )
+        flops = record_flops(run, probes.get((condition, seed)), layers.get((condition, seed)))
+        row.update({f"flops_{part}": count for part, count in flops.items()})
+        row["flops"] = sum(flops.values())
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -265,8 +283,15 @@ def build_tables(
     ``tuning`` lists every candidate. ``endpoints`` names the endpoint keys each study's
     claims are judged on (see ``endpoints_table``). ``test_correct`` (arrays, not a frame)
     holds which test images each job got right.
+
+    A run that raised (status "failed": its job recorded the error and trained its other seeds)
+    is in ``jobs`` only, with its error; every other table leaves it out, as a missing run.
     """
     probes, layers = probes or {}, layers or {}
+    jobs = jobs_table(metrics, probes, layers)
+    failed = {key for key, run in metrics.items() if run.get("status") == "failed"}
+    metrics = {key: run for key, run in metrics.items() if key not in failed}
+    predictions = {key: value for key, value in predictions.items() if key not in failed}
     runs, tuning = tune_runs(runs_table(arms, metrics, histories))
     chosen = dict(zip(zip(runs["study"], runs["role"]), runs["condition"]))
     arms = [
@@ -298,7 +323,7 @@ def build_tables(
         "curves": curves_table(arms, histories),
         "probes": curves_table(arms, probes, step="update"),
         "layers": curves_table(arms, layers, step="update"),
-        "jobs": jobs_table(metrics),
+        "jobs": jobs,
         "confusion": confusion,
         "tuning": tuning,
         "test_correct": test_correct_table(labels, predictions),

@@ -1,5 +1,6 @@
 """Train one condition with one seed and describe the run: history, probe, metrics, weights,
-predictions.
+predictions; and several seeds of one condition in one process (``train_seeds``), each as if
+it were alone.
 
 ``configure_runtime`` must run before Keras is imported: it picks the backend and pins
 the framework's thread pools to the threads Snakemake gave the job, and asks for
@@ -19,6 +20,8 @@ import os
 import platform
 import sys
 import time
+import traceback
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -94,6 +97,19 @@ def configure_runtime(backend: str, threads: int) -> None:
         )
         os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", str(cache))
         os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+        if cuda_jax_installed():
+            # On an NVIDIA GPU (`make run-gpu`): the jobs side by side share the GPU, so none
+            # takes most of its memory up front, and XLA's GPU kernels are the deterministic
+            # ones. Nothing changes on a machine without the CUDA build of JAX.
+            os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
+            os.environ["XLA_FLAGS"] += " --xla_gpu_deterministic_ops=true"
+
+
+def cuda_jax_installed() -> bool:
+    """Whether the CUDA build of JAX (jax[cuda12] or jax[cuda13]) is installed."""
+    from importlib.util import find_spec
+
+    return any(find_spec(f"jax_cuda{version}_plugin") for version in (12, 13))
 
 
 def _seed_and_pin(seed: int, threads: int) -> None:
@@ -488,6 +504,8 @@ def train_condition(
         "probe_test_samples": int(min(probe["test_images"], len(data["x_test"]))) if probe else 0,
         "train_samples": int(len(data["x_train"])),
         "test_samples": int(len(data["x_test"])),
+        "validation_samples": int(len(data["x_val"])) if "x_val" in data else 0,
+        "gradient_images": int(images) if probe else 0,
         "train_loss": float(train_loss),
         "train_accuracy": float(train_accuracy),
         "test_loss": float(test_loss),
@@ -516,6 +534,95 @@ def train_condition(
         "weights": [np.asarray(weight) for weight in model.get_weights()],
         "predictions": probabilities.argmax(axis=1).astype(np.uint8),
     }
+
+
+def failed_result(
+    hyperparameters: dict[str, Any], seed: int, error: BaseException
+) -> dict[str, Any]:
+    """What a run that raised is recorded as: status "failed", the error, no numbers.
+
+    A result like ``train_condition``'s, with empty history, probe and layer tables, no
+    weights and no predictions, so that the other seeds of its job still finish and are
+    written; the tables leave it out of every statistic and the report names it.
+    """
+    return {
+        "history": pd.DataFrame(
+            columns=["epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy"]
+        ),
+        "probe": pd.DataFrame(columns=PROBE_COLUMNS),
+        "layers": pd.DataFrame(columns=LAYER_COLUMNS),
+        "metrics": {
+            "hyperparameters": dict(hyperparameters),
+            "seed": int(seed),
+            "status": "failed",
+            "error": f"{type(error).__name__}: {error}",
+            "epochs": int(hyperparameters["epochs"]),
+            "epochs_run": 0,
+            "fit_seconds": 0.0,
+            "versions": package_versions(),
+            "code": code_version(),
+        },
+        "weights": [],
+        "predictions": np.zeros(0, dtype=np.uint8),
+    }
+
+
+def write_run(
+    result: dict[str, Any], files: Mapping[str, str], condition: str, started: float
+) -> None:
+    """Write one run's files (layout.RUN_FILES), metrics.json last: its presence means the
+    run's other files are complete. ``started`` (POSIX seconds) is when this run's share of
+    its job began; the job timing in metrics.json runs from there to now."""
+    from tipsbench.files import write_csv, write_json, write_npz, write_weights
+
+    write_csv(result["history"], files["history"])
+    write_csv(result["probe"], files["probe"])
+    write_csv(result["layers"], files["layers"])
+    write_weights(result["weights"], files["weights"])
+    write_npz({"predicted": result["predictions"]}, files["predictions"])
+    write_json(
+        {"condition": condition, **result["metrics"], **job_timing(started)}, files["metrics"]
+    )
+
+
+def train_seeds(
+    hyperparameters: dict[str, Any],
+    data: dict[str, np.ndarray],
+    condition: str,
+    files: Mapping[int, Mapping[str, str]],
+    started: float,
+    threads: int = 1,
+    probe: dict[str, int] | None = None,
+    verbose: int = 2,
+) -> list[str]:
+    """Train ``condition`` with each seed of ``files`` (seed -> its run's file paths) in turn,
+    in this process, and write each run's files as soon as it is done.
+
+    Import, data and the compiled programs (JAX's compilation cache) are paid once for all the
+    seeds. Each seed starts from Keras' state as a new process has it (``clear_session``:
+    layer names, the global seed generator) and then ``keras.utils.set_random_seed``, so its
+    numbers are bit for bit those of a job that trains it alone. A seed that raises is
+    recorded as failed (``failed_result``) and the others still train. ``started`` is when
+    the job began (POSIX seconds): the first run's timing includes the job's start-up, each
+    later one starts where the one before it was written, so their job seconds add up to the
+    job's. Returns each run's status, in seed order.
+    """
+    statuses = []
+    for position, seed in enumerate(files):
+        if position:
+            import keras
+
+            keras.backend.clear_session()
+        try:
+            result = train_condition(hyperparameters, data, seed, threads, verbose, probe)
+        except Exception as error:  # recorded as the run's outcome; the other seeds go on
+            traceback.print_exc()
+            result = failed_result(hyperparameters, seed, error)
+        result["metrics"]["job_seeds"] = [int(other) for other in files]
+        write_run(result, files[seed], condition, started)
+        statuses.append(result["metrics"]["status"])
+        started = time.time()
+    return statuses
 
 
 def code_version(repository: str | Path | None = None) -> dict[str, Any]:

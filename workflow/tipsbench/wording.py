@@ -122,6 +122,54 @@ def duration(seconds: Any) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
 
 
+def flops(count: Any) -> str:
+    """A FLOP count as a reader reads it: "70.1 TFLOP", "512 GFLOP"."""
+    if missing(count):
+        return "–"
+    count = float(count)
+    for unit, size in (("PFLOP", 1e15), ("TFLOP", 1e12), ("GFLOP", 1e9)):
+        if count >= size:
+            return f"{count / size:,.1f} {unit}"
+    return f"{count / 1e6:,.1f} MFLOP"
+
+
+def cost_sentences(row: Mapping[str, Any]) -> list[str]:
+    """What the whole run cost (the cost table's run row), in plain sentences."""
+    parts = ", ".join(
+        f"{name} {flops(row[f'flops_{part}'])}"
+        for part, name in (
+            ("training", "training"),
+            ("epoch_evaluation", "per-epoch test evaluation"),
+            ("probe", "probe"),
+            ("gradients", "layer gradients"),
+            ("final_evaluation", "final evaluation"),
+        )
+        if float(row[f"flops_{part}"]) > 0
+    )
+    sentences = [
+        f"The {int(row['runs'])} training runs took {duration(row['core_seconds'])} of one core "
+        f"in all ({duration(row['fit_core_seconds'])} of it inside fit()), for "
+        f"{flops(row['flops'])} of arithmetic ({parts}).",
+        f"From the first training job's start to the last one's end took "
+        f"{duration(row['wall_seconds'])} on {int(row['cpus'])} CPUs, and "
+        f"{float(row['idle_share']) * 100:.0f} % of that CPU time had no training job on it "
+        "(start-up, the data step, the determinism audit, or a core waiting at the end).",
+    ]
+    if missing(row["peak_gflops"]):
+        sentences.append(
+            "How far that is from what the machine could do is not stated: no matmul peak was "
+            "given (measure it with python benchmarks/peak.py, then rerun with --config "
+            "peak_gflops=<GFLOP/s>; only the tables and report are rebuilt)."
+        )
+    else:
+        sentences.append(
+            f"At this machine's measured float32 matmul peak of {float(row['peak_gflops']):,.1f} "
+            f"GFLOP/s that arithmetic alone would take {duration(row['flop_limit_seconds'])} "
+            f"(its FLOP limit): the run took {float(row['wall_over_limit']):.2f}× as long."
+        )
+    return sentences
+
+
 def note_tuning_edge(arm: str, hyperparameter: str, value: Any, side: str) -> str:
     """Why a tuned arm whose choice lies at the edge of its grid may not be tuned yet."""
     bound, beyond = ("smallest", "smaller") if side == "lowest" else ("largest", "larger")
@@ -293,11 +341,19 @@ def notes_text(notes: Any) -> str:
 
 
 def value(endpoint: str, number: Any) -> str:
-    """One value of an endpoint: an accuracy 0.937, a loss 0.3125, updates 1,234."""
+    """One value of an endpoint: an accuracy 0.937, a loss 0.3125, updates 1,234.
+
+    A ratio endpoint's values (but counts, which have no decimals) get three significant
+    digits: a gradient ratio of 0.0000412 (not 0.000), 0.244, 12.3 or 2,699.
+    """
     if missing(number):
         return "–"
     spec, _ = parse_key(endpoint)
-    return f"{float(number):,.{spec.digits}f}"
+    number = float(number)
+    digits = spec.digits
+    if spec.scale == "ratio" and digits and number and math.isfinite(number):
+        digits = max(0, 2 - math.floor(math.log10(abs(number))))
+    return f"{number:,.{digits}f}"
 
 
 def value_interval(endpoint: str, low: Any, high: Any) -> str:
@@ -371,10 +427,8 @@ def expect_phrase(expect: str, endpoint: str) -> str:
         return "A ≈ B (no practical difference)"
     spec, _ = parse_key(endpoint)
     better = "B" if expect == "B > A" else "A"
-    if spec.scale == "ratio":
-        how = "fewer" if not spec.higher_is_better else "more"
-        return f"{better} better ({how} {spec.unit})"
-    return f"{better} better ({'higher' if spec.higher_is_better else 'lower'})"
+    higher, lower = spec.better_words
+    return f"{better} better ({higher if spec.higher_is_better else lower})"
 
 
 def claim_heading(row: Mapping[str, Any] | pd.Series) -> str:
@@ -523,9 +577,9 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
     test = deciding + (" of log(B / A)" if ratio_scale else "")
     if ratio_scale:
         reached = (
-            f"{row['arm_b']} (B) took {value(endpoint, row['mean_b'])} against "
-            f"{value(endpoint, row['mean_a'])} for {row['arm_a']} (A) (geometric means of the "
-            f"{describe_key(endpoint)})"
+            f"the geometric mean of the {describe_key(endpoint)} was "
+            f"{value(endpoint, row['mean_b'])} for {row['arm_b']} (B) against "
+            f"{value(endpoint, row['mean_a'])} for {row['arm_a']} (A)"
         )
     else:
         reached = (
