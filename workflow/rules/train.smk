@@ -44,6 +44,9 @@ rule retrain_audit:
         **layout.run_files(layout.audit_folder(RUN, "{condition}", "{seed}")),
     log:
         f"{RUN}/logs/audit/{{condition}}-seed-{{seed}}.log",
+    # First (the training jobs have 0-100): a short job only the report needs, done long
+    # before the end, so that the last minutes belong to the training jobs filling the cores.
+    priority: 101
     conda:
         "../../environment.yml"
     # The thread count of the run it audits.
