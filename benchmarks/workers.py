@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import resource
 import sys
@@ -155,10 +156,17 @@ def run_loop(args: argparse.Namespace) -> None:
     for study, spec in config["studies"].items():
         for arm in spec["arms"]:
             hyperparameters = {**config["base"], **(arm.get("overrides") or {})}
+            # A learning-rate schedule's length: the run's weight updates.
+            updates = hyperparameters["epochs"] * math.ceil(
+                len(data["x_train"]) / hyperparameters["batch_size"]
+            )
             for seed in config["seeds"]:
                 keras.utils.set_random_seed(seed)
                 model = build_model(
-                    hyperparameters, data["x_train"].shape[1], data["y_train"].shape[1]
+                    hyperparameters,
+                    data["x_train"].shape[1],
+                    data["y_train"].shape[1],
+                    updates=updates,
                 )
                 started = time.perf_counter()
                 model.fit(

@@ -87,6 +87,8 @@ def test_headline_numbers_equal_the_tables(report):
     arms = pd.read_csv(run / "tables" / "arm_endpoints.csv")
     for row in tables["findings"].itertuples():
         assert f">{row.verdict}</span>" in headline
+        # The introduction names every endpoint this run judges a claim on.
+        assert parse_key(row.endpoint)[0].title in html_escape.unescape(headline)
         if row.scale == "difference":
             # The verdict's interval, with more digits at an end that would round to ±Δ.
             digits = parse_key(row.endpoint)[0].digits

@@ -412,6 +412,9 @@ def build_context(
         "studies_count": wording.count(len(studies), "study", "studies"),
         "claims": wording.count(n_claims, "claim"),
         "family": wording.count(len(findings), "claim"),
+        "endpoint_names": ", ".join(
+            dict.fromkeys(parse_key(key)[0].title for key in findings.get("endpoint", []))
+        ),
         "wall_time": wording.duration(wall_seconds),
         "total_compute": wording.duration(
             jobs["job_seconds"].sum(min_count=1) if "job_seconds" in jobs else float("nan")
