@@ -63,8 +63,7 @@ def figure_lines(result: dict, target: float | None) -> list[str]:
         verdict = f"; target <= {target} x: {'PASS' if result['figure'] <= target else 'FAIL'}"
     lines = [
         f"{result['run']}: training jobs' span {wall:.1f} s = {result['figure']:.2f} x its FLOP "
-        f"limit ({limit:.1f} s at {result['peak_gflops']:.1f} GFLOP/s)"
-        + verdict,
+        f"limit ({limit:.1f} s at {result['peak_gflops']:.1f} GFLOP/s)" + verdict,
         f"  {result['jobs']} runs, {result['flops'] / 1e12:.2f} TFLOP ("
         + ", ".join(f"{part} {result[part] / 1e12:.2f}" for part in FLOP_PARTS)
         + f") on {result['cores']} cores",
