@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import os
 import resource
 import sys
@@ -149,6 +148,7 @@ def run_loop(args: argparse.Namespace) -> None:
     import keras
 
     from tipsbench.models import build_model
+    from tipsbench.training import batches_per_epoch
 
     config = load_config(args.config)
     data = load_data(config)
@@ -157,8 +157,8 @@ def run_loop(args: argparse.Namespace) -> None:
         for arm in spec["arms"]:
             hyperparameters = {**config["base"], **(arm.get("overrides") or {})}
             # A learning-rate schedule's length: the run's weight updates.
-            updates = hyperparameters["epochs"] * math.ceil(
-                len(data["x_train"]) / hyperparameters["batch_size"]
+            updates = hyperparameters["epochs"] * batches_per_epoch(
+                len(data["x_train"]), hyperparameters["batch_size"]
             )
             for seed in config["seeds"]:
                 keras.utils.set_random_seed(seed)
