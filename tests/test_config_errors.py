@@ -22,9 +22,16 @@ import numpy as np
 import pytest
 import yaml
 from conftest import E2E, FIXTURES, ROOT, SCHEMA, SUBSET, load_fixture, merge
+from jsonschema import Draft202012Validator
 from workflow_helpers import copy_workflow, snakemake
 
-from tipsbench.config import ConfigError, check_config
+from tipsbench.config import (
+    ConfigError,
+    UniqueKeyLoader,
+    check_config,
+    check_config_files,
+    check_standalone,
+)
 
 # What Snakemake itself prints before it reads the Snakefile; anything else is ours.
 PREAMBLE = {
@@ -182,6 +189,33 @@ CONFIG_CASES = {
         "data.path",
         "file ../x.npz does not exist (looked for ",
     ),
+    # common.smk reads `standalone` before validation: text "false" would count as true.
+    "standalone-as-text": (
+        "standalone: 'false'",
+        "standalone",
+        "expected true or false, got 'false'",
+    ),
+    # A key written twice in a config file: YAML would keep the last one silently.
+    "key-written-twice": (
+        """
+        seeds: [0, 1]
+        run_name: e2e
+        seeds: [0, 1, 2]
+        """,
+        "overlay.yaml",
+        "key 'seeds' appears twice (line 1 and line 3); YAML keeps only the last",
+    ),
+    "study-pasted-twice": (
+        """
+        studies:
+          dropout:
+            expect: B > A
+          dropout:
+            expect: A > B
+        """,
+        "overlay.yaml",
+        "key 'studies.dropout' appears twice (line 2 and line 4); YAML keeps only the last",
+    ),
 }
 
 
@@ -323,8 +357,9 @@ def smoke_raw():
 
 
 def _error(config: dict, overlay: str, **options) -> str:
+    # Read like the workflow reads a config file: a key written twice is a mistake of the test.
     with pytest.raises(ConfigError) as caught:
-        check_config(merge(config, yaml.safe_load(overlay)), SCHEMA, **options)
+        check_config(merge(config, yaml.load(overlay, Loader=UniqueKeyLoader)), SCHEMA, **options)
     message = str(caught.value)
     assert "\n" not in message
     return message
@@ -523,3 +558,271 @@ def test_claim_mistakes_are_named_in_one_line(smoke_raw, overlay, expected):
         check_config(merge(smoke_raw, yaml.safe_load(overlay)), SCHEMA, check_paths=False)
         return
     assert _error(smoke_raw, overlay, check_paths=False).startswith(expected)
+
+
+# An expect-only study's one claim (on statistics.metric) goes through the claims' checks.
+@pytest.mark.parametrize(
+    ("overlay", "expected"),
+    [
+        (
+            # The loss study's arms train with different losses.
+            "statistics: {metric: test_loss}",
+            "config error: studies.loss: test_loss (statistics.metric) compares each arm's own "
+            "loss, and the arms train with different losses (categorical_crossentropy, "
+            "mean_squared_error)",
+        ),
+        (
+            # A ratio's Δ is above 1; an expect-only study's smallest_effect is below 1.
+            "statistics: {metric: gradient_ratio}",
+            "config error: statistics.metric: gradient_ratio needs a smallest_effect above 1.0, "
+            "and a study's one claim takes its smallest_effect below 1.0: judge gradient_ratio "
+            "in a study's claims",
+        ),
+        (
+            "statistics: {metric: weight_change_ratio}\nstudies: {loss: {smallest_effect: 0.5}}",
+            "config error: statistics.metric: weight_change_ratio needs a smallest_effect above",
+        ),
+    ],
+)
+def test_an_expect_only_claim_goes_through_the_claim_checks(smoke_raw, overlay, expected):
+    assert _error(smoke_raw, overlay, check_paths=False).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("overlay", "expected"),
+    [
+        (
+            "statistics: {smallest_effect: 1}",
+            "config error: statistics.smallest_effect: 1 is outside (0, 1)",
+        ),
+        (
+            "studies: {loss: {smallest_effect: 1}}",
+            "config error: studies.loss.smallest_effect: 1 is outside (0, 1)",
+        ),
+    ],
+)
+def test_an_accuracy_difference_of_one_is_no_smallest_effect(smoke_raw, overlay, expected):
+    assert _error(smoke_raw, overlay, check_paths=False) == expected
+    below = overlay.replace(": 1}", ": 0.99}")
+    check_config(merge(smoke_raw, yaml.safe_load(below)), SCHEMA, check_paths=False)
+
+
+LAYER_CLAIMS = (
+    "studies: {depth: {claims: [{endpoint: test_accuracy, expect: A > B}, "
+    "{endpoint: weight_change_ratio, expect: A > B, smallest_effect: 2}]}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("overlay", "expected"),
+    [
+        (
+            "probe: {gradient_images: 0}",
+            "config error: studies.depth.claims[0]: gradient_ratio reads the layers' gradients "
+            "and weight changes, which probe.gradient_images: 0 does not measure: set "
+            "probe.gradient_images above 0 (e.g. 500)",
+        ),
+        (
+            LAYER_CLAIMS + "probe: {gradient_images: 0}",
+            "config error: studies.depth.claims[1]: weight_change_ratio reads the layers' "
+            "gradients and weight changes, which probe.gradient_images: 0 does not measure",
+        ),
+    ],
+)
+def test_a_claim_on_the_layers_needs_gradient_images(smoke_raw, overlay, expected):
+    assert _error(smoke_raw, overlay, check_paths=False).startswith(expected)
+
+
+def test_claims_off_the_layers_need_no_gradient_images(smoke_raw):
+    overlay = "studies: {depth: {claims: [{endpoint: test_accuracy, expect: A > B}]}}\n"
+    overlay += "probe: {gradient_images: 0}"
+    check_config(merge(smoke_raw, yaml.safe_load(overlay)), SCHEMA, check_paths=False)
+
+
+@pytest.mark.parametrize(
+    ("overlay", "expected"),
+    [
+        (
+            "studies: {depth: {arms: [{label: one hidden, overrides: {hidden_layers: 1}}, "
+            "{label: 4 hidden, overrides: {hidden_layers: 4}}]}}",
+            "config error: studies.depth.claims[0]: gradient_ratio needs at least 2 hidden "
+            "layers in every arm (it compares the first with the last), and arm A (one hidden) "
+            "trains 'layers-1' with 1",
+        ),
+        (
+            # A sweep point of the study: arm A moves along the axis, arm B keeps its 4.
+            "sweeps: [{name: depth, hyperparameter: hidden_layers, values: [1], studies: [depth], "
+            "arm_overrides: keep}]",
+            "config error: studies.depth.claims[0]: gradient_ratio needs at least 2 hidden "
+            "layers in every arm (it compares the first with the last), and arm A (2 hidden) at "
+            "depth@depth-1 trains 'layers-1' with 1",
+        ),
+        (
+            # A tuned arm trains every candidate.
+            "data: {validation_size: 1000}\n"
+            "studies: {depth: {arms: [{label: tuned, tune: {hyperparameter: hidden_layers, "
+            "values: [2, 1]}}, {label: 4 hidden, overrides: {hidden_layers: 4}}], claims: "
+            "[{endpoint: weight_change_ratio, expect: A > B, smallest_effect: 2}]}}",
+            "config error: studies.depth.claims[0]: weight_change_ratio needs at least 2 hidden "
+            "layers in every arm (it compares the first with the last), and arm A (tuned) trains "
+            "'layers-1' with 1",
+        ),
+    ],
+)
+def test_a_first_to_last_hidden_layer_ratio_needs_two_hidden_layers(smoke_raw, overlay, expected):
+    assert _error(smoke_raw, overlay, check_paths=False) == expected
+
+
+def test_every_applies_when_is_a_schema_with_its_words():
+    schema = yaml.safe_load(SCHEMA.read_text())
+    rules = {
+        name: spec["applies_when"]
+        for name, spec in schema["$defs"].items()
+        if "applies_when" in spec
+    }
+    assert {"final_fraction", "mask_seed"} <= set(rules)
+    for name, rule in rules.items():
+        Draft202012Validator.check_schema(rule)
+        assert rule.get("description"), name
+
+
+NO_EFFECT = "(it applies only when learning_rate_schedule is not constant)"
+
+
+@pytest.mark.parametrize(
+    ("overlay", "expected"),
+    [
+        (
+            "studies: {learning-rate: {arms: [{label: constant}, "
+            "{label: final 0.1, overrides: {final_fraction: 0.1}}]}}",
+            "config error: studies.learning-rate.arms[1].overrides.final_fraction: has no effect "
+            f"with learning_rate_schedule constant {NO_EFFECT}",
+        ),
+        (
+            "studies: {dropout: {arms: [{label: no dropout, overrides: {mask_seed: 3}}, "
+            "{label: dropout 0.2, overrides: {dropout_rate: 0.2}}]}}",
+            "config error: studies.dropout.arms[0].overrides.mask_seed: has no effect with "
+            "dropout_rate 0.0 (it applies only when dropout_rate is above 0)",
+        ),
+        (
+            "data: {validation_size: 1000}\n"
+            "studies: {loss: {arms: [{label: mse, overrides: {loss: mean_squared_error}}, "
+            "{label: tuned, tune: {hyperparameter: final_fraction, values: [0.1, 0.5]}}]}}",
+            "config error: studies.loss.arms[1].tune.hyperparameter: final_fraction has no effect "
+            f"with learning_rate_schedule constant {NO_EFFECT}",
+        ),
+        (
+            "sweeps: [{name: final, hyperparameter: final_fraction, values: [0.5], "
+            "studies: [learning-rate, loss], arm_overrides: keep}]",
+            "config error: sweeps[0].hyperparameter: final_fraction has no effect with "
+            f"learning_rate_schedule constant in study loss {NO_EFFECT}",
+        ),
+        (
+            # The one decaying schedule of the fixture, made constant: final_fraction in base
+            # then matters nowhere.
+            "base: {final_fraction: 0.5}\n"
+            "studies: {learning-rate: {arms: [{label: constant}, "
+            "{label: longer, overrides: {epochs: 3}}]}}",
+            "config error: base.final_fraction: has no effect with learning_rate_schedule "
+            f"constant in any condition {NO_EFFECT}",
+        ),
+    ],
+)
+def test_a_hyperparameter_set_where_it_has_no_effect_is_refused(smoke_raw, overlay, expected):
+    assert _error(smoke_raw, overlay, check_paths=False) == expected
+
+
+@pytest.mark.parametrize(
+    "overlay",
+    [
+        # final_fraction moves the cosine arm of the learning-rate study.
+        "sweeps: [{name: final, hyperparameter: final_fraction, values: [0.5], "
+        "studies: [learning-rate], arm_overrides: keep}]",
+        # mask_seed in base matters to the dropout arm.
+        "base: {mask_seed: 3}",
+        # The schema's default written out changes nothing.
+        "base: {final_fraction: 0.01}",
+    ],
+)
+def test_a_hyperparameter_with_an_effect_somewhere_it_is_set_passes(smoke_raw, overlay):
+    check_config(merge(smoke_raw, yaml.safe_load(overlay)), SCHEMA, check_paths=False)
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_standalone_true_or_false_passes(value):
+    check_standalone({"standalone": value})
+    check_standalone({})
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("false", "config error: standalone: expected true or false, got 'false'"),
+        (1, "config error: standalone: expected true or false, got 1"),
+    ],
+)
+def test_standalone_that_is_not_a_boolean_is_refused(value, expected):
+    with pytest.raises(ConfigError) as caught:
+        check_standalone({"standalone": value})
+    assert str(caught.value).startswith(expected)
+
+
+def test_a_key_written_twice_in_a_config_file_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "twice.yaml").write_text(
+        "seeds: [0, 1]\nstudies:\n  loss: {expect: B > A}\n  loss: {expect: A > B}\n"
+    )
+    (tmp_path / "merged.yaml").write_text(
+        "base: &base {epochs: 2, units: 100}\nprobe: {<<: *base, epochs: 3}\n"
+    )
+    # A merge key that a mapping then overrides is not a key written twice.
+    check_config_files([tmp_path / "merged.yaml"])
+    with pytest.raises(ConfigError) as caught:
+        check_config_files(["merged.yaml", tmp_path / "twice.yaml"])
+    assert str(caught.value) == (
+        "config error: twice.yaml: key 'studies.loss' appears twice (line 3 and line 4); "
+        "YAML keeps only the last"
+    )
+
+
+@pytest.mark.parametrize(
+    ("overlay", "expected"),
+    [
+        ("seeds_per_job: 2.0", "config error: seeds_per_job: expected an integer, got 2.0"),
+        ("base: {epochs: 2.0}", "config error: base.epochs: expected an integer, got 2.0"),
+        ("seeds: [0, 1.0]", "config error: seeds[1]: expected an integer, got 1.0"),
+        (
+            "sweeps: [{name: batch, hyperparameter: batch_size, values: [50.0], "
+            "arm_overrides: keep}]",
+            "config error: sweeps[0].values[0]: expected an integer, got 50.0",
+        ),
+    ],
+)
+def test_a_float_where_an_integer_belongs_is_refused(smoke_raw, overlay, expected):
+    assert _error(smoke_raw, overlay, check_paths=False).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("overlay", "expected"),
+    [
+        ("peak_gflops: .nan", "config error: peak_gflops: expected a finite number, got .nan"),
+        ("peak_gflops: .inf", "config error: peak_gflops: expected a finite number, got .inf"),
+        (
+            "studies: {optimizer: {claims: [{endpoint: updates_to_target, "
+            "curve: train_crossentropy, target: .nan, expect: B > A, smallest_effect: 1.5}]}}",
+            "config error: studies.optimizer.claims[0].target: expected a finite number, got .nan",
+        ),
+        (
+            "studies: {optimizer: {claims: [{endpoint: updates_to_target, "
+            "curve: train_crossentropy, target: 0.5, expect: B > A, smallest_effect: .inf}]}}",
+            "config error: studies.optimizer.claims[0].smallest_effect: expected a finite "
+            "number, got .inf",
+        ),
+        (
+            "data: {train_size: -.inf}",
+            "config error: data.train_size: expected a finite number, got -.inf",
+        ),
+    ],
+)
+def test_a_number_that_is_not_finite_is_refused(smoke_raw, overlay, expected):
+    assert _error(smoke_raw, overlay, check_paths=False) == expected

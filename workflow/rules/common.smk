@@ -17,9 +17,24 @@ os.environ.update(
 )
 
 from tipsbench import layout
-from tipsbench.config import ConfigError, check_config
+from tipsbench.config import (
+    ConfigError,
+    check_config,
+    check_config_files,
+    check_standalone,
+)
 from tipsbench.experiment import resolve_experiment
 from tipsbench.plots import RUN_FIGURES, STUDY_FIGURES, figure_spec, figures_of
+
+# Before the config is used at all: a key written twice in one of the config files (the
+# Snakefile's and every --configfile) is refused, since YAML keeps the last one silently, and
+# `standalone` must be true or false, since the text "false" would count as true below. Either
+# ends the run with one line, like every config error (see below).
+try:
+    check_config_files(workflow.configfiles)
+    check_standalone(config)
+except ConfigError as error:
+    sys.exit(str(error))
 
 # A complete experiment (`standalone: true`) replaces the default config instead of being
 # merged over it: keep only what the command line gave (its config files, then --config).

@@ -99,6 +99,12 @@ class Endpoint:
     image_scored: bool = False
     # Whether a comparison needs both arms to train with the same loss function.
     same_loss: bool = False
+    # Whether the value is read from the layers' gradients and weight changes (layers.csv),
+    # which a run measures only with probe.gradient_images above 0.
+    reads_layers: bool = False
+    # The fewest hidden layers every arm needs for the value to exist (a first-to-last
+    # hidden-layer ratio needs two); 0: no requirement.
+    min_hidden_layers: int = 0
     # What a run without a value is, in a few words for the report.
     missing: str = "not available"
     # How a heading says which way is better: (when higher is better, when lower is).
@@ -338,6 +344,8 @@ ENDPOINTS: dict[str, Endpoint] = {
             delta_bounds=(1.0, 1e12),
             accuracy_unit=False,
             optional={"update": None},
+            reads_layers=True,
+            min_hidden_layers=2,
             description="the root-mean-square gradient of the loss with respect to the first "
             "hidden layer's biases over that of the last hidden layer's, on the first training "
             "images in inference mode, at initialisation (or the given update): below 1, the "
@@ -354,6 +362,8 @@ ENDPOINTS: dict[str, Endpoint] = {
             delta_bounds=(1.0, 1e12),
             accuracy_unit=False,
             optional={"update": None},
+            reads_layers=True,
+            min_hidden_layers=2,
             description="how far the first hidden layer's kernel moved from its initial value "
             "(||W_T − W_0|| / ||W_0||) over how far the last hidden layer's moved, at the end of "
             "training (or the given update)",
