@@ -560,6 +560,36 @@ def test_claim_mistakes_are_named_in_one_line(smoke_raw, overlay, expected):
     assert _error(smoke_raw, overlay, check_paths=False).startswith(expected)
 
 
+def test_a_rank_test_is_refused_where_claims_are_judged_over_the_test_images(smoke_raw):
+    # Enough seeds for the signed-rank test to reach 0.05, but the fixture's claims on test
+    # accuracy and the gap are judged over seeds and test images, which it cannot rank.
+    overlay = "seeds: [0, 1, 2, 3, 4, 5]\nstatistics: {test: wilcoxon}"
+    message = _error(smoke_raw, overlay, check_paths=False)
+    resolved = load_fixture()
+    shared = [
+        study
+        for study, spec in resolved["studies"].items()
+        for claim in spec.get("claims") or [{"endpoint": resolved["statistics"]["metric"]}]
+        if claim["endpoint"] in ("test_accuracy", "gap")
+    ]
+    assert message.startswith(
+        f"config error: statistics.test: wilcoxon ranks the seeds alone, but {len(shared)} "
+        "claim(s) are judged over the seeds and the test images every run shares"
+    )
+    assert "loss/test_accuracy" in message and "use paired_t" in message
+    # Studies whose claims are all over seeds alone may use it.
+    seeds_only = {
+        "studies": {
+            name: spec
+            for name, spec in smoke_raw["studies"].items()
+            if name in ("depth", "learning-rate")
+        }
+    }
+    config = {**smoke_raw, **seeds_only, "seeds": list(range(6))}
+    config["statistics"] = {"test": "wilcoxon"}
+    check_config(config, SCHEMA, check_paths=False)
+
+
 # An expect-only study's one claim (on statistics.metric) goes through the claims' checks.
 @pytest.mark.parametrize(
     ("overlay", "expected"),

@@ -26,7 +26,7 @@ from tipsbench.effects import (
     estimate_interval,
     hedges_gz,
     hodges_lehmann,
-    image_variance,
+    mean_squares,
     minimum_detectable_difference,
     minimum_effect_p,
     paired_t_p,
@@ -639,42 +639,157 @@ def test_seed_estimate_tests_equal_scipy_and_statsmodels():
     assert (low, high) == (pytest.approx(mean - half), pytest.approx(mean + half))
 
 
-def test_image_variance_by_hand():
-    # Two seeds, four images: B − A per image [[1, 0, 0, -1], [1, 1, 0, -1]]; the images'
-    # means over seeds are [1, 0.5, 0, -1] (mean 0.125), their variance
-    # ((0.875)^2 + (0.375)^2 + (0.125)^2 + (1.125)^2) / 3 = 0.72917, over 4 images: 0.18229.
-    matrix = [[1, 0, 0, -1], [1, 1, 0, -1]]
-    assert image_variance(matrix) == pytest.approx(2.1875 / 3 / 4)
-    assert image_variance([[1, 1, 1]]) == 0.0 and math.isnan(image_variance([[1]]))
+def anova_mean_squares(matrix: np.ndarray) -> dict[str, float]:
+    """Seed, image and residual mean squares of a seeds × images matrix from statsmodels' two-way
+    ANOVA (an ordinary least squares fit of y ~ C(seed) + C(image)), not from the code."""
+    import pandas as pd
+    from statsmodels.formula.api import ols
+    from statsmodels.stats.anova import anova_lm
+
+    seeds, images = matrix.shape
+    frame = pd.DataFrame(
+        {
+            "seed": np.repeat(np.arange(seeds), images),
+            "image": np.tile(np.arange(images), seeds),
+            "y": matrix.ravel(),
+        }
+    )
+    table = anova_lm(ols("y ~ C(seed) + C(image)", data=frame).fit())
+    squares = table["sum_sq"] / table["df"]
+    return {
+        "seed": squares["C(seed)"],
+        "image": squares["C(image)"],
+        "residual": squares["Residual"],
+    }
 
 
-def test_seed_and_image_estimate_against_a_two_level_bootstrap():
-    # An independent computation: resample seeds and test images together and take the
-    # spread of the mean difference. The analytic standard error must agree with it.
-    rng = np.random.default_rng(5)
-    seeds, images = 5, 2000
-    per_image = rng.choice([-1, 0, 1], size=images, p=[0.04, 0.9, 0.06])
-    flips = rng.random((seeds, images)) < 0.03
-    matrix = np.where(flips, -per_image, per_image).astype(float)
-    differences = matrix.mean(axis=1)
-    estimate = seed_and_image_estimate(differences, matrix)
-    boot = []
-    for _ in range(1500):
-        rows = rng.integers(0, seeds, seeds)
-        columns = rng.integers(0, images, images)
-        boot.append(matrix[np.ix_(rows, columns)].mean())
-    # The bootstrap counts the seed-by-image noise twice over (in each level), the analytic
-    # form once per level: they agree to within their own error and the bootstrap's bias.
-    assert estimate.se == pytest.approx(np.std(boot, ddof=1), rel=0.2)
-    assert estimate.sources == "seeds and test images" and estimate.df > 4
-    # More error than the seeds alone show: the images every seed shares.
-    assert estimate.se > seed_estimate(differences).se
+# A hand-made matrix of paired differences per test image (rows: 4 seeds, columns: 6 images):
+# correct − correct, so −1, 0 or +1.
+HAND_MADE = np.array(
+    [
+        [1, 1, 0, -1, 1, 0],
+        [0, 0, 0, -1, 0, 0],
+        [1, 1, 1, -1, 1, 1],
+        [1, 1, 0, 0, 1, 0],
+    ],
+    dtype=float,
+)
+
+
+def test_mean_squares_equal_statsmodels_two_way_anova():
+    squares = mean_squares(HAND_MADE.mean(axis=1), HAND_MADE)
+    expected = anova_mean_squares(HAND_MADE)
+    assert (squares.seeds, squares.images) == (4, 6)
+    assert squares.seed == pytest.approx(expected["seed"])
+    assert squares.image == pytest.approx(expected["image"])
+    assert squares.residual == pytest.approx(expected["residual"])
+
+
+def test_crossed_estimate_counts_the_residual_once():
+    # Var(mean) = (MS_seed + MS_image − MS_residual) / (n·I) with Satterthwaite's df, from the
+    # ANOVA's mean squares; the sum of the seeds' and the images' variances (the formula
+    # before) counts MS_residual / (n·I) twice.
+    expected = anova_mean_squares(HAND_MADE)
+    assert expected["seed"] > expected["residual"] and expected["image"] > expected["residual"]
+    cells, n, images = HAND_MADE.size, 4, 6
+    combination = expected["seed"] + expected["image"] - expected["residual"]
+    df = combination**2 / (
+        expected["seed"] ** 2 / (n - 1)
+        + expected["image"] ** 2 / (images - 1)
+        + expected["residual"] ** 2 / ((n - 1) * (images - 1))
+    )
+    estimate = seed_and_image_estimate(HAND_MADE.mean(axis=1), HAND_MADE)
+    assert estimate.se**2 == pytest.approx(combination / cells)
+    assert estimate.df == pytest.approx(df)
+    assert estimate.image_variance == pytest.approx(
+        (expected["image"] - expected["residual"]) / cells
+    )
+    assert estimate.seed_variance + estimate.image_variance == pytest.approx(estimate.se**2)
+    assert estimate.sources == "seeds and test images"
+
+
+def test_a_component_below_zero_stays_in_the_unbiased_combination():
+    # Every seed has the same mean (the seeds' mean square is 0, below the residual's): the
+    # combination MS_seed + MS_image − MS_residual is still positive and is used as it is
+    # (setting the seed component to zero would bias the variance upwards).
+    matrix = np.array([[1, 0, 0, 1, -1, 1], [0, 1, 1, 0, -1, 1], [1, 1, 0, 0, -1, 1]], float)
+    expected = anova_mean_squares(matrix)
+    assert expected["seed"] == pytest.approx(0) and expected["image"] > expected["residual"]
+    combination = expected["image"] - expected["residual"]
+    df = combination**2 / (expected["image"] ** 2 / 5 + expected["residual"] ** 2 / 10)
+    estimate = seed_and_image_estimate(matrix.mean(axis=1), matrix)
+    assert estimate.se**2 == pytest.approx(combination / matrix.size)
+    assert estimate.df == pytest.approx(df)
+
+
+def test_components_are_set_to_zero_only_where_the_combination_is_not_positive():
+    # No seed and no image effect: MS_seed + MS_image − MS_residual < 0. Each component below
+    # zero is then set to zero, leaving the residual alone with its own df.
+    flat = np.array([[1, 0, 0, 1], [0, 1, 1, 0]], float)
+    expected = anova_mean_squares(flat)
+    assert expected["seed"] + expected["image"] < expected["residual"]
+    estimate = seed_and_image_estimate(flat.mean(axis=1), flat)
+    assert estimate.se**2 == pytest.approx(expected["residual"] / flat.size)
+    assert estimate.df == pytest.approx(3) and estimate.image_variance == 0.0
+
+
+def test_a_per_seed_term_moves_only_the_seed_mean_square():
+    # The gap adds each seed's training-accuracy difference to (minus) the test images' part:
+    # a seed effect, which leaves the image and residual mean squares of the matrix alone.
+    shifts = np.array([0.01, -0.02, 0.0, 0.03])
+    gap = shifts - HAND_MADE.mean(axis=1)
+    squares = mean_squares(gap, HAND_MADE)
+    expected = anova_mean_squares(shifts[:, None] - HAND_MADE)
+    assert squares.seed == pytest.approx(expected["seed"])
+    assert squares.image == pytest.approx(expected["image"])
+    assert squares.residual == pytest.approx(expected["residual"])
+
+
+def crossed_coverage(
+    sd_seed: float, sd_image: float, sd_residual: float, runs: int, seed: int
+) -> float:
+    """How often the 95 % interval of ``seed_and_image_estimate`` covers the true mean under a
+    crossed random-effects model: 5 seeds × 300 images, seed effect + image effect + residual."""
+    rng = np.random.default_rng(seed)
+    seeds, images, truth = 5, 300, 0.01
+    covered = 0
+    for _ in range(runs):
+        matrix = (
+            truth
+            + rng.normal(0, sd_seed, (seeds, 1))
+            + rng.normal(0, sd_image, (1, images))
+            + rng.normal(0, sd_residual, (seeds, images))
+        )
+        low, high = estimate_interval(seed_and_image_estimate(matrix.mean(axis=1), matrix), 0.95)
+        covered += low <= truth <= high
+    return covered / runs
+
+
+@pytest.mark.parametrize(
+    "sd_seed, sd_image, sd_residual",
+    [
+        (0.002, 0.02, 0.1),  # the seeds' spread mostly each image's own noise (dropout-like)
+        (0.004, 0.05, 0.06),  # all three of a size
+        (0.01, 0.03, 0.03),  # the seeds' own effect dominates
+    ],
+)
+def test_the_crossed_interval_covers_95_percent_under_a_crossed_model(
+    sd_seed, sd_image, sd_residual
+):
+    # 2,000 simulated studies per setting: the coverage's own sd is 0.5 points.
+    coverage = crossed_coverage(sd_seed, sd_image, sd_residual, runs=2000, seed=17)
+    assert 0.935 <= coverage <= 0.965, coverage
 
 
 def test_image_part_makes_the_verdicts_tests_more_cautious():
-    differences = np.array([0.012, 0.013, 0.011, 0.012, 0.014])
+    # Images on which B beats A (or loses) under every seed, and a few that flip per seed: an
+    # image effect that every seed shares.
     rng = np.random.default_rng(0)
-    matrix = rng.choice([-1.0, 0.0, 1.0], size=(5, 10000), p=[0.03, 0.93, 0.04])
+    per_image = rng.choice([-1.0, 0.0, 1.0], size=10000, p=[0.03, 0.925, 0.045])
+    flips = rng.random((5, 10000)) < 0.02
+    matrix = np.where(flips, -per_image, per_image)
+    differences = matrix.mean(axis=1)
+    assert differences.mean() > 0.01  # an effect beyond delta
     seeds = seed_estimate(differences)
     both = seed_and_image_estimate(differences, matrix)
     assert both.mean == seeds.mean and both.se > seeds.se
@@ -738,3 +853,44 @@ def test_prediction_interval_limits():
 def test_prediction_interval_rejects_bad_confidence(confidence):
     with pytest.raises(ValueError, match="confidence"):
         prediction_interval(0.001, 0.002, 5, confidence)
+
+
+# --- The interval that agrees with the deciding test. ---
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_decision_interval_clears_its_boundary_exactly_when_its_test_rejects(seed):
+    # Random estimates and levels: each test's p below the level (its Holm-adjusted p below
+    # alpha) if and only if the interval at that level clears the test's boundary.
+    rng = np.random.default_rng(seed)
+    delta = 0.01
+    for _ in range(300):
+        estimate = effects.Estimate(
+            rng.normal(0.0, 0.02), rng.uniform(0.0005, 0.01), float(rng.integers(2, 30))
+        )
+        level = rng.uniform(0.001, 0.05)
+        sign = int(rng.choice([-1, 1]))
+        low, high, _ = effects.decision_interval(estimate, "beyond", sign, level)
+        shown = low > delta if sign > 0 else high < -delta
+        assert (minimum_effect_p(estimate, delta, sign) < level) == shown
+        low, high, _ = effects.decision_interval(estimate, "against", sign, level)
+        shown = high < -delta if sign > 0 else low > delta
+        assert (minimum_effect_p(estimate, delta, -sign) < level) == shown
+        low, high, confidence = effects.decision_interval(estimate, "equivalence", sign, level)
+        assert confidence == pytest.approx(1 - 2 * level)
+        assert (equivalence_p(estimate, delta) < level) == (-delta < low and high < delta)
+        low, high, confidence = effects.decision_interval(estimate, "difference", sign, level)
+        assert confidence == pytest.approx(1 - level)
+        assert (difference_p(estimate) < level) == (low > 0 or high < 0)
+        # A claim of no difference shown to differ by more than delta, either way.
+        low, high, _ = effects.decision_interval(estimate, "beyond", 0, level)
+        assert (minimum_effect_p(estimate, delta, 0) < level) == (low > delta or high < -delta)
+
+
+def test_no_decision_interval_when_nothing_was_shown():
+    estimate = effects.Estimate(0.001, 0.002, 4.0)
+    assert all(map(math.isnan, effects.decision_interval(estimate, "none", 1, 0.01)))
+    with pytest.raises(ValueError, match="test must be one of"):
+        effects.decision_interval(estimate, "bogus", 1, 0.01)
+    assert effects.deciding_test("small") == "equivalence"
+    assert effects.deciding_test("neither") == "none"

@@ -26,6 +26,7 @@ from tipsbench.stats import (
     describe,
     findings_table,
     holm,
+    holm_levels,
     resolve_settings,
     summary_table,
 )
@@ -953,20 +954,49 @@ def test_an_accuracy_claims_error_includes_the_test_images_every_run_shares():
     }
     row = findings_table(as_endpoints(runs), [TIP], None, test_correct=test_correct).iloc[0]
     assert row["sources"] == "seeds and test images"
-    # Per image, the mean over seeds: [1, 0.5, 0.5, 0, 0, 0, 0, -0.5], mean 0.1875; their
-    # variance: (0.8125² + 2 × 0.3125² + 4 × 0.1875² + 0.6875²) / 7 = 0.1741071, over 8 images.
-    images = (0.8125**2 + 2 * 0.3125**2 + 4 * 0.1875**2 + 0.6875**2) / 7 / 8
-    assert row["se_images"] == pytest.approx(math.sqrt(images))
-    # The seeds: [0.125, 0.25], sd 0.0883883, se² = 0.0078125 / 2.
-    seeds = 0.0078125 / 2
-    assert row["se"] == pytest.approx(math.sqrt(seeds + images))
-    # Welch-Satterthwaite: (s + i)² / (s² / 1 + i² / 7).
-    assert row["df"] == pytest.approx((seeds + images) ** 2 / (seeds**2 + images**2 / 7))
+    # The two-way ANOVA of the 2 × 8 matrix, by hand. Seeds: means 0.125 and 0.25 (grand mean
+    # 0.1875), MS_seed = 8 × 2 × 0.0625² = 0.0625. Images: means over seeds
+    # [1, 0.5, 0.5, 0, 0, 0, 0, −0.5], MS_image = 2 × (0.8125² + 2 × 0.3125² + 4 × 0.1875² +
+    # 0.6875²) / 7 = 2 × 1.46875 / 7. Residuals D − row mean − column mean + 0.1875: ±0.0625 on
+    # five images, ±0.5625 on one, ±0.4375 on two, MS_residual = 2 × 0.71875 / 7.
+    ms_seed, ms_image, ms_residual = 0.0625, 2 * 1.46875 / 7, 2 * 0.71875 / 7
+    combination = ms_seed + ms_image - ms_residual
+    assert row["se"] == pytest.approx(math.sqrt(combination / 16))
+    # The images' part, which more seeds cannot shrink, and the seeds' (s² / n = 0.0078125 / 2).
+    assert row["se_images"] == pytest.approx(math.sqrt((ms_image - ms_residual) / 16))
+    assert row["se_seeds"] == pytest.approx(math.sqrt(0.0078125 / 2))
+    # Satterthwaite's df of the combination of the three mean squares.
+    assert row["df"] == pytest.approx(
+        combination**2 / (ms_seed**2 / 1 + ms_image**2 / 7 + ms_residual**2 / 7)
+    )
     # The verdict's tests read it; the seeds-only figures stay beside it.
     half = sps.t.ppf(0.975, row["df"]) * row["se"]
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.1875 - half, 0.1875 + half))
     assert row["p_value"] != row["p_value_seeds"] == pytest.approx(row["p_ttest"])
-    assert row["se"] > math.sqrt(seeds)  # more error than the seeds alone show
+    assert row["se"] > row["se_seeds"]  # more error than the seeds alone show
     # Without the images' scores the verdict is the seeds' alone.
     alone = findings_table(as_endpoints(runs), [TIP]).iloc[0]
     assert alone["sources"] == "seeds" and alone["p_value"] == alone["p_value_seeds"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_holm_levels_agree_with_the_holm_decision(seed):
+    # A test's own p below its Holm level exactly when its Holm-adjusted p is below alpha,
+    # including where the step-down's running maximum lifts an adjusted p.
+    rng = np.random.default_rng(seed)
+    p = np.concatenate([rng.uniform(0, 0.03, 6), rng.uniform(0, 1, 6), [np.nan, 0.0]])
+    for alpha in (0.01, 0.05, 0.1):
+        levels = holm_levels(p, alpha)
+        present = ~np.isnan(p)
+        assert np.array_equal(holm(p)[present] < alpha, p[present] < levels[present])
+        assert np.isnan(levels[~present]).all()
+        # Never more lenient than alpha, never stricter than alpha / m.
+        assert (levels[present] <= alpha + 1e-15).all()
+        assert (levels[present] >= alpha / present.sum() - 1e-15).all()
+
+
+def test_holm_levels_by_hand():
+    # p = 0.01, 0.04, 0.03 at alpha 0.05: Holm factors 3, 1 (lifted to 0.06 / 0.04 by the
+    # running maximum: 1.5), 2.
+    levels = holm_levels([0.01, 0.04, 0.03], 0.05)
+    assert levels == pytest.approx([0.05 / 3, 0.05 / 1.5, 0.05 / 2])

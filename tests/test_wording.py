@@ -80,88 +80,156 @@ def test_levels_intervals_and_conditions():
 
 def test_sentences_of_the_hand_made_findings():
     rows = findings_of(hand_runs(), studies(), DEFAULT_SETTINGS).set_index("study", drop=False)
-    # loss: CI 0.72 +- 0.227675 -> +0.492 to +0.948;
-    # Holm p = max(4 p_depth, 3 p_optimizer, 2 p_loss).
-    holm_loss = rows.loc["loss", "p_holm"]
-    assert (
-        f"{holm_loss:.4f}" == "0.0138"
-    )  # 3 x p_optimizer = 3 x 0.004594, above 2 x p_loss = 0.010716.
+    # loss: d = [0.72 ± 0.0917 over 3 seeds], CI +0.492 to +0.948. The minimum-effect test of
+    # each study against 0.010, Holm over the 4 claims: depth 0.000104 × 4, loss 0.002754 × 3 =
+    # 0.0083; its Holm level 0.05 / 3, so the one-sided 98.3 % bound 0.72 − t(0.9833, 2) ×
+    # 0.0529 = +0.437.
     assert finding_sentence(rows.loc["loss"]) == (
         "Over 3 seeds, cross-entropy (B) reached 0.920 mean final test accuracy against 0.200 "
-        "for mse (A): "
-        "B − A = +0.720 (95 % CI +0.492 to +0.948, paired t-test, Holm-adjusted p = 0.0138), "
-        "so the claim B > A is reproduced: the effect is shown to be larger than 0.010, the "
-        "smallest effect that matters, the claimed way."
+        "for mse (A): B − A = +0.720 (95 % CI +0.492 to +0.948 over seeds). Decided by the "
+        "minimum-effect test (a one-sided t-test over seeds that the effect exceeds 0.010 the "
+        "claimed way): Holm-adjusted p = 0.0083; at that test's Holm level the one-sided 98.3 % "
+        "bound of the effect is +0.437, beyond +0.010, so the claim B > A is reproduced: the "
+        "effect is shown to be larger than 0.010, the smallest effect that matters, the "
+        "claimed way."
     )
-    # depth: mean -0.81, CI half 4.30265 * 0.02 / sqrt(3) = 0.049683 -> -0.860 to -0.760.
+    # depth: mean −0.81 (sd 0.02), Holm factor 4: the one-sided 98.75 % bound −0.738.
     assert finding_sentence(rows.loc["depth"]) == (
         "Over 3 seeds, 9 layers (B) reached 0.110 mean final test accuracy against 0.920 "
-        "for 3 layers (A): "
-        "B − A = −0.810 (95 % CI −0.860 to −0.760, paired t-test, Holm-adjusted p = 0.0008), "
-        "so the claim A > B is reproduced: the effect is shown to be larger than 0.010, the "
-        "smallest effect that matters, the claimed way."
+        "for 3 layers (A): B − A = −0.810 (95 % CI −0.860 to −0.760 over seeds). Decided by the "
+        "minimum-effect test (a one-sided t-test over seeds that the effect exceeds 0.010 the "
+        "claimed way): Holm-adjusted p = 0.0004; at that test's Holm level the one-sided 98.8 % "
+        "bound of the effect is −0.738, beyond −0.010, so the claim A > B is reproduced: the "
+        "effect is shown to be larger than 0.010, the smallest effect that matters, the "
+        "claimed way."
     )
     # dropout: d = [0.01, -0.01], CI 0 +- 12.7062 * 0.014142 / sqrt(2) = +-0.127.
     assert finding_sentence(rows.loc["dropout"]) == (
         "Over 2 seeds, dropout 0.2 (B) reached 0.910 mean final test accuracy against 0.910 "
-        "for no dropout (A): "
-        "B − A = +0.000 (95 % CI −0.127 to +0.127, paired t-test, Holm-adjusted p = 1.0000), "
-        "so the claim B > A is inconclusive: the difference is neither significant nor shown to "
-        "lie within ±0.010 at α = 0.05."
+        "for no dropout (A): B − A = +0.000 (95 % CI −0.127 to +0.127 over seeds). No test "
+        "reaches α = 0.05 after the Holm correction (any difference: Holm-adjusted p = 1.0000; "
+        "within ±0.010: p = 1.0000; beyond 0.010 the claimed way: p = 1.0000), so the claim "
+        "B > A is inconclusive: the difference is neither significant nor shown to lie within "
+        "±0.010."
     )
     assert finding_sentence(rows.loc["optimizer"]).endswith(
-        "so the claim B > A is reversed: the effect is shown to be larger than 0.010 the other way."
+        "Decided by the minimum-effect test against the claim (a one-sided t-test over seeds that "
+        "the effect exceeds 0.010 the other way): Holm-adjusted p = 0.0097; at that test's Holm "
+        "level the one-sided 98.8 % bound of the effect is −0.214, beyond −0.010, so the claim "
+        "B > A is reversed: the effect is shown to be larger than 0.010 the other way."
     )
+
+
+def test_no_printed_interval_crosses_delta_where_the_verdict_says_it_is_cleared():
+    # One claim alone (no Holm correction), 5 seeds: the effect is shown beyond 0.010 by the
+    # one-sided test at 5 %, though the plain two-sided 95 % interval reaches below 0.010. The
+    # sentence prints the one-sided 95 % bound that decided it, which clears 0.010.
+    import numpy as np
+    import pandas as pd
+
+    from tipsbench import effects
+    from tipsbench.stats import _decision_columns
+
+    differences = np.array([0.0095, 0.0115, 0.0135, 0.0155, 0.0175])
+    estimate = effects.seed_estimate(differences)
+    p_beyond = effects.minimum_effect_p(estimate, 0.01, 1)
+    low, high = effects.estimate_interval(estimate, 0.95)
+    assert p_beyond < 0.05 and low < 0.01  # the case that read as a contradiction
+    row = {
+        **SENTENCE_ROW,
+        "mean_diff": estimate.mean,
+        "se": estimate.se,
+        "df": estimate.df,
+        "ci_low": low,
+        "ci_high": high,
+        "p_value": effects.difference_p(estimate),
+        "p_holm": effects.difference_p(estimate),
+        "p_beyond": p_beyond,
+        "p_beyond_holm": p_beyond,
+        "p_against": effects.minimum_effect_p(estimate, 0.01, -1),
+        "p_equivalence": effects.equivalence_p(estimate, 0.01),
+        "verdict": "REPRODUCED",
+        "verdict_case": "beyond",
+    }
+    table = pd.DataFrame([row])
+    _decision_columns(table, 0.05)
+    decided = table.iloc[0]
+    assert decided["deciding_test"] == "beyond" and decided["decision_low"] > 0.01
+    bound = decided["decision_low"]
+    assert decided["decision_level"] == pytest.approx(0.9)
+    assert bound == pytest.approx(estimate.mean - 2.131847 * estimate.se, rel=1e-5)
+    sentence = finding_sentence(decided)
+    assert f"the one-sided 95 % bound of the effect is +{bound:.4f}, beyond +0.010" in sentence
+
+
+SENTENCE_ROW = {
+    "study": "loss",
+    "arm_a": "mse",
+    "arm_b": "cross-entropy",
+    "expect": "B > A",
+    "endpoint": "test_accuracy",
+    "scale": "difference",
+    "higher_is_better": True,
+    "claimed_sign": 1,
+    "effect_sign": 1,
+    "n_pairs": 5,
+    "mean_a": 0.112,
+    "mean_b": 0.921,
+    "mean_diff": 0.809,
+    "diff_ci_low": 0.8,
+    "diff_ci_high": 0.818,
+    "boot_ci_low": 0.803,
+    "boot_ci_high": 0.815,
+    "p_holm": 0.0001,
+    "p_beyond_holm": 0.0001,
+    "p_equivalence_holm": 1.0,
+    "verdict": "REPRODUCED",
+    "evidence": True,
+    "test": "paired_t",
+    "alpha": 0.05,
+    "confidence": 0.95,
+    "smallest_effect": 0.01,
+    "delta": 0.01,
+    "sources": "seeds",
+    "verdict_case": "beyond",
+    "deciding_test": "beyond",
+    "p_deciding": 0.0001,
+    "decision_level": 0.98,
+    "decision_low": 0.790,
+    "decision_high": 0.828,
+    "wins_b": 5,
+    "hodges_lehmann": 0.81,
+}
 
 
 def test_sentence_variants_from_a_row_alone():
-    row = {
-        "study": "loss",
-        "arm_a": "mse",
-        "arm_b": "cross-entropy",
-        "expect": "B > A",
-        "endpoint": "test_accuracy",
-        "scale": "difference",
-        "higher_is_better": True,
-        "claimed_sign": 1,
-        "effect_sign": 1,
-        "n_pairs": 5,
-        "mean_a": 0.112,
-        "mean_b": 0.921,
-        "mean_diff": 0.809,
-        "diff_ci_low": 0.8,
-        "diff_ci_high": 0.818,
-        "boot_ci_low": 0.803,
-        "boot_ci_high": 0.815,
-        "p_holm": 0.0001,
-        "verdict": "REPRODUCED",
-        "evidence": True,
-        "test": "paired_t",
-        "alpha": 0.05,
-        "confidence": 0.95,
-        "smallest_effect": 0.01,
-        "verdict_case": "beyond",
-        "wins_b": 5,
-        "hodges_lehmann": 0.81,
-    }
+    row = dict(SENTENCE_ROW)
     assert finding_sentence(row) == (
         "Over 5 seeds, cross-entropy (B) reached 0.921 mean final test accuracy against 0.112 "
-        "for mse (A): "
-        "B − A = +0.809 (95 % CI +0.800 to +0.818, paired t-test, Holm-adjusted p = 0.0001), "
-        "so the claim B > A is reproduced: the effect is shown to be larger than 0.010, the "
-        "smallest effect that matters, the claimed way."
+        "for mse (A): B − A = +0.809 (95 % CI +0.800 to +0.818 over seeds). Decided by the "
+        "minimum-effect test (a one-sided t-test over seeds that the effect exceeds 0.010 the "
+        "claimed way): Holm-adjusted p = 0.0001; at that test's Holm level the one-sided 99 % "
+        "bound of the effect is +0.790, beyond +0.010, so the claim B > A is reproduced: the "
+        "effect is shown to be larger than 0.010, the smallest effect that matters, the "
+        "claimed way."
     )
     smoke = finding_sentence({**row, "evidence": False, "p_holm": 0.00001})
     assert smoke.endswith("the claimed way; this smoke run is not evidence.")
     wilcoxon = finding_sentence(
-        {**row, "test": "wilcoxon", "confidence": 0.9, "p_holm": 0.0625, "verdict": "INCONCLUSIVE"}
+        {
+            **row,
+            "test": "wilcoxon",
+            "confidence": 0.9,
+            "p_holm": 0.0625,
+            "verdict": "INCONCLUSIVE",
+            "verdict_case": "neither",
+            "deciding_test": "none",
+        }
     )
     # The sentence always gives the t interval: the percentile bootstrap covers less than its
     # label at few seeds.
-    assert (
-        "(90 % CI +0.800 to +0.818, Wilcoxon signed-rank test, Holm-adjusted p = 0.0625)"
-        in wilcoxon
-    )
+    assert "(90 % CI +0.800 to +0.818 over seeds)" in wilcoxon
+    assert "No test reaches α = 0.05 after the Holm correction (any difference: " in wilcoxon
     one = finding_sentence(
         {
             **row,
@@ -169,11 +237,16 @@ def test_sentence_variants_from_a_row_alone():
             "diff_ci_low": NAN,
             "diff_ci_high": NAN,
             "p_holm": NAN,
+            "p_beyond_holm": NAN,
+            "p_equivalence_holm": NAN,
             "verdict": "INCONCLUSIVE",
+            "verdict_case": "neither",
+            "deciding_test": "none",
         }
     )
     assert one.startswith("Over 1 seed, ")
-    assert "(no 95 % CI from 1 seed, paired t-test, Holm-adjusted p not available)" in one
+    assert "(no 95 % CI from 1 seed). No test reaches α = 0.05" in one
+    assert "any difference: Holm-adjusted p not available" in one
     none = finding_sentence({**row, "n_pairs": 0, "evidence": False})
     assert none == (
         "No seed has results for both mse (A) and cross-entropy (B), "
@@ -200,22 +273,39 @@ ROW = {
     "diff_ci_low": -0.008,
     "diff_ci_high": -0.004,
     "p_holm": 0.002,
+    "p_equivalence_holm": 0.003,
+    "p_beyond_holm": 1.0,
     "evidence": True,
     "test": "paired_t",
     "alpha": 0.05,
     "confidence": 0.95,
     "smallest_effect": 0.01,
+    "delta": 0.01,
+    "sources": "seeds",
 }
 
 
 def test_negligible_sentences_say_which_case_holds_and_which_way_it_leans():
-    small = finding_sentence({**ROW, "verdict": "NEGLIGIBLE", "verdict_case": "small"})
+    negligible = {
+        "verdict": "NEGLIGIBLE",
+        "deciding_test": "equivalence",
+        "p_deciding": 0.003,
+        "decision_level": 0.96,
+        "decision_low": -0.0082,
+        "decision_high": -0.0031,
+    }
+    small = finding_sentence({**ROW, **negligible, "verdict_case": "small"})
+    assert (
+        "Decided by the equivalence test (two one-sided t-tests over seeds against ±0.010): "
+        "Holm-adjusted p = 0.0030; at that test's Holm level the 96 % interval −0.008 to "
+        "−0.003 lies within ±0.010, so the effect is negligible here"
+    ) in small
     assert small.endswith(
         "so the effect is negligible here: it is real (significant) but shown to lie within "
         "±0.010, too small to matter, and dropout 0.2 (B) is worse."
     )
     equivalent = finding_sentence(
-        {**ROW, "p_holm": 0.4, "verdict": "NEGLIGIBLE", "verdict_case": "equivalent"}
+        {**ROW, **negligible, "p_holm": 0.4, "verdict_case": "equivalent"}
     )
     assert equivalent.endswith(
         "so the effect is negligible here: no significant difference, it is shown to lie "
@@ -228,8 +318,28 @@ def test_negligible_sentences_say_which_case_holds_and_which_way_it_leans():
 
 def test_a_real_effect_not_shown_to_matter_is_direction_only():
     row = {**ROW, "effect_sign": 1, "mean_diff": 0.009, "verdict": "DIRECTION ONLY"}
-    row.update(verdict_case="different", diff_ci_low=0.0062, diff_ci_high=0.0118)
-    assert finding_sentence(row).endswith(
+    row.update(
+        verdict_case="different",
+        diff_ci_low=0.0062,
+        diff_ci_high=0.0118,
+        deciding_test="difference",
+        p_deciding=0.002,
+        decision_level=0.99,
+        decision_low=0.0051,
+        decision_high=0.0129,
+        beyond_bound=0.0059,
+        beyond_confidence=0.995,
+        p_beyond_holm=0.6,
+    )
+    sentence = finding_sentence(row)
+    assert (
+        "Decided by the difference test (paired t-test): Holm-adjusted p = 0.0020; at that "
+        "test's Holm level the 99 % interval +0.005 to +0.013 excludes no difference, but the "
+        "minimum-effect test does not show the effect exceeds 0.010 (Holm-adjusted p = 0.6000; "
+        "its one-sided 99.5 % bound at its Holm level, +0.006, does not clear +0.010), so the "
+        "claim B > A holds in direction only"
+    ) in sentence
+    assert sentence.endswith(
         "so the claim B > A holds in direction only: the difference is real and goes the "
         "claimed way, but it is not shown to reach 0.010, the smallest effect that matters (nor "
         "to lie within ±0.010)."
@@ -247,9 +357,18 @@ def test_interval_ends_near_delta_get_the_digits_that_tell_them_from_it():
         "ci_low": 0.0096,
         "ci_high": 0.0168,
         "verdict": "DIRECTION ONLY",
+        "deciding_test": "difference",
+        "p_deciding": 0.002,
+        "decision_level": 0.99,
+        "decision_low": 0.0061,
+        "decision_high": 0.0203,
+        "beyond_bound": 0.00997,
+        "beyond_confidence": 0.99,
     }
     row.update(effect_sign=1, verdict_case="different")
-    assert "(95 % CI +0.0096 to +0.017, paired t-test" in finding_sentence(row)
+    sentence = finding_sentence(row)
+    assert "(95 % CI +0.0096 to +0.017 over seeds)" in sentence
+    assert "bound at its Holm level, +0.00997, does not clear +0.010" in sentence
     # An end exactly at delta, or clear of it, keeps three decimals.
     assert interval_phrase(row, 0.01, 0.0204) == "+0.010 to +0.020"
     assert interval_phrase(row, -0.01004, 0.3) == "−0.01004 to +0.300"
@@ -269,11 +388,14 @@ def test_wilcoxon_sentence_gives_the_ranks_estimate_and_says_when_mean_and_ranks
         "effect_sign": 1,
         "verdict": "DIRECTION ONLY",
         "verdict_case": "different",
+        "deciding_test": "difference",
+        "p_deciding": 0.01,
     }
     sentence = finding_sentence(row)
     assert (
         "; by ranks (Hodges–Lehmann estimate) +0.008, B better on 12 of 13 seeds: the mean and "
-        "the ranks disagree, and the verdict follows the ranks, so the claim B > A holds in "
+        "the ranks disagree, and the verdict follows the ranks. Decided by the difference test "
+        "(Wilcoxon signed-rank test): Holm-adjusted p = 0.0100, so the claim B > A holds in "
         "direction only" in sentence
     )
     assert "disagree" not in finding_sentence({**row, "mean_diff": 0.004})
@@ -287,11 +409,23 @@ def test_the_verdict_reads_seeds_and_test_images_where_the_endpoint_has_them():
         "ci_high": -0.0029,
         "verdict": "NEGLIGIBLE",
         "verdict_case": "small",
+        "deciding_test": "equivalence",
+        "p_deciding": 0.0031,
     }
+    sentence = finding_sentence(row)
+    assert "(95 % CI −0.009 to −0.003 over seeds and test images)" in sentence
     assert (
-        "(95 % CI −0.009 to −0.003 over seeds and test images, t-test over seeds and test "
-        "images, Holm-adjusted p = 0.0020)" in finding_sentence(row)
+        "Decided by the equivalence test (two one-sided t-tests over seeds and test images "
+        "against ±0.010): Holm-adjusted p = 0.0031, so" in sentence
     )
+
+
+def test_both_arms_censored_is_said_plainly():
+    row = {**ROW, "verdict": "INCONCLUSIVE", "verdict_case": "equivalent"}
+    row.update(censoring_blocked=True, censored_a=2, censored_b=1, deciding_test="equivalence")
+    assert "runs of both arms never reached the target" in finding_sentence(row)
+    one = finding_sentence({**row, "censored_a": 0})
+    assert "the tests side with an arm some of whose runs never reached the target" in one
 
 
 def test_notes_are_worded_from_their_codes_and_diverged_runs_are_counted_apart():

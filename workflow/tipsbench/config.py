@@ -231,6 +231,36 @@ def check_claims(config: dict[str, Any], grid: Any) -> None:
             primaries += bool(claim.get("primary"))
         if primaries > 1:
             raise ConfigError(where, f"{primaries} claims say primary: true; at most one may")
+    check_rank_test(config)
+
+
+def check_rank_test(config: dict[str, Any]) -> None:
+    """``statistics.test: wilcoxon`` must apply to every claim it would decide.
+
+    The signed-rank test ranks the seeds' paired differences. A claim on an endpoint scored
+    on the test images that every run shares (test accuracy, the gap) is judged over seeds
+    and test images together, a crossed design no rank test here covers: refused, naming
+    those claims.
+    """
+    from tipsbench.experiment import resolve_claims
+
+    if config["statistics"]["test"] != "wilcoxon":
+        return
+    shared = [
+        f"{study}/{claim.name}"
+        for study, spec in config["studies"].items()
+        for claim in resolve_claims(spec, config["statistics"])
+        if endpoint(claim.endpoint.partition("(")[0]).image_scored
+    ]
+    if shared:
+        listed = ", ".join(shared[:4]) + (f" and {len(shared) - 4} more" if len(shared) > 4 else "")
+        raise ConfigError(
+            "statistics.test",
+            f"wilcoxon ranks the seeds alone, but {len(shared)} claim(s) are judged over the "
+            f"seeds and the test images every run shares, which no rank test here covers "
+            f"({listed}): use paired_t, or judge those claims on endpoints scored over seeds "
+            "alone",
+        )
 
 
 def expect_claim(

@@ -126,12 +126,17 @@ class Estimate:
     ``se`` 0 is a difference without spread (every t statistic is then ±inf or undefined, and
     the tests give their limits); ``df`` NaN (fewer than two seeds) makes every test NaN.
     ``sources`` names what its error covers: "seeds", or "seeds and test images".
+    ``seed_variance`` is the part of se² that more seeds shrink (as 1 / n) and
+    ``image_variance`` the part they cannot (the test images every run shares; 0 over seeds
+    alone): se² = seed_variance + image_variance.
     """
 
     mean: float
     se: float
     df: float
     sources: str = "seeds"
+    seed_variance: float = math.nan
+    image_variance: float = 0.0
 
 
 def seed_estimate(differences: Any) -> Estimate:
@@ -141,46 +146,122 @@ def seed_estimate(differences: Any) -> Estimate:
         mean = float(values[0]) if values.size else math.nan
         return Estimate(mean, math.nan, math.nan)
     mean, sd = _mean_sd(values)
-    return Estimate(mean, sd / math.sqrt(values.size), float(values.size - 1))
+    se = sd / math.sqrt(values.size)
+    return Estimate(mean, se, float(values.size - 1), seed_variance=se**2)
 
 
-def image_variance(differences_by_image: Any) -> float:
-    """Sampling variance of a mean over test images, from each image's paired difference.
+@dataclass(frozen=True)
+class MeanSquares:
+    """The two-way ANOVA mean squares of a seeds × test images matrix of paired differences.
+
+    ``seed`` is the images' count times the variance of the per-seed differences (n − 1 df),
+    ``image`` the seeds' count times the variance of the per-image means (I − 1 df) and
+    ``residual`` the seed-by-image interaction, i.e. each image's own seed-to-seed noise
+    ((n − 1)(I − 1) df).
+    """
+
+    seeds: int
+    images: int
+    seed: float
+    image: float
+    residual: float
+
+
+def mean_squares(differences: Any, differences_by_image: Any) -> MeanSquares:
+    """The mean squares of a crossed seeds × images design, without interaction replicates.
 
     ``differences_by_image`` holds one row per seed and one column per test image: B's score
-    minus A's on that image (for an accuracy, correct − correct: −1, 0 or +1). The arms of a
-    claim share one test set, so the image-to-image part of the error is common to all seeds
-    and does not shrink with more seeds: it is the variance over images of each image's mean
-    difference across seeds, divided by the number of images. NaN with fewer than two images.
+    minus A's on that image (for an accuracy, correct − correct: −1, 0 or +1).
+    ``differences`` are the per-seed differences of the endpoint; for an accuracy they are
+    the rows' means, and for an endpoint that adds a per-seed term to them (the gap: training
+    accuracy minus this) the term is a seed effect, so the seed mean square is read from
+    them and the image and residual mean squares from the matrix, whose row and column
+    structure they do not change.
     """
+    values = _differences(differences)
     matrix = np.atleast_2d(np.asarray(differences_by_image, dtype=float))
-    images = matrix.shape[1]
-    if images < 2:
-        return math.nan
-    per_image = matrix.mean(axis=0)
-    return float(np.var(per_image, ddof=1) / images) if not all_equal(per_image) else 0.0
+    seeds, images = matrix.shape
+    if seeds != values.size:
+        raise ValueError(
+            f"differences_by_image must have one row per seed ({values.size}), got {seeds}"
+        )
+    if seeds < 2 or images < 2:
+        return MeanSquares(seeds, images, math.nan, math.nan, math.nan)
+    columns = matrix.mean(axis=0)
+    rows = matrix.mean(axis=1, keepdims=True)
+    residuals = matrix - rows - columns + matrix.mean()
+    return MeanSquares(
+        seeds,
+        images,
+        seed=0.0 if all_equal(values) else images * float(np.var(values, ddof=1)),
+        image=0.0 if all_equal(columns) else seeds * float(np.var(columns, ddof=1)),
+        residual=float(np.sum(residuals**2)) / ((seeds - 1) * (images - 1)),
+    )
 
 
 def seed_and_image_estimate(differences: Any, differences_by_image: Any) -> Estimate:
-    """The mean over seeds with an error that includes the test images as a second source.
+    """The mean over seeds with an error that counts the test images as a second source.
 
-    se² = s²_seeds / n + ``image_variance``: the seeds' spread (which already holds the test
-    images' seed-to-seed part) plus the part every seed shares because all runs are scored on
-    the same images. A two-level view of the error, as Bouthillier et al. (2021) argue a
-    benchmark must take: a reader wants the tip to hold for images like these, not for these
-    10,000 images. The df follow Welch-Satterthwaite from the two parts (n − 1 and images − 1).
+    Every run is scored on the same test images, so seeds and images are crossed: a paired
+    difference on image i under seed s is seed effect + image effect + residual (the image's
+    own seed-to-seed noise). The variance of the grand mean over n seeds and I images is
+    σ²_seed / n + σ²_image / I + σ²_residual / (n·I); from the two-way ANOVA mean squares
+    (``mean_squares``) its unbiased estimate is (MS_seed + MS_image − MS_residual) / (n·I),
+    with Satterthwaite's degrees of freedom for that combination (Searle, Casella &
+    McCulloch, *Variance Components*, 1992). The residual is counted once: the seeds' spread
+    holds it, and so does the spread of the per-image means.
+
+    The combination is used as it is, also when one component alone would be estimated below
+    zero: setting such a component to zero biases the variance upwards (simulated here, a
+    95 % interval then covers up to 97 % when the seeds' own effect is near zero, against
+    95 % for the combination; tests/test_effects.py). Only where the combination itself is
+    not positive are the components set to zero, the textbook way: then
+    (max(MS_seed, MS_res) + max(MS_image, MS_res) − MS_res) / (n·I).
+
+    ``image_variance`` is the part that more seeds cannot shrink, σ²_image / I =
+    max(0, MS_image − MS_residual) / (n·I), and ``seed_variance`` the rest (the seed
+    component and each image's seed-to-seed noise, both shrinking as 1 / n): a reader wants
+    the tip to hold for images like these, not for these 10,000 (Bouthillier et al. 2021,
+    MLSys).
     """
-    seeds = seed_estimate(differences)
-    matrix = np.atleast_2d(np.asarray(differences_by_image, dtype=float))
-    images = image_variance(matrix)
-    if math.isnan(seeds.df) or math.isnan(images):
-        return Estimate(seeds.mean, math.nan, math.nan, "seeds and test images")
-    seed_part = seeds.se**2
-    total = seed_part + images
-    if total == 0.0:
-        return Estimate(seeds.mean, 0.0, seeds.df, "seeds and test images")
-    df = total**2 / (seed_part**2 / seeds.df + images**2 / (matrix.shape[1] - 1))
-    return Estimate(seeds.mean, math.sqrt(total), float(df), "seeds and test images")
+    values = _differences(differences)
+    squares = mean_squares(values, differences_by_image)
+    mean = float(np.mean(values)) if values.size else math.nan
+    if math.isnan(squares.residual):
+        return Estimate(mean, math.nan, math.nan, "seeds and test images")
+    cells = squares.seeds * squares.images
+    # Each mean square with its degrees of freedom and its coefficient in the variance.
+    coefficients = (1.0, 1.0, -1.0)
+    if squares.seed + squares.image - squares.residual <= 0:
+        # Components set to zero: a component below zero drops its mean square, and the
+        # residual's coefficient makes up what the others then leave.
+        with_seed = squares.seed > squares.residual
+        with_image = squares.image > squares.residual
+        coefficients = (float(with_seed), float(with_image), 1.0 - with_seed - with_image)
+    terms = zip(
+        (squares.seed, squares.image, squares.residual),
+        (squares.seeds - 1, squares.images - 1, (squares.seeds - 1) * (squares.images - 1)),
+        coefficients,
+    )
+    terms = [(square, freedom, coefficient) for square, freedom, coefficient in terms]
+    combination = sum(coefficient * square for square, _, coefficient in terms)
+    if combination <= 0.0:
+        return Estimate(mean, 0.0, float(squares.seeds - 1), "seeds and test images", 0.0, 0.0)
+    df = combination**2 / sum(
+        (coefficient * square) ** 2 / freedom
+        for square, freedom, coefficient in terms
+        if coefficient
+    )
+    image_part = max(0.0, squares.image - squares.residual) / cells
+    total = combination / cells
+    return Estimate(
+        mean,
+        math.sqrt(total),
+        float(df),
+        "seeds and test images",
+        seed_variance=total - image_part,
+        image_variance=image_part,
+    )
 
 
 def _excess_p(excess: float, estimate: Estimate, scale: float) -> float:
@@ -440,13 +521,16 @@ def seeds_to_decide(
     test (one-sided, effect |mean_diff| − delta) must reject; otherwise the equivalence test,
     approximated by its dominating one-sided test of delta − |mean_diff|. ``alpha`` is the
     level the test must reach: pass the Holm correction's strictest level (alpha / claims) to
-    plan for it. ``image_variance`` is the part of the error that more seeds cannot shrink
-    (the shared test images, ``image_variance``): with it, the standard error at n seeds is
+    plan for it. ``sd`` is one seed's share of the error (for a claim over seeds alone, the
+    sd of the differences; over seeds and test images, sqrt(n · ``Estimate.seed_variance``),
+    which holds the seed component and each image's seed-to-seed noise, both shrinking with
+    more seeds) and ``image_variance`` the part that more seeds cannot shrink (σ²_image / I,
+    ``Estimate.image_variance``): the standard error at n seeds is
     sqrt(sd² / n + image_variance), and no number of seeds decides a claim whose effect is
-    too small against it. The answer is the smallest whole number >= 2 whose power reaches
-    ``power``, from the noncentral t. NaN when mean_diff or sd is NaN, when there is no
-    spread at all, when |mean_diff| == delta (neither test can have power), or when over
-    MAX_SEEDS seeds would be needed.
+    too small against the second part. The answer is the smallest whole number >= 2 whose
+    power reaches ``power``, from the noncentral t. NaN when mean_diff or sd is NaN, when
+    there is no spread at all, when |mean_diff| == delta (neither test can have power), or
+    when over MAX_SEEDS seeds would be needed.
     """
     mean_diff = _number(mean_diff, "mean_diff")
     sd = _spread(sd, "sd")
@@ -577,6 +661,52 @@ def combined_verdict(
         "equivalent": "NEGLIGIBLE",
         "different": "DIRECTION ONLY",
     }.get(case, "INCONCLUSIVE")
+
+
+# The test a verdict rests on, by the case the tests show (``verdict_case``): the
+# minimum-effect test the claimed way ("beyond"; for A ≈ B: either way) or against it, the
+# equivalence test, the difference test, or none (nothing shown).
+DECIDING_TESTS = {
+    "beyond": "beyond",
+    "against": "against",
+    "small": "equivalence",
+    "equivalent": "equivalence",
+    "different": "difference",
+    "neither": "none",
+}
+
+
+def deciding_test(case: str) -> str:
+    """The test whose (Holm-adjusted) rejection a verdict of this case rests on."""
+    if case not in DECIDING_TESTS:
+        raise ValueError(f"case must be one of {VERDICT_CASES}, got {case!r}")
+    return DECIDING_TESTS[case]
+
+
+def decision_interval(
+    estimate: Estimate, test: str, sign: int, level: float
+) -> tuple[float, float, float]:
+    """The interval that agrees with a test at the level its p had to reach, and its confidence.
+
+    ``level`` is that test's own level after the Holm correction (``stats.holm_levels``): its
+    Holm-adjusted p is below alpha exactly when its own p is below ``level``. A one-sided test
+    against a boundary (the minimum-effect test the claimed way or against it, each of the
+    equivalence test's two) rejects exactly when the one-sided bound at 1 − level clears the
+    boundary: the two-sided interval at 1 − 2 · level has those bounds as its ends. A two-sided
+    test (the difference test; the minimum-effect test of a claim of no difference, either
+    way) rejects exactly when the interval at 1 − level excludes its boundary. Returns
+    (low, high, confidence); NaNs for "none" (nothing was shown) or an undefined level.
+    """
+    if test not in set(DECIDING_TESTS.values()):
+        raise ValueError(
+            f"test must be one of {sorted(set(DECIDING_TESTS.values()))}, got {test!r}"
+        )
+    two_sided = test == "difference" or (test == "beyond" and sign == 0)
+    confidence = 1 - level if two_sided else 1 - 2 * level
+    if test == "none" or math.isnan(confidence) or not 0 < confidence < 1:
+        return math.nan, math.nan, math.nan
+    low, high = estimate_interval(estimate, confidence)
+    return low, high, confidence
 
 
 def prediction_interval(mean: float, sd: float, n: int, confidence: float) -> tuple[float, float]:

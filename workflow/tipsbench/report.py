@@ -108,6 +108,7 @@ def _finding_context(finding: pd.Series, claims: int) -> dict[str, Any]:
         "p_beyond": p(finding.p_beyond),
         "p_beyond_holm": p(finding.p_beyond_holm),
         "p_against_holm": p(finding.p_against_holm),
+        "deciding": wording.deciding_cell(finding),
         "dz": fmt(finding.cohen_dz, 2),
         "gz": fmt(finding.hedges_gz, 2),
         "prob_b": fmt(finding.prob_b_beats_a, 2),

@@ -80,6 +80,7 @@ FINDINGS_COLUMNS = [
     "sources",
     "se",
     "df",
+    "se_seeds",
     "se_images",
     "ci_low",
     "ci_high",
@@ -95,6 +96,13 @@ FINDINGS_COLUMNS = [
     "p_against_holm",
     "effect_sign",
     "verdict_case",
+    "deciding_test",
+    "p_deciding",
+    "decision_level",
+    "decision_low",
+    "decision_high",
+    "beyond_bound",
+    "beyond_confidence",
     "diff_pi_low",
     "diff_pi_high",
     "slide_diff",
@@ -490,6 +498,31 @@ def holm(pvalues: Any) -> np.ndarray:
     return adjusted
 
 
+def holm_levels(pvalues: Any, alpha: float) -> np.ndarray:
+    """Each test's own level after the Holm correction: its Holm-adjusted p is below ``alpha``
+    exactly when its own p is below this level.
+
+    That is alpha over the test's effective Holm factor, adjusted p / p (its rank's factor
+    m − i + 1, or more where the step-down's running maximum lifted it); for a p of 0 the
+    rank's factor. NaNs pass through. An interval at this level agrees with the decision
+    (``effects.decision_interval``).
+    """
+    p = effects.as_vector(pvalues, "pvalues")
+    adjusted = holm(p)
+    levels = np.full(p.shape, np.nan)
+    present = ~np.isnan(p)
+    m = int(present.sum())
+    ranks = np.empty(m, dtype=int)
+    ranks[np.argsort(p[present], kind="stable")] = np.arange(m)
+    factors = np.where(
+        p[present] > 0,
+        np.divide(adjusted[present], p[present], where=p[present] > 0, out=np.ones(m)),
+        m - ranks,
+    )
+    levels[present] = alpha / factors
+    return levels
+
+
 def score_values(rows: pd.DataFrame, how: str) -> pd.Series:
     """One endpoint's values with diverged runs scored as the ``diverged_score`` setting says.
 
@@ -671,11 +704,14 @@ def findings_table(
         blocked.append(stops)
     findings["verdict"] = verdicts
     findings["censoring_blocked"] = blocked
+    _decision_columns(findings, alpha)
     claims = int(findings["p_value"].notna().sum())
     findings["seeds_to_decide"] = [
         effects.seeds_to_decide(
             row.mean_diff,
-            row.sd_diff,
+            # One seed's share of the verdict's error (the sd over seeds alone, or with the test
+            # images the part of the error that more seeds shrink), and the part they cannot.
+            row.se_seeds * math.sqrt(row.n_pairs),
             row.delta,
             alpha / max(1, claims),
             power,
@@ -688,6 +724,59 @@ def findings_table(
         for row in findings.itertuples()
     ]
     return findings
+
+
+# The Holm-adjusted p column of each deciding test (effects.DECIDING_TESTS).
+DECIDING_P = {
+    "beyond": "p_beyond",
+    "against": "p_against",
+    "equivalence": "p_equivalence",
+    "difference": "p_value",
+}
+
+
+def _decision_columns(findings: pd.DataFrame, alpha: float) -> None:
+    """Which test each verdict rests on, its Holm-adjusted p, and the interval that agrees
+    with it at its own level after the Holm correction (``effects.decision_interval``), in
+    place.
+
+    The difference test's interval is a t interval: where a rank test decided (Wilcoxon over
+    the seeds), none is given.
+    """
+    levels = {test: holm_levels(findings[column], alpha) for test, column in DECIDING_P.items()}
+    tests, p_deciding, intervals, bounds = [], [], [], []
+    for index, row in enumerate(findings.itertuples()):
+        # The minimum-effect test's one-sided bound the claimed way, at its own Holm level: what
+        # a directional claim's effect is shown to exceed, whatever the verdict.
+        sign, level = int(row.claimed_sign), levels["beyond"][index]
+        if sign and not (math.isnan(level) or math.isnan(row.se)):
+            estimate = effects.Estimate(row.mean_diff, row.se, row.df)
+            low, high, _ = effects.decision_interval(estimate, "beyond", sign, level)
+            bounds.append((low if sign > 0 else high, 1 - level))
+        else:
+            bounds.append((math.nan, math.nan))
+        test = effects.deciding_test(row.verdict_case)
+        tests.append(test)
+        column = DECIDING_P.get(test)
+        p_deciding.append(
+            getattr(row, "p_holm" if column == "p_value" else f"{column}_holm")
+            if column
+            else math.nan
+        )
+        rank_test = test == "difference" and row.test == "wilcoxon" and row.sources == "seeds"
+        level = levels[test][index] if column and not rank_test else math.nan
+        estimate = effects.Estimate(row.mean_diff, row.se, row.df)
+        intervals.append(
+            effects.decision_interval(estimate, test, int(row.claimed_sign), level)
+            if not (math.isnan(level) or math.isnan(row.se))
+            else (math.nan, math.nan, math.nan)
+        )
+    findings["deciding_test"] = tests
+    findings["p_deciding"] = p_deciding
+    columns = ["decision_low", "decision_high", "decision_level"]
+    findings[columns] = pd.DataFrame(intervals, index=findings.index, columns=columns)
+    columns = ["beyond_bound", "beyond_confidence"]
+    findings[columns] = pd.DataFrame(bounds, index=findings.index, columns=columns)
 
 
 def _image_scores(test_correct: Mapping[str, np.ndarray] | None) -> dict[tuple[str, int], Any]:
@@ -782,7 +871,7 @@ def _claim_row(
     if by_image:
         matrix = np.array([y.astype(float) - x.astype(float) for x, y in scored])
         estimate = effects.seed_and_image_estimate(differences, matrix)
-        se_images = math.sqrt(effects.image_variance(matrix))
+        se_images = math.sqrt(estimate.image_variance)
         p_value = effects.difference_p(estimate)
         effect_sign = int(np.sign(estimate.mean))
     else:
@@ -842,6 +931,7 @@ def _claim_row(
         "sources": estimate.sources,
         "se": estimate.se,
         "df": estimate.df,
+        "se_seeds": math.sqrt(estimate.seed_variance),
         "se_images": se_images,
         "ci_low": ci_low,
         "ci_high": ci_high,

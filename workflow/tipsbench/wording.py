@@ -505,8 +505,127 @@ def verdict_tooltip(row: Mapping[str, Any] | pd.Series) -> str:
     return VERDICT_RULES[verdict].split(";")[0]
 
 
+def confidence_words(confidence: Any) -> str:
+    """A confidence level with two significant digits of what it leaves out: 95 %, 99.67 %."""
+    if missing(confidence):
+        return "–"
+    share = 100 * (1 - float(confidence))
+    digits = max(0, 1 - math.floor(math.log10(share))) if share > 0 else 0
+    text = f"{100 * float(confidence):.{digits}f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + " %"
+
+
+def _bound(row: Mapping[str, Any] | pd.Series, number: Any) -> str:
+    """One end of an effect's interval in a sentence, told apart from ±Δ."""
+    return interval_phrase(row, number, number).split(" to ")[0]
+
+
+# How a table cell names the test that decided a verdict (effects.DECIDING_TESTS).
+DECIDING_NAMES = {
+    "beyond": "minimum-effect test",
+    "against": "minimum-effect test against the claim",
+    "equivalence": "equivalence test",
+    "difference": "difference test",
+    "none": "no test reached α",
+}
+
+
+def deciding_cell(row: Mapping[str, Any] | pd.Series) -> str:
+    """The deciding test and its Holm-adjusted p, for a table cell."""
+    test = row.get("deciding_test")
+    test = "none" if missing(test) else str(test)
+    if test == "none":
+        return DECIDING_NAMES[test]
+    return f"{DECIDING_NAMES[test]}, Holm p {fmt_p(row.get('p_deciding'))}"
+
+
+def test_phrase(row: Mapping[str, Any] | pd.Series, test: str) -> str:
+    """The test that decided a verdict (``effects.DECIDING_TESTS``), in words."""
+    over = (
+        "over seeds and test images"
+        if row.get("sources") == "seeds and test images"
+        else ("over seeds")
+    )
+    of = " of log(B / A)" if row["scale"] == "ratio" else ""
+    size = delta_size(row)
+    if test == "beyond" and int(row["claimed_sign"]) == 0:
+        return (
+            f"the minimum-effect test either way (two one-sided t-tests{of} {over}: is the "
+            f"difference beyond ±{size}?)"
+        )
+    one_sided = f"a one-sided t-test{of} {over} that the effect exceeds {size}"
+    return {
+        "beyond": f"the minimum-effect test ({one_sided} the claimed way)",
+        "against": f"the minimum-effect test against the claim ({one_sided} the other way)",
+        "equivalence": f"the equivalence test (two one-sided t-tests{of} {over} against ±{size})",
+        "difference": "the difference test ("
+        + (
+            f"a t-test{of} {over}"
+            if row.get("sources") == "seeds and test images"
+            else TEST_NAMES[row["test"]] + of
+        )
+        + ")",
+    }[test]
+
+
+def decision_phrase(row: Mapping[str, Any] | pd.Series) -> str:
+    """Which test decided the verdict, its Holm-adjusted p, and the interval at that test's own
+    Holm level, which agrees with the decision: it clears Δ exactly when the verdict says the
+    effect was shown to."""
+    test = row.get("deciding_test", "none")
+    size, alpha = delta_size(row), f"α = {float(row['alpha']):g}"
+    if missing(test) or test == "none":
+        parts = [p_phrase(row["p_holm"], "any difference: Holm-adjusted p")]
+        parts.append(p_phrase(row.get("p_equivalence_holm"), f"within ±{size}: p"))
+        if int(row["claimed_sign"]):
+            parts.append(p_phrase(row.get("p_beyond_holm"), f"beyond {size} the claimed way: p"))
+        return f"No test reaches {alpha} after the Holm correction ({'; '.join(parts)})"
+    text = (
+        f"Decided by {test_phrase(row, test)}: {p_phrase(row.get('p_deciding'), 'Holm-adjusted p')}"
+    )
+    low, high, level = row.get("decision_low"), row.get("decision_high"), row.get("decision_level")
+    if any(map(missing, (low, high, level))):
+        return text
+    sign = int(row["claimed_sign"])
+    one_sided = confidence_words((1 + float(level)) / 2)
+    if test == "beyond" and sign:
+        end = low if sign > 0 else high
+        return (
+            f"{text}; at that test's Holm level the one-sided {one_sided} bound of the effect is "
+            f"{_bound(row, end)}, beyond {_bound(row, sign * float(row['delta']))}"
+        )
+    if test == "against":
+        end = high if sign > 0 else low
+        return (
+            f"{text}; at that test's Holm level the one-sided {one_sided} bound of the effect is "
+            f"{_bound(row, end)}, beyond {_bound(row, -sign * float(row['delta']))}"
+        )
+    interval = f"the {confidence_words(level)} interval {interval_phrase(row, low, high)}"
+    if test == "equivalence":
+        return f"{text}; at that test's Holm level {interval} lies within ±{size}"
+    if test == "beyond":
+        return f"{text}; at that test's Holm level {interval} lies beyond ±{size}"
+    text = f"{text}; at that test's Holm level {interval} excludes no difference"
+    bound, confidence = row.get("beyond_bound"), row.get("beyond_confidence")
+    if sign and not missing(bound):
+        text += (
+            f", but the minimum-effect test does not show the effect exceeds {size} "
+            f"({p_phrase(row.get('p_beyond_holm'), 'Holm-adjusted p')}; its one-sided "
+            f"{confidence_words(confidence)} bound at its Holm level, {_bound(row, bound)}, "
+            f"does not clear {_bound(row, sign * float(row['delta']))})"
+        )
+    elif not sign:
+        text += (
+            f", but the equivalence test does not show it lies within ±{size} "
+            f"({p_phrase(row.get('p_equivalence_holm'), 'Holm-adjusted p')})"
+        )
+    return text
+
+
 def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
-    """One plain-English sentence for one claim, built only from its row of the findings table."""
+    """The verdict of one claim in full, built only from its row of the findings table: the
+    arms' means, the effect with its plain interval, the test that decided the verdict with
+    its Holm-adjusted p and the interval at that test's Holm level, and what follows."""
     expect = row["expect"]
     smoke_tail = "; this smoke run is not evidence." if not bool(row["evidence"]) else "."
     n = int(row["n_pairs"])
@@ -525,19 +644,20 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
         interval = f"no {interval} from {n} seed" if n == 1 else f"{interval} not available"
     else:
         interval = f"{interval} {interval_phrase(row, low, high)}"
-        if images:
-            interval += " over seeds and test images"
+        interval += " over seeds and test images" if images else " over seeds"
     if row["verdict"] not in VERDICTS:
         raise ValueError(f"verdict must be one of {VERDICTS}, got {row['verdict']!r}")
     within, size = f"within {delta(row)}", delta_size(row)
     case = row.get("verdict_case", "neither")
     verdict = row["verdict"]
-    alpha = f"α = {float(row['alpha']):g}"
     if bool(row.get("censoring_blocked", False)):
-        outcome = (
-            f"so the claim {expect} is inconclusive: the tests would side with an arm some of "
-            "whose runs never reached the target, and the budget they are counted at "
-            "flatters them"
+        both = int(row.get("censored_a", 0) or 0) and int(row.get("censored_b", 0) or 0)
+        outcome = f"but the claim {expect} is inconclusive: " + (
+            "runs of both arms never reached the target, and a run counted at its budget is a "
+            "bound, not a value, so no verdict can rest on them"
+            if both
+            else "the tests side with an arm some of whose runs never reached the target, and "
+            "the budget they are counted at flatters them"
         )
     elif expect == "A ≈ B":
         outcome = {
@@ -549,7 +669,7 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
             f"({leaning(row)}), by an amount shown neither to exceed {size} nor to lie "
             f"{within}",
             "INCONCLUSIVE": f"so the claim {expect} is inconclusive: the difference is shown "
-            f"neither to exceed {size} nor to lie {within} at {alpha}",
+            f"neither to exceed {size} nor to lie {within}",
         }.get(verdict, "")
     else:
         outcome = {
@@ -570,11 +690,9 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
                 f"anything {leaning(row)}"
             ),
             "INCONCLUSIVE": f"so the claim {expect} is inconclusive: the difference is neither "
-            f"significant nor shown to lie {within} at {alpha}",
+            f"significant nor shown to lie {within}",
         }[verdict]
     seeds = "1 seed" if n == 1 else f"{n} seeds"
-    deciding = "t-test over seeds and test images" if images else TEST_NAMES[row["test"]]
-    test = deciding + (" of log(B / A)" if ratio_scale else "")
     if ratio_scale:
         reached = (
             f"the geometric mean of the {describe_key(endpoint)} was "
@@ -599,8 +717,7 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
             ranks += ": the mean and the ranks disagree, and the verdict follows the ranks"
     return (
         f"Over {seeds}, {reached}: {name} = {effect(row, row['mean_diff'])} "
-        f"({interval}, {test}, {p_phrase(row['p_holm'], 'Holm-adjusted p')}){ranks}, "
-        f"{outcome}{smoke_tail}"
+        f"({interval}){ranks}. {decision_phrase(row)}, {outcome}{smoke_tail}"
     )
 
 
