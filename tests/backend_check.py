@@ -125,6 +125,7 @@ def seeds_check(check: str, data: dict) -> dict:
         "started_at",
         "finished_at",
         "job_seconds",
+        "cpu_seconds",
     )
     first, second = (
         {

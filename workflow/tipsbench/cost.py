@@ -38,6 +38,8 @@ COST_COLUMNS = [
     "wall_seconds",
     "cpus",
     "idle_share",
+    "cpu_seconds",
+    "cpu_share",
     "peak_gflops",
     "flop_limit_seconds",
     "wall_over_limit",
@@ -104,6 +106,17 @@ def _totals(jobs: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def _cpu(jobs: pd.DataFrame, core_seconds: float) -> dict[str, float]:
+    """The CPU seconds the training jobs' processes used, and their share of the core-seconds
+    they were alive (``cpu_share``: near 1 on an otherwise idle machine; well below it when
+    they waited for a core, i.e. the machine was shared). NaN for runs that did not record
+    their CPU time."""
+    if "cpu_seconds" not in jobs or jobs["cpu_seconds"].isna().any():
+        return {"cpu_seconds": np.nan, "cpu_share": np.nan}
+    cpu = float(jobs["cpu_seconds"].astype(float).sum())
+    return {"cpu_seconds": cpu, "cpu_share": cpu / core_seconds if core_seconds else np.nan}
+
+
 def cost_table(
     jobs: pd.DataFrame, runs: pd.DataFrame, peak_gflops: float | None = None
 ) -> pd.DataFrame:
@@ -114,7 +127,8 @@ def cost_table(
     conditions its arms train, so a condition two studies share counts in both (the run row
     counts it once). The run row also has the wall time (first training job's start to the
     last one's end), the share of the machine's cores without a training job in that span
-    (``idle_share``: 1 − core-seconds / (wall × CPUs)), and, with ``peak_gflops`` (a
+    (``idle_share``: 1 − core-seconds / (wall × CPUs)), the jobs' CPU time and its share of
+    their core-seconds (``cpu_share``, ``_cpu``), and, with ``peak_gflops`` (a
     measurement of this machine's float32 matmul peak), the FLOP limit and the wall time as
     a multiple of it.
     """
@@ -134,6 +148,7 @@ def cost_table(
                 "wall_seconds": wall,
                 "cpus": cpus,
                 "idle_share": 1 - total["core_seconds"] / (wall * cpus) if wall > 0 else np.nan,
+                **_cpu(jobs, total["core_seconds"]),
                 "peak_gflops": peak_gflops or np.nan,
                 "flop_limit_seconds": limit,
                 "wall_over_limit": wall / limit if peak_gflops else np.nan,

@@ -175,6 +175,7 @@ JOB_COLUMNS = [
     "epochs_run",
     "fit_seconds",
     "job_seconds",
+    "cpu_seconds",
     "peak_rss_mb",
     "samples_per_second",
     "started_at",

@@ -568,11 +568,16 @@ def failed_result(
 
 
 def write_run(
-    result: dict[str, Any], files: Mapping[str, str], condition: str, started: float
+    result: dict[str, Any],
+    files: Mapping[str, str],
+    condition: str,
+    started: float,
+    cpu_started: float = 0.0,
 ) -> None:
     """Write one run's files (layout.RUN_FILES), metrics.json last: its presence means the
     run's other files are complete. ``started`` (POSIX seconds) is when this run's share of
-    its job began; the job timing in metrics.json runs from there to now."""
+    its job began, ``cpu_started`` the process's CPU seconds then; the job timing in
+    metrics.json runs from there to now."""
     from tipsbench.files import write_csv, write_json, write_npz, write_weights
 
     write_csv(result["history"], files["history"])
@@ -581,7 +586,8 @@ def write_run(
     write_weights(result["weights"], files["weights"])
     write_npz({"predicted": result["predictions"]}, files["predictions"])
     write_json(
-        {"condition": condition, **result["metrics"], **job_timing(started)}, files["metrics"]
+        {"condition": condition, **result["metrics"], **job_timing(started, cpu_started)},
+        files["metrics"],
     )
 
 
@@ -608,6 +614,7 @@ def train_seeds(
     job's. Returns each run's status, in seed order.
     """
     statuses = []
+    cpu_started = 0.0  # the first run's share includes the job's start-up, in CPU time too
     for position, seed in enumerate(files):
         if position:
             import keras
@@ -619,9 +626,9 @@ def train_seeds(
             traceback.print_exc()
             result = failed_result(hyperparameters, seed, error)
         result["metrics"]["job_seeds"] = [int(other) for other in files]
-        write_run(result, files[seed], condition, started)
+        write_run(result, files[seed], condition, started, cpu_started)
         statuses.append(result["metrics"]["status"])
-        started = time.time()
+        started, cpu_started = time.time(), process_cpu_seconds()
     return statuses
 
 
@@ -664,14 +671,26 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def job_timing(started: float) -> dict[str, Any]:
-    """When a job started and ended (UTC), its wall seconds (imports and file I/O included)
-    and the peak resident memory of its process (ru_maxrss, KiB on Linux)."""
+def process_cpu_seconds() -> float:
+    """CPU time (user + system) this process has used so far, all its threads together."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def job_timing(started: float, cpu_started: float = 0.0) -> dict[str, Any]:
+    """When a job started and ended (UTC), its wall seconds (imports and file I/O included),
+    the CPU seconds its process used since ``cpu_started`` (a reading of
+    ``process_cpu_seconds``; 0: since the process started) and the peak resident memory of
+    its process (ru_maxrss, KiB on Linux). CPU time well below wall time × threads means the
+    job waited for a core: the machine was shared."""
     import datetime as dt
     import resource
 
     finished = time.time()
     return {
+        "cpu_seconds": round(process_cpu_seconds() - cpu_started, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "started_at": dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat(
             timespec="seconds"
