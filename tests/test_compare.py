@@ -69,9 +69,9 @@ def test_claims_side_by_side_by_claim_id_not_study_name():
     rows = {row["claim_id"]: row["cells"] for row in context["rows"]}
     # Two studies named "dropout" are two claims: each is absent from the other run.
     assert rows["dropout-0.2-clean"][1] is None and rows["dropout-0.7-noisy"][0] is None
-    assert rows["ce-beats-mse"][1]["arms"] == "A 0.100 → B 0.800"
-    assert rows["ce-beats-mse"][0]["diff"] == "+0.800"
-    assert rows["ce-beats-mse"][0]["ci"] == "[+0.000, +0.500]"
+    assert rows["ce-beats-mse"][1]["arms"] == "A 10.0 % → B 80.0 %"
+    assert rows["ce-beats-mse"][0]["diff"] == "+80.0"  # points
+    assert rows["ce-beats-mse"][0]["ci"] == "+0.0 to +50.0 points"
     assert rows["ce-beats-mse"][0]["p"] == "adj. p = 0.0100" and context["level"] == "95 %"
     # Only the shared claim counts, and it agrees.
     assert (context["n_shared"], context["n_agree"]) == (1, 1)
@@ -129,10 +129,10 @@ def test_two_claims_of_one_study_are_two_rows_and_an_older_table_reads_as_its_me
     context = comparison_context(table, ["slides", "lee2017"])
     speed_row, accuracy_row = context["rows"]
     assert speed_row["cells"][1] is None  # the older run has no speed claim
-    assert speed_row["cells"][0]["diff"] == "×0.135" and speed_row["cells"][0]["arms"] == (
-        "A 800 → B 100"
+    assert speed_row["cells"][0]["diff"] == "7.4× fewer" and speed_row["cells"][0]["arms"] == (
+        "A 800 updates → B 100 updates"
     )
     assert speed_row["cells"][0]["effect_name"] == "B / A"
     assert accuracy_row["endpoint"] == "final test accuracy"
-    assert accuracy_row["cells"][1]["ci"] == "[+0.000, +0.500]"  # the older table's own CI
+    assert accuracy_row["cells"][1]["ci"] == "+0.0 to +50.0 points"  # the older table's own CI
     assert (context["n_shared"], context["n_agree"]) == (1, 0)

@@ -85,38 +85,39 @@ def test_sentences_of_the_hand_made_findings():
     # 0.0083; its Holm level 0.05 / 3, so the one-sided 98.3 % bound 0.72 − t(0.9833, 2) ×
     # 0.0529 = +0.437.
     assert finding_sentence(rows.loc["loss"]) == (
-        "Over 3 seeds, cross-entropy (B) reached 0.920 mean final test accuracy against 0.200 "
-        "for mse (A): B − A = +0.720 (95 % CI +0.492 to +0.948 over seeds). Decided by the "
-        "minimum-effect test (a one-sided t-test over seeds that the effect exceeds 0.010 the "
-        "claimed way): Holm-adjusted p = 0.0083; at that test's Holm level the one-sided 98.3 % "
-        "bound of the effect is +0.437, beyond +0.010, so the claim B > A is reproduced: the "
-        "effect is shown to be larger than 0.010, the smallest effect that matters, the "
-        "claimed way."
+        "Over 3 seeds, cross-entropy (B) reached 92.0 % mean final test accuracy against 20.0 % "
+        "for mse (A): B − A = +72.0 points (95 % CI +49.2 to +94.8 points over seeds). Decided "
+        "by the minimum-effect test (a one-sided t-test over seeds that the effect exceeds 1 "
+        "point the claimed way): Holm-adjusted p = 0.0083; at that test's Holm level the "
+        "one-sided 98.3 % bound of the effect is +43.7 points, beyond +1 point, so the claim "
+        "B > A is reproduced: the effect is shown to be larger than 1 point, the smallest effect "
+        "that matters, the claimed way."
     )
     # depth: mean −0.81 (sd 0.02), Holm factor 4: the one-sided 98.75 % bound −0.738.
     assert finding_sentence(rows.loc["depth"]) == (
-        "Over 3 seeds, 9 layers (B) reached 0.110 mean final test accuracy against 0.920 "
-        "for 3 layers (A): B − A = −0.810 (95 % CI −0.860 to −0.760 over seeds). Decided by the "
-        "minimum-effect test (a one-sided t-test over seeds that the effect exceeds 0.010 the "
-        "claimed way): Holm-adjusted p = 0.0004; at that test's Holm level the one-sided 98.8 % "
-        "bound of the effect is −0.738, beyond −0.010, so the claim A > B is reproduced: the "
-        "effect is shown to be larger than 0.010, the smallest effect that matters, the "
-        "claimed way."
+        "Over 3 seeds, 9 layers (B) reached 11.0 % mean final test accuracy against 92.0 % "
+        "for 3 layers (A): B − A = −81.0 points (95 % CI −86.0 to −76.0 points over seeds). "
+        "Decided by the minimum-effect test (a one-sided t-test over seeds that the effect "
+        "exceeds 1 point the claimed way): Holm-adjusted p = 0.0004; at that test's Holm level "
+        "the one-sided 98.8 % bound of the effect is −73.8 points, beyond −1 point, so the claim "
+        "A > B is reproduced: the effect is shown to be larger than 1 point, the smallest effect "
+        "that matters, the claimed way."
     )
     # dropout: d = [0.01, -0.01], CI 0 +- 12.7062 * 0.014142 / sqrt(2) = +-0.127.
     assert finding_sentence(rows.loc["dropout"]) == (
-        "Over 2 seeds, dropout 0.2 (B) reached 0.910 mean final test accuracy against 0.910 "
-        "for no dropout (A): B − A = +0.000 (95 % CI −0.127 to +0.127 over seeds). No test "
-        "reaches α = 0.05 after the Holm correction (any difference: Holm-adjusted p = 1.0000; "
-        "within ±0.010: p = 1.0000; beyond 0.010 the claimed way: p = 1.0000), so the claim "
-        "B > A is inconclusive: the difference is neither significant nor shown to lie within "
-        "±0.010."
+        "Over 2 seeds, dropout 0.2 (B) reached 91.0 % mean final test accuracy against 91.0 % "
+        "for no dropout (A): B − A = +0.0 points (95 % CI −12.7 to +12.7 points over seeds). No "
+        "test reaches α = 0.05 after the Holm correction (any difference: Holm-adjusted p = "
+        "1.0000; within ±1 point: p = 1.0000; beyond 1 point the claimed way: p = 1.0000), so "
+        "the claim B > A is inconclusive: the difference is neither significant nor shown to lie "
+        "within ±1 point."
     )
     assert finding_sentence(rows.loc["optimizer"]).endswith(
         "Decided by the minimum-effect test against the claim (a one-sided t-test over seeds that "
-        "the effect exceeds 0.010 the other way): Holm-adjusted p = 0.0097; at that test's Holm "
-        "level the one-sided 98.8 % bound of the effect is −0.214, beyond −0.010, so the claim "
-        "B > A is reversed: the effect is shown to be larger than 0.010 the other way."
+        "the effect exceeds 1 point the other way): Holm-adjusted p = 0.0097; at that test's "
+        "Holm level the one-sided 98.8 % bound of the effect is −21.4 points, beyond −1 point, "
+        "so the claim B > A is reversed: the effect is shown to be larger than 1 point the other "
+        "way."
     )
 
 
@@ -159,7 +160,9 @@ def test_no_printed_interval_crosses_delta_where_the_verdict_says_it_is_cleared(
     assert decided["decision_level"] == pytest.approx(0.9)
     assert bound == pytest.approx(estimate.mean - 2.131847 * estimate.se, rel=1e-5)
     sentence = finding_sentence(decided)
-    assert f"the one-sided 95 % bound of the effect is +{bound:.4f}, beyond +0.010" in sentence
+    # In points the bound 0.010485 reads +1.05, not +1.0 (which would look like Δ itself).
+    assert round(bound * 100, 2) == 1.05
+    assert "the one-sided 95 % bound of the effect is +1.05 points, beyond +1 point" in sentence
 
 
 SENTENCE_ROW = {
@@ -205,13 +208,13 @@ SENTENCE_ROW = {
 def test_sentence_variants_from_a_row_alone():
     row = dict(SENTENCE_ROW)
     assert finding_sentence(row) == (
-        "Over 5 seeds, cross-entropy (B) reached 0.921 mean final test accuracy against 0.112 "
-        "for mse (A): B − A = +0.809 (95 % CI +0.800 to +0.818 over seeds). Decided by the "
-        "minimum-effect test (a one-sided t-test over seeds that the effect exceeds 0.010 the "
-        "claimed way): Holm-adjusted p = 0.0001; at that test's Holm level the one-sided 99 % "
-        "bound of the effect is +0.790, beyond +0.010, so the claim B > A is reproduced: the "
-        "effect is shown to be larger than 0.010, the smallest effect that matters, the "
-        "claimed way."
+        "Over 5 seeds, cross-entropy (B) reached 92.1 % mean final test accuracy against 11.2 % "
+        "for mse (A): B − A = +80.9 points (95 % CI +80.0 to +81.8 points over seeds). Decided "
+        "by the minimum-effect test (a one-sided t-test over seeds that the effect exceeds 1 "
+        "point the claimed way): Holm-adjusted p = 0.0001; at that test's Holm level the "
+        "one-sided 99 % bound of the effect is +79.0 points, beyond +1 point, so the claim "
+        "B > A is reproduced: the effect is shown to be larger than 1 point, the smallest effect "
+        "that matters, the claimed way."
     )
     smoke = finding_sentence({**row, "evidence": False, "p_holm": 0.00001})
     assert smoke.endswith("the claimed way; this smoke run is not evidence.")
@@ -228,7 +231,7 @@ def test_sentence_variants_from_a_row_alone():
     )
     # The sentence always gives the t interval: the percentile bootstrap covers less than its
     # label at few seeds.
-    assert "(90 % CI +0.800 to +0.818 over seeds)" in wilcoxon
+    assert "(90 % CI +80.0 to +81.8 points over seeds)" in wilcoxon
     assert "No test reaches α = 0.05 after the Holm correction (any difference: " in wilcoxon
     one = finding_sentence(
         {
@@ -296,23 +299,23 @@ def test_negligible_sentences_say_which_case_holds_and_which_way_it_leans():
     }
     small = finding_sentence({**ROW, **negligible, "verdict_case": "small"})
     assert (
-        "Decided by the equivalence test (two one-sided t-tests over seeds against ±0.010): "
-        "Holm-adjusted p = 0.0030; at that test's Holm level the 96 % interval −0.008 to "
-        "−0.003 lies within ±0.010, so the effect is negligible here"
+        "Decided by the equivalence test (two one-sided t-tests over seeds against ±1 point): "
+        "Holm-adjusted p = 0.0030; at that test's Holm level the 96 % interval −0.8 to "
+        "−0.3 points lies within ±1 point, so the effect is negligible here"
     ) in small
     assert small.endswith(
         "so the effect is negligible here: it is real (significant) but shown to lie within "
-        "±0.010, too small to matter, and dropout 0.2 (B) is worse."
+        "±1 point, too small to matter, and dropout 0.2 (B) is worse."
     )
     equivalent = finding_sentence(
         {**ROW, **negligible, "p_holm": 0.4, "verdict_case": "equivalent"}
     )
     assert equivalent.endswith(
         "so the effect is negligible here: no significant difference, it is shown to lie "
-        "within ±0.010, and if anything dropout 0.2 (B) is worse."
+        "within ±1 point, and if anything dropout 0.2 (B) is worse."
     )
     assert verdict_tooltip({**ROW, "verdict": "NEGLIGIBLE"}) == (
-        "the effect is negligible (within ±0.010), and if anything dropout 0.2 (B) is worse"
+        "the effect is negligible (within ±1 point), and if anything dropout 0.2 (B) is worse"
     )
 
 
@@ -334,23 +337,23 @@ def test_a_real_effect_not_shown_to_matter_is_direction_only():
     sentence = finding_sentence(row)
     assert (
         "Decided by the difference test (paired t-test): Holm-adjusted p = 0.0020; at that "
-        "test's Holm level the 99 % interval +0.005 to +0.013 excludes no difference, but the "
-        "minimum-effect test does not show the effect exceeds 0.010 (Holm-adjusted p = 0.6000; "
-        "its one-sided 99.5 % bound at its Holm level, +0.006, does not clear +0.010), so the "
-        "claim B > A holds in direction only"
+        "test's Holm level the 99 % interval +0.5 to +1.3 points excludes no difference, but "
+        "the minimum-effect test does not show the effect exceeds 1 point (Holm-adjusted p = "
+        "0.6000; its one-sided 99.5 % bound at its Holm level, +0.6 points, does not clear +1 "
+        "point), so the claim B > A holds in direction only"
     ) in sentence
     assert sentence.endswith(
         "so the claim B > A holds in direction only: the difference is real and goes the "
-        "claimed way, but it is not shown to reach 0.010, the smallest effect that matters (nor "
-        "to lie within ±0.010)."
+        "claimed way, but it is not shown to reach 1 point, the smallest effect that matters (nor "
+        "to lie within ±1 point)."
     )
-    assert verdict_tooltip(row) == "a real difference, the claimed way, not shown to reach ±0.010"
+    assert verdict_tooltip(row) == "a real difference, the claimed way, not shown to reach ±1 point"
     against = verdict_tooltip({**row, "effect_sign": -1})
-    assert against == "a real difference, against the claim, not shown to reach ±0.010"
+    assert against == "a real difference, against the claim, not shown to reach ±1 point"
 
 
 def test_interval_ends_near_delta_get_the_digits_that_tell_them_from_it():
-    # 0.0096 would read "+0.010" at three decimals: as large as delta, which it is not.
+    # 0.96 points would read "+1.0" at one decimal: as large as delta, which it is not.
     row = {
         **ROW,
         "mean_diff": 0.0132,
@@ -367,11 +370,11 @@ def test_interval_ends_near_delta_get_the_digits_that_tell_them_from_it():
     }
     row.update(effect_sign=1, verdict_case="different")
     sentence = finding_sentence(row)
-    assert "(95 % CI +0.0096 to +0.017 over seeds)" in sentence
-    assert "bound at its Holm level, +0.00997, does not clear +0.010" in sentence
-    # An end exactly at delta, or clear of it, keeps three decimals.
-    assert interval_phrase(row, 0.01, 0.0204) == "+0.010 to +0.020"
-    assert interval_phrase(row, -0.01004, 0.3) == "−0.01004 to +0.300"
+    assert "(95 % CI +0.96 to +1.7 points over seeds)" in sentence
+    assert "bound at its Holm level, +0.997 points, does not clear +1 point" in sentence
+    # An end exactly at delta, or clear of it, keeps one decimal.
+    assert interval_phrase(row, 0.01, 0.0204) == "+1.0 to +2.0 points"
+    assert interval_phrase(row, -0.01004, 0.3) == "−1.004 to +30.0 points"
 
 
 def test_wilcoxon_sentence_gives_the_ranks_estimate_and_says_when_mean_and_ranks_disagree():
@@ -393,8 +396,8 @@ def test_wilcoxon_sentence_gives_the_ranks_estimate_and_says_when_mean_and_ranks
     }
     sentence = finding_sentence(row)
     assert (
-        "; by ranks (Hodges–Lehmann estimate) +0.008, B better on 12 of 13 seeds: the mean and "
-        "the ranks disagree, and the verdict follows the ranks. Decided by the difference test "
+        "; by ranks (Hodges–Lehmann estimate) +0.8 points, B better on 12 of 13 seeds: the mean "
+        "and the ranks disagree, and the verdict follows the ranks. Decided by the difference test "
         "(Wilcoxon signed-rank test): Holm-adjusted p = 0.0100, so the claim B > A holds in "
         "direction only" in sentence
     )
@@ -413,10 +416,10 @@ def test_the_verdict_reads_seeds_and_test_images_where_the_endpoint_has_them():
         "p_deciding": 0.0031,
     }
     sentence = finding_sentence(row)
-    assert "(95 % CI −0.009 to −0.003 over seeds and test images)" in sentence
+    assert "(95 % CI −0.9 to −0.3 points over seeds and test images)" in sentence
     assert (
         "Decided by the equivalence test (two one-sided t-tests over seeds and test images "
-        "against ±0.010): Holm-adjusted p = 0.0031, so" in sentence
+        "against ±1 point): Holm-adjusted p = 0.0031, so" in sentence
     )
 
 
@@ -467,13 +470,20 @@ def test_notes_are_worded_from_their_codes_and_diverged_runs_are_counted_apart()
 
 
 def test_the_slides_difference_against_one_runs_prediction_interval():
-    row = {"slide_diff": 0.012, "diff_pi_low": -0.011, "diff_pi_high": -0.001, "confidence": 0.95}
+    row = {
+        "endpoint": "test_accuracy",
+        "scale": "difference",
+        "slide_diff": 0.012,
+        "diff_pi_low": -0.011,
+        "diff_pi_high": -0.001,
+        "confidence": 0.95,
+    }
     assert slide_sentence(row) == (
-        "The slide's single run gave B − A = +0.012, outside what one run of this protocol gives: "
-        "[−0.011, −0.001] (95 % prediction interval of one paired run's difference)."
+        "The slide's single run gave B − A = +1.2 points, outside what one run of this protocol "
+        "gives: −1.1 to −0.1 points (95 % prediction interval of one paired run's difference)."
     )
     inside = slide_sentence({**row, "slide_diff": -0.005})
-    assert "B − A = −0.005, inside what one run" in inside
+    assert "B − A = −0.5 points, inside what one run" in inside
     assert slide_sentence({**row, "slide_diff": NAN}) == (
         "The slide gives no value for one of the arms, so its difference cannot be checked."
     )
@@ -482,8 +492,8 @@ def test_the_slides_difference_against_one_runs_prediction_interval():
 def test_seeds_advice_names_the_detectable_difference_and_the_seeds_to_decide():
     row = {**ROW, "sd_diff": 0.0123, "mde": 0.0213, "power": 0.8, "verdict": "INCONCLUSIVE"}
     assert seeds_sentence({**row, "seeds_to_decide": 14.0}, claims=11) == (
-        "With 5 seeds and this spread (sd of B − A 0.0123), a difference of 0.0213 or more "
-        "is found with 80 % power at α = 0.05 (seeds alone, before the Holm correction). "
+        "With 5 seeds and this spread (sd of B − A 1.2 points), a difference of 2.1 points or "
+        "more is found with 80 % power at α = 0.05 (seeds alone, before the Holm correction). "
         "An estimate that takes this run's mean and spread as the truth: about 14 seeds would "
         "decide it at α / 11 = 0.0045, the Holm correction's strictest level over the 11 "
         "claims, with 80 % power. List that many under seeds in the config and rerun; only the "
@@ -510,13 +520,15 @@ def test_a_tuned_arm_at_the_edge_of_its_grid_is_named_with_the_way_to_widen_it()
 
 
 def test_a_ratio_endpoints_small_values_keep_three_significant_digits():
-    assert value("gradient_ratio", 4.123e-5) == "0.0000412"
+    # Below 0.1 a ratio reads as one over a number: 1/24,300 rather than 0.0000412.
+    assert value("gradient_ratio", 4.123e-5) == "1/24,300"
     assert value("gradient_ratio", 0.2441) == "0.244"
-    assert value("gradient_ratio", 2699.4) == "2,699"
+    assert value("gradient_ratio", 2699.4) == "2,700"
     assert value("weight_change_ratio", 12.34) == "12.3"
-    # Other endpoints keep their fixed digits.
-    assert value("gap", 0.0132) == "0.013"
-    assert value("updates_to_target(curve=train_crossentropy, target=0.5)", 99.4) == "99"
+    # Accuracies in percent, counts of updates whole, losses in the claim's own unit.
+    assert value("test_accuracy", 0.8974) == "89.7 %"
+    assert value("updates_to_target(curve=train_crossentropy, target=0.5)", 99.4) == "99 updates"
+    assert value("train_loss", 0.31234, "nats") == "0.312 nats"
 
 
 def test_headings_say_which_way_is_better_in_words_that_fit_the_endpoint():

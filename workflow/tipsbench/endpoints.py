@@ -39,6 +39,8 @@ ACCURACY_CURVES = tuple(name for name, higher in PROBE_CURVES.items() if higher)
 # The endpoint whose value tells whether a run ever left chance (statistics.trained_threshold)
 # and whose per-arm value the slides report (an arm's slide_accuracy).
 CHANCE_ENDPOINT = "test_accuracy"
+# The unit of each training loss, as a reader reads a loss endpoint's values.
+LOSS_UNITS = {"categorical_crossentropy": "nats", "mean_squared_error": "squared error"}
 # How two arms' values are compared: B − A, or B / A (log B − log A, then back).
 SCALES = ("difference", "ratio")
 
@@ -111,6 +113,10 @@ class Endpoint:
     better_words: tuple[str, str] = ("higher", "lower")
     # A sentence on how the value is computed, for the report.
     description: str = ""
+    # How a reader reads it (tipsbench.wording): "percent" (an accuracy: 93.7 %, differences in
+    # percentage points), "loss" (in the arms' own loss unit: nats for cross-entropy), "count"
+    # (updates: 1,234, effects as "9.0× fewer") or "ratio" (0.244, 1/24,700; effects ×2,700).
+    reader: str = "percent"
 
     @property
     def censors(self) -> bool:
@@ -283,6 +289,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         ),
         Endpoint(
             name="test_loss",
+            reader="loss",
             title="final test loss",
             unit="the arms' training loss",
             higher_is_better=False,
@@ -295,6 +302,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         ),
         Endpoint(
             name="train_loss",
+            reader="loss",
             title="final training loss",
             unit="the arms' training loss",
             higher_is_better=False,
@@ -319,6 +327,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         ),
         Endpoint(
             name="updates_to_target",
+            reader="count",
             title="updates to reach the target",
             unit="updates",
             higher_is_better=False,
@@ -335,6 +344,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         ),
         Endpoint(
             name="gradient_ratio",
+            reader="ratio",
             title="first- to last-hidden-layer gradient ratio",
             unit="ratio of gradient sizes",
             higher_is_better=True,
@@ -353,6 +363,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         ),
         Endpoint(
             name="weight_change_ratio",
+            reader="ratio",
             title="first- to last-hidden-layer weight change ratio",
             unit="ratio of relative weight changes",
             higher_is_better=True,

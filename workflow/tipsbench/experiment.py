@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from tipsbench.data import DATASETS
-from tipsbench.endpoints import endpoint, endpoint_key
+from tipsbench.endpoints import LOSS_UNITS, endpoint, endpoint_key
 from tipsbench.grid import Arm, Grid, resolve_grid
 
 # The keys of a claim in the config that are parameters of its endpoint.
@@ -49,6 +49,11 @@ class Claim:
     text: str = ""
     quote: str = ""
     primary: bool = True
+    # Why Δ is this size, for the report.
+    smallest_effect_reason: str = ""
+    # The unit a reader reads its values in, where the endpoint's depends on the arms (a loss:
+    # nats for cross-entropy); "" takes the endpoint's own.
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,20 +96,35 @@ class Study:
         )
 
 
-def resolve_claims(spec: dict[str, Any], statistics: dict[str, Any]) -> tuple[Claim, ...]:
+def resolve_claims(
+    spec: dict[str, Any], statistics: dict[str, Any], losses: set[str] | None = None
+) -> tuple[Claim, ...]:
     """A study's claims from its config entry (already checked by ``config.check_claims``).
 
     Without ``claims`` the study has one claim, on ``statistics.metric``, from its
     ``expect`` and ``smallest_effect``. A claim's Δ defaults to ``statistics.smallest_effect``
-    on an endpoint measured in accuracy; the first claim is primary unless one says it is.
+    on an endpoint measured in accuracy, with its reason; the first claim is primary unless one
+    says it is. ``losses`` are the losses the study's arms train with: a claim on a loss reads
+    in that loss's unit (``endpoints.LOSS_UNITS``).
     """
+    default_reason = statistics.get("smallest_effect_reason", "")
+
+    def unit_of(name: str) -> str:
+        if endpoint(name).reader != "loss" or not losses or len(losses) != 1:
+            return ""
+        return LOSS_UNITS.get(next(iter(losses)), "")
+
     if not spec.get("claims"):
+        own = spec.get("smallest_effect")
         return (
             Claim(
                 name=statistics["metric"],
                 endpoint=statistics["metric"],
                 expect=spec["expect"],
-                smallest_effect=spec["smallest_effect"] or statistics["smallest_effect"],
+                smallest_effect=own or statistics["smallest_effect"],
+                smallest_effect_reason=spec.get("smallest_effect_reason")
+                or ("" if own else default_reason),
+                unit=unit_of(statistics["metric"]),
             ),
         )
     primary = next((index for index, claim in enumerate(spec["claims"]) if claim.get("primary")), 0)
@@ -112,8 +132,10 @@ def resolve_claims(spec: dict[str, Any], statistics: dict[str, Any]) -> tuple[Cl
     for index, claim in enumerate(spec["claims"]):
         parameters = {key: claim[key] for key in ENDPOINT_PARAMETERS if key in claim}
         delta = claim.get("smallest_effect")
+        reason = claim.get("smallest_effect_reason", "")
         if delta is None and endpoint(claim["endpoint"]).accuracy_unit:
             delta = statistics["smallest_effect"]
+            reason = reason or default_reason
         claims.append(
             Claim(
                 name=claim.get("name") or claim["endpoint"],
@@ -123,6 +145,8 @@ def resolve_claims(spec: dict[str, Any], statistics: dict[str, Any]) -> tuple[Cl
                 text=claim.get("text", ""),
                 quote=claim.get("quote", ""),
                 primary=index == primary,
+                smallest_effect_reason=reason,
+                unit=unit_of(claim["endpoint"]),
             )
         )
     return tuple(claims)
@@ -272,7 +296,15 @@ def resolve_experiment(config: dict[str, Any]) -> Experiment:
             claim_zh=spec["claim_zh"],
             note=spec["note"],
             arms=tuple(grid.arms_of(name)),
-            claims=resolve_claims(spec, config["statistics"]),
+            claims=resolve_claims(
+                spec,
+                config["statistics"],
+                {
+                    grid.conditions[condition]["loss"]
+                    for arm in grid.arms_of(name)
+                    for condition in arm.conditions
+                },
+            ),
             claim_id=spec["claim_id"] or f"{config['run_name']}.{point.origin if point else name}",
             origin=point.origin if point else name,
             axis=point.axis if point else "",

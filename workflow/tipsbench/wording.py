@@ -32,25 +32,27 @@ VERDICT_CLASSES = {
 # How the report explains each verdict, once, for a student (Δ: the smallest effect that
 # matters, per claim).
 VERDICT_RULES = {
-    "REPRODUCED": "the effect is shown to be larger than Δ, the smallest effect that matters, "
-    "and to go the claimed way (a one-sided test against Δ); for a claim of no practical "
-    "difference (A ≈ B): the difference is shown to lie within ±Δ",
-    "REVERSED": "the effect is shown to be larger than Δ against the claim; for A ≈ B: the "
-    "arms are shown to differ by more than Δ",
-    "DIRECTION ONLY": "the difference is real (significant) and its direction is shown, but "
-    "not that it is large enough to matter, nor that it is too small to: the tip may hold, "
-    "but these seeds cannot say it is worth following",
-    "NEGLIGIBLE": "the effect is shown to lie within ±Δ (equivalence test), whether or not it "
-    "is significant: too small to be worth a tip; the sentence says which way it leans",
-    "INCONCLUSIVE": "nothing is shown: neither a difference nor its absence (more seeds would "
-    "decide; see the seeds advice), or the tests would side with an arm some of whose runs "
-    "never reached a speed target (a censored run is counted at its budget, which flatters it)",
+    "REPRODUCED": "the claim holds, by enough to matter: the effect is shown to exceed Δ, the "
+    "smallest effect that matters, the claimed way (for a claim of no difference, A ≈ B: the "
+    "difference is shown to stay within ±Δ)",
+    "REVERSED": "the opposite holds: the effect is shown to exceed Δ against the claim (for "
+    "A ≈ B: the arms are shown to differ by more than Δ)",
+    "DIRECTION ONLY": "a real difference whose size these seeds cannot pin down: it is shown "
+    "not to be zero, but neither shown to exceed Δ nor to stay within ±Δ",
+    "NEGLIGIBLE": "too small to matter: the effect is shown to stay within ±Δ, whichever way it "
+    "leans",
+    "INCONCLUSIVE": "nothing is shown, neither a difference nor its absence (more seeds may "
+    "decide), or the verdict would rest on runs that never reached a speed target (counted at "
+    "their budget, which flatters them)",
 }
 # What a sweep axis does to an arm that sets the swept hyperparameter itself.
 ARM_OVERRIDES = {
     "keep": "an arm that sets it itself keeps its own value; only the other arm moves",
     "sweep": "every arm takes the swept value, also one that sets it itself",
 }
+# Below this share of their lifetime on a CPU, the training jobs waited for cores: the machine
+# was shared, and the wall time says little about the tool.
+SHARED_MACHINE = 0.85
 # How a sentence names the way a diverged run was scored (statistics.diverged_score).
 DIVERGED_SCORES = {
     "final_weights": "scored with their final, non-finite weights",
@@ -168,6 +170,26 @@ def cost_sentences(row: Mapping[str, Any]) -> list[str]:
             f"(its FLOP limit): the run took {float(row['wall_over_limit']):.2f}× as long."
         )
     return sentences
+
+
+def machine_note(row: Mapping[str, Any]) -> str:
+    """Whether the training jobs had the machine to themselves (the cost table's run row): their
+    CPU time against the core-seconds they were alive, and against cores × wall time."""
+    share = row.get("cpu_share")
+    if missing(share):
+        return ""
+    busy = float(row["cpu_seconds"]) / (float(row["wall_seconds"]) * float(row["cpus"]))
+    cores = f"they kept the {int(row['cpus'])} CPUs {busy * 100:.0f} % busy"
+    if float(share) < SHARED_MACHINE:
+        return (
+            f"a shared machine: the training jobs ran only {float(share) * 100:.0f} % of the time "
+            f"they were alive (CPU time against wall time × threads) and {cores}; other work "
+            "slowed them, so this is not the tool's speed"
+        )
+    return (
+        f"the training jobs ran {float(share) * 100:.0f} % of the time they were alive (CPU time "
+        f"against wall time × threads), so the machine was not shared; {cores}"
+    )
 
 
 def note_tuning_edge(arm: str, hyperparameter: str, value: Any, side: str) -> str:
@@ -337,65 +359,169 @@ def notes_text(notes: Any) -> str:
     return "; ".join(note_text(record) for record in records)
 
 
-# --- Values and effects of an endpoint, in its own unit. ---
+# --- Units a reader thinks in: every value, effect and Δ of an endpoint, in one place. ---
+#
+# An endpoint's ``reader`` (tipsbench.endpoints) says how a reader reads it: an accuracy as a
+# percentage and its differences in percentage points; a loss in its own unit (nats for
+# cross-entropy); a count of updates as a number and an effect on it as "9.0× fewer"; a ratio of
+# gradient sizes as 0.244 or 1/24,700 and an effect on it as ×2,700 or ×1/6,020. The tables keep
+# fractions and log ratios; only the words change.
+
+# An accuracy difference of 0.01 is one percentage point.
+POINTS = 100
 
 
-def value(endpoint: str, number: Any) -> str:
-    """One value of an endpoint: an accuracy 0.937, a loss 0.3125, updates 1,234.
+def _spec(row_or_key: Mapping[str, Any] | pd.Series | str) -> Any:
+    key = row_or_key if isinstance(row_or_key, str) else str(row_or_key["endpoint"])
+    return parse_key(key)[0]
 
-    A ratio endpoint's values (but counts, which have no decimals) get three significant
-    digits: a gradient ratio of 0.0000412 (not 0.000), 0.244, 12.3 or 2,699.
+
+def unit_word(row_or_key: Mapping[str, Any] | pd.Series | str, unit: str | None = None) -> str:
+    """The unit a reader reads an endpoint's values in: "%", "nats", "updates", "" (a ratio).
+
+    ``unit`` is a claim's own (``Claim.unit``: nats for cross-entropy, resolved from its arms);
+    a row may carry it as ``unit``.
     """
+    if unit is None and not isinstance(row_or_key, str):
+        unit = row_or_key.get("unit") or None
+    spec = _spec(row_or_key)
+    if spec.reader == "percent":
+        return "%"
+    if spec.reader == "ratio":
+        return ""
+    return unit or spec.unit
+
+
+def ratio_text(number: Any) -> str:
+    """A positive ratio as a reader reads it: 1/24,700 below 0.1, 0.244, 12.3, 2,700."""
     if missing(number):
         return "–"
-    spec, _ = parse_key(endpoint)
     number = float(number)
-    digits = spec.digits
-    if spec.scale == "ratio" and digits and number and math.isfinite(number):
-        digits = max(0, 2 - math.floor(math.log10(abs(number))))
-    return f"{number:,.{digits}f}"
+    if number <= 0 or not math.isfinite(number):
+        return f"{number:g}"
+    if number < 0.1:
+        inverse = 1 / number
+        return f"1/{_significant(inverse)}"
+    return _significant(number)
+
+
+def _significant(number: float, digits: int = 3) -> str:
+    """Three significant digits, with thousands separators and no exponent: 24,700, 0.244."""
+    if number == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(number)))
+    decimals = max(0, digits - 1 - magnitude)
+    rounded = round(number, digits - 1 - magnitude)
+    return f"{rounded:,.{decimals}f}"
+
+
+def value(endpoint: str, number: Any, unit: str | None = None) -> str:
+    """One value of an endpoint with its unit: 93.7 %, 0.312 nats, 1,234 updates, 1/24,700."""
+    if missing(number):
+        return "–"
+    spec = _spec(endpoint)
+    number = float(number)
+    if spec.reader == "percent":
+        return f"{number * POINTS:.1f} %"
+    if spec.reader == "ratio":
+        return ratio_text(number)
+    if spec.reader == "count":
+        return f"{number:,.0f} {unit or spec.unit}"
+    return f"{number:.{max(3, spec.digits - 1)}f} {unit or spec.unit}"
+
+
+def value_number(endpoint: str, number: Any) -> str:
+    """A value without its unit, for a table whose header gives it: 93.7, 0.312, 1,234."""
+    if missing(number):
+        return "–"
+    spec = _spec(endpoint)
+    number = float(number)
+    if spec.reader == "percent":
+        return f"{number * POINTS:.1f}"
+    if spec.reader == "ratio":
+        return ratio_text(number)
+    if spec.reader == "count":
+        return f"{number:,.0f}"
+    return f"{number:.{max(3, spec.digits - 1)}f}"
 
 
 def value_interval(endpoint: str, low: Any, high: Any) -> str:
-    """``[low, high]`` of an endpoint's values, an en dash when either end is undefined."""
+    """``low–high`` of an endpoint's values without the unit, an en dash when undefined."""
     if missing(low) or missing(high):
         return "–"
-    return f"[{value(endpoint, low)}, {value(endpoint, high)}]"
+    return f"{value_number(endpoint, low)}–{value_number(endpoint, high)}"
 
 
-def ratio(number: Any) -> str:
-    """A ratio B / A: ×0.125, ×8.00, ×1,234."""
-    if missing(number):
-        return "–"
-    number = float(number)
-    return f"×{number:,.3g}" if number < 100 else f"×{number:,.0f}"
+def _points(number: float, size: float) -> str:
+    """An accuracy difference in points with a true minus sign, with enough digits to tell it
+    from ±Δ: +5.0, −0.93 (Δ 1 point)."""
+    points, size_points = number * POINTS, size * POINTS
+    return signed(points, near_delta(points, size_points, 1))
+
+
+def _factor(number: float) -> str:
+    """How many times: 9.0, 12.3, 1,234 (two significant digits below 10, else three)."""
+    return _significant(number, 2 if number < 10 else 3)
+
+
+def _ratio_effect(row: Mapping[str, Any] | pd.Series, ratio: float, words: bool) -> str:
+    """B / A of a ratio endpoint: "9.0× fewer updates" for a count, "×1/6,020" otherwise."""
+    if _spec(row).reader == "count":
+        noun = f" {unit_word(row)}" if words else ""
+        if ratio < 1:
+            return f"{_factor(1 / ratio)}× fewer{noun}"
+        if ratio > 1:
+            return f"{_factor(ratio)}× more{noun}"
+        return f"as many{noun}"
+    return f"×{ratio_text(ratio)}"
 
 
 def effect(row: Mapping[str, Any] | pd.Series, number: Any, plain: bool = False) -> str:
-    """An effect of a findings row in its unit: B − A (+0.050), or B / A (×0.125) for a ratio.
+    """An effect of a findings row as a reader reads it: +5.0 points, +0.102 nats, 9.0× fewer
+    updates, ×2,700, ×1/6,020.
 
-    ``number`` is on the analysis scale (log(B / A) for a ratio endpoint). ``plain`` writes a
-    difference with an ASCII sign, as the tables do (sentences use a true minus sign).
+    ``number`` is on the analysis scale (log(B / A) for a ratio endpoint). ``plain`` leaves the
+    unit out, for a table whose header gives it.
     """
     if missing(number):
         return "–"
+    spec = _spec(row)
+    number = float(number)
     if row["scale"] == "ratio":
-        return ratio(math.exp(float(number)))
-    spec, _ = parse_key(str(row["endpoint"]))
-    return fmt(number, spec.digits, signed=True) if plain else signed(float(number), spec.digits)
+        return _ratio_effect(row, math.exp(number), words=not plain)
+    size = float(row["smallest_effect"]) if "smallest_effect" in row else math.nan
+    if spec.reader == "percent":
+        text = _points(number, size)
+        return text if plain else f"{text} points"
+    text = signed(number, near_delta(number, size, max(3, spec.digits - 1)))
+    return text if plain else f"{text} {unit_word(row)}"
 
 
 def effect_interval(row: Mapping[str, Any] | pd.Series, low: Any, high: Any) -> str:
-    """``[low, high]`` of an effect in its unit, as the tables show it: a difference with
-    enough digits at each end to tell it from ±Δ (``near_delta``)."""
+    """``low to high`` of an effect as a reader reads it, the unit once: +4.5 to +5.4 points,
+    8.7× to 9.3× fewer updates, ×1/6,620 to ×1/5,430; each end of a difference with enough
+    digits to tell it from ±Δ."""
     if missing(low) or missing(high):
         return "–"
-    if row["scale"] == "ratio":
-        return f"[{effect(row, low, plain=True)}, {effect(row, high, plain=True)}]"
-    spec, _ = parse_key(str(row["endpoint"]))
-    size = float(row["smallest_effect"]) if "smallest_effect" in row else math.nan
-    ends = [fmt(end, near_delta(float(end), size, spec.digits), signed=True) for end in (low, high)]
-    return f"[{ends[0]}, {ends[1]}]"
+    spec = _spec(row)
+    if row["scale"] == "ratio" and spec.reader == "count":
+        # B / A at each end; a reader counts how many times fewer (or more) updates B needs.
+        low_ratio, high_ratio = math.exp(float(low)), math.exp(float(high))
+        noun = unit_word(row)
+        if high_ratio < 1:
+            return f"{_factor(1 / high_ratio)}× to {_factor(1 / low_ratio)}× fewer {noun}"
+        if low_ratio > 1:
+            return f"{_factor(low_ratio)}× to {_factor(high_ratio)}× more {noun}"
+        return f"{_factor(1 / low_ratio)}× fewer to {_factor(high_ratio)}× more {noun}"
+    ends = [effect(row, end, plain=True) for end in (low, high)]
+    unit = (
+        ""
+        if row["scale"] == "ratio"
+        else " points"
+        if spec.reader == "percent"
+        else (f" {unit_word(row)}")
+    )
+    return f"{ends[0]} to {ends[1]}{unit}"
 
 
 def effect_name(row: Mapping[str, Any] | pd.Series) -> str:
@@ -403,22 +529,22 @@ def effect_name(row: Mapping[str, Any] | pd.Series) -> str:
     return "B / A" if row["scale"] == "ratio" else "B − A"
 
 
-def delta(row: Mapping[str, Any] | pd.Series) -> str:
-    """Δ of a findings row: "±0.010", or "×1.5 either way" for a ratio."""
-    size = float(row["smallest_effect"])
-    if row["scale"] == "ratio":
-        return f"×{size:g} either way"
-    spec, _ = parse_key(str(row["endpoint"]))
-    return f"±{size:.{max(spec.digits, 3)}f}"
-
-
 def delta_size(row: Mapping[str, Any] | pd.Series) -> str:
-    """Δ of a findings row as a size: "0.010", or "×1.5" for a ratio."""
+    """Δ of a findings row as a size in the effect's unit: "1 point", "0.03 nats", "×1.5"."""
     size = float(row["smallest_effect"])
+    spec = _spec(row)
     if row["scale"] == "ratio":
         return f"×{size:g}"
-    spec, _ = parse_key(str(row["endpoint"]))
-    return f"{size:.{max(spec.digits, 3)}f}"
+    if spec.reader == "percent":
+        points = size * POINTS
+        return f"{points:g} point{'' if points == 1 else 's'}"
+    return f"{size:g} {unit_word(row)}"
+
+
+def delta(row: Mapping[str, Any] | pd.Series) -> str:
+    """Δ of a findings row as a band: "±1 point", "±0.03 nats", "×1.5 either way"."""
+    text = delta_size(row)
+    return f"{text} either way" if row["scale"] == "ratio" else f"±{text}"
 
 
 def expect_phrase(expect: str, endpoint: str) -> str:
@@ -460,21 +586,21 @@ VERDICTS = tuple(VERDICT_CLASSES)
 def near_delta(number: float, size: float, digits: int) -> int:
     """Digits that keep an interval end from reading as ±Δ when it is not: an end that would
     round to ±Δ but lies inside or beyond it gets more digits (up to 6)."""
-    while digits < 6 and abs(number) != size and round(abs(number), digits) == round(size, digits):
+
+    def ambiguous(places: int) -> bool:
+        # Reads as ±Δ, or as 0 (with a sign that then says nothing), when it is neither.
+        near = not math.isnan(size) and abs(number) != size
+        near = near and round(abs(number), places) == round(size, places)
+        return near or (number != 0 and round(number, places) == 0)
+
+    while digits < 6 and ambiguous(digits):
         digits += 1
     return digits
 
 
 def interval_phrase(row: Mapping[str, Any] | pd.Series, low: Any, high: Any) -> str:
-    """``low to high`` of an effect in a sentence, each end with enough digits to tell it from
-    ±Δ (a difference), in its ratio form for a ratio endpoint."""
-    if row["scale"] == "ratio":
-        return f"{effect(row, low)} to {effect(row, high)}"
-    spec, _ = parse_key(str(row["endpoint"]))
-    size = float(row["smallest_effect"])
-    return " to ".join(
-        signed(float(end), near_delta(float(end), size, spec.digits)) for end in (low, high)
-    )
+    """``low to high`` of an effect in a sentence (``effect_interval``)."""
+    return effect_interval(row, low, high)
 
 
 def leaning(row: Mapping[str, Any] | pd.Series) -> str:
@@ -515,9 +641,16 @@ def confidence_words(confidence: Any) -> str:
     return (text.rstrip("0").rstrip(".") if "." in text else text) + " %"
 
 
+def signed_delta(row: Mapping[str, Any] | pd.Series, sign: int) -> str:
+    """Δ on one side of no effect: "+1 point", "−0.03 nats", "1.5× fewer updates", "×1/10"."""
+    if row["scale"] == "ratio":
+        return effect(row, sign * float(row["delta"]))
+    return ("+" if sign > 0 else "−") + delta_size(row)
+
+
 def _bound(row: Mapping[str, Any] | pd.Series, number: Any) -> str:
-    """One end of an effect's interval in a sentence, told apart from ±Δ."""
-    return interval_phrase(row, number, number).split(" to ")[0]
+    """One end of an effect's interval in a sentence, told apart from ±Δ, with its unit."""
+    return effect(row, number)
 
 
 # How a table cell names the test that decided a verdict (effects.DECIDING_TESTS).
@@ -592,13 +725,13 @@ def decision_phrase(row: Mapping[str, Any] | pd.Series) -> str:
         end = low if sign > 0 else high
         return (
             f"{text}; at that test's Holm level the one-sided {one_sided} bound of the effect is "
-            f"{_bound(row, end)}, beyond {_bound(row, sign * float(row['delta']))}"
+            f"{_bound(row, end)}, beyond {signed_delta(row, sign)}"
         )
     if test == "against":
         end = high if sign > 0 else low
         return (
             f"{text}; at that test's Holm level the one-sided {one_sided} bound of the effect is "
-            f"{_bound(row, end)}, beyond {_bound(row, -sign * float(row['delta']))}"
+            f"{_bound(row, end)}, beyond {signed_delta(row, -sign)}"
         )
     interval = f"the {confidence_words(level)} interval {interval_phrase(row, low, high)}"
     if test == "equivalence":
@@ -612,7 +745,7 @@ def decision_phrase(row: Mapping[str, Any] | pd.Series) -> str:
             f", but the minimum-effect test does not show the effect exceeds {size} "
             f"({p_phrase(row.get('p_beyond_holm'), 'Holm-adjusted p')}; its one-sided "
             f"{confidence_words(confidence)} bound at its Holm level, {_bound(row, bound)}, "
-            f"does not clear {_bound(row, sign * float(row['delta']))})"
+            f"does not clear {signed_delta(row, sign)})"
         )
     elif not sign:
         text += (
@@ -729,14 +862,14 @@ def slide_sentence(row: Mapping[str, Any] | pd.Series) -> str:
     low, high = row["diff_pi_low"], row["diff_pi_high"]
     if missing(low) or missing(high):
         return (
-            f"The slide's single run gave B − A = {signed(slide)}; with fewer than two seeds "
+            f"The slide's single run gave B − A = {effect(row, slide)}; with fewer than two seeds "
             "there is no prediction interval to check it against."
         )
     inside = low <= slide <= high
     return (
-        f"The slide's single run gave B − A = {signed(slide)}, "
+        f"The slide's single run gave B − A = {effect(row, slide)}, "
         + ("inside" if inside else "outside")
-        + f" what one run of this protocol gives: [{signed(low)}, {signed(high)}] "
+        + f" what one run of this protocol gives: {effect_interval(row, low, high)} "
         f"({level(row['confidence'])} prediction interval of one paired run's difference)."
     )
 
@@ -751,16 +884,19 @@ def seeds_sentence(row: Mapping[str, Any] | pd.Series, claims: int = 1) -> str:
     if row["scale"] == "ratio":
         text = (
             f"With {count(n, 'seed')} and this spread (sd of log(B / A) "
-            f"{float(row['sd_diff']):.4f}), a ratio beyond {ratio(math.exp(float(row['mde'])))} "
-            f"either way is found with {power} power at α = {float(row['alpha']):g} (seeds "
-            "alone, before the Holm correction)."
+            f"{float(row['sd_diff']):.4f}), a ratio beyond "
+            f"{_ratio_effect(row, math.exp(float(row['mde'])), words=True)} either way is found "
+            f"with {power} power at α = {float(row['alpha']):g} (seeds alone, before the Holm "
+            "correction)."
         )
     else:
+        spread = float(row["sd_diff"]) * (POINTS if _spec(row).reader == "percent" else 1)
+        unit = "points" if _spec(row).reader == "percent" else unit_word(row)
         text = (
-            f"With {count(n, 'seed')} and this spread (sd of B − A "
-            f"{float(row['sd_diff']):.4f}), a difference of {float(row['mde']):.4f} or more is "
-            f"found with {power} power at α = {float(row['alpha']):g} (seeds alone, before the "
-            "Holm correction)."
+            f"With {count(n, 'seed')} and this spread (sd of B − A {spread:.2g} {unit}), a "
+            f"difference of {effect(row, float(row['mde'])).lstrip('+')} or more is found with "
+            f"{power} power at α = {float(row['alpha']):g} (seeds alone, before the Holm "
+            "correction)."
         )
     if row["verdict"] in ("INCONCLUSIVE", "DIRECTION ONLY"):
         needed = row["seeds_to_decide"]
@@ -786,3 +922,126 @@ def seeds_sentence(row: Mapping[str, Any] | pd.Series, claims: int = 1) -> str:
                 "that many under seeds in the config and rerun; only the new seeds are trained."
             )
     return text
+
+
+# --- The summary of findings: one plain sentence per claim (GRADE informative statements). ---
+#
+# Santesso et al. 2020, "GRADE guidelines 26: informative statements to communicate the findings
+# of systematic reviews of interventions", J Clin Epidemiol 119:126–135: each statement carries
+# the size of the effect and how sure we are. Here the verdict gives the certainty (an effect
+# shown beyond Δ: "results in"; a real effect of unshown size: "probably results in"; nothing
+# shown: "we cannot tell") and the estimate against Δ the size (below Δ "slight", from 3 Δ on
+# "large"). Generated from the row alone, never written per claim.
+
+# From this many Δ on, an effect is "large"; below one Δ it is "slight".
+LARGE_EFFECT = 3.0
+
+
+def size_word(row: Mapping[str, Any] | pd.Series) -> str:
+    """How large the estimate is against Δ: "large", "" (an effect of a few Δ) or "slight"."""
+    estimate, size = abs(float(row["mean_diff"])), abs(float(row["delta"]))
+    if not size or math.isnan(estimate):
+        return ""
+    multiple = estimate / size
+    return "large" if multiple >= LARGE_EFFECT else "slight" if multiple < 1 else ""
+
+
+def _a_change(row: Mapping[str, Any] | pd.Series, size: str) -> str:
+    """ "a large increase", "an increase", "a slight decrease" of the endpoint's value."""
+    way = "increase" if float(row["mean_diff"]) > 0 else "decrease"
+    words = f"{size} {way}".strip()
+    return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def grade_sentence(row: Mapping[str, Any] | pd.Series, numbers: bool = True) -> str:
+    """One plain sentence for a student: what arm B does to the claim's endpoint compared with
+    arm A, how large, and how sure we are, with the effect in the reader's units (left out
+    with ``numbers`` False, where a table gives them beside it)."""
+    b, a = row["arm_b"], row["arm_a"]
+    noun = describe_key(str(row["endpoint"]))
+    if int(row["n_pairs"]) == 0:
+        return f"No seed has results for both {a} and {b}: nothing can be said."
+    interval = effect_interval(row, row.get("ci_low"), row.get("ci_high"))
+    figures = f"{effect(row, row['mean_diff'])}; {level(row['confidence'])} CI {interval}"
+    numbers_text = f" ({figures})" if numbers else ""
+    verdict, claim_of_no_difference = row["verdict"], row["expect"] == "A ≈ B"
+    against = "" if claim_of_no_difference or claimed_way(row) else ", against the tip"
+    if bool(row.get("censoring_blocked", False)):
+        return (
+            f"We cannot tell whether {b} changes the {noun} compared with {a}{numbers_text}: "
+            "some runs never reached the target, and a run counted at its budget is a bound, "
+            "not a value."
+        )
+    if verdict == "NEGLIGIBLE" or (claim_of_no_difference and verdict == "REPRODUCED"):
+        return (
+            f"{_capital(b)} results in little to no difference in the {noun} compared with "
+            f"{a}{numbers_text}."
+        )
+    if verdict in ("REPRODUCED", "REVERSED"):
+        return (
+            f"{_capital(b)} results in {_a_change(row, size_word(row))} in the {noun} compared "
+            f"with {a}{numbers_text}{against}."
+        )
+    if verdict == "DIRECTION ONLY":
+        size = size_word(row) if size_word(row) != "large" else ""
+        return (
+            f"{_capital(b)} probably results in {_a_change(row, size or 'slight')} in the {noun} "
+            f"compared with {a}{numbers_text}{against}; whether it reaches {delta_size(row)} is "
+            "not shown."
+        )
+    return (
+        f"We cannot tell whether {b} changes the {noun} compared with {a}{numbers_text}: the "
+        "evidence is inconclusive."
+    )
+
+
+def verdict_reason(row: Mapping[str, Any] | pd.Series) -> str:
+    """Why the claim got its verdict, in its own terms and units, with the numbers the verdict
+    reads (the interval at the deciding test's Holm level)."""
+    verdict, size = row["verdict"], delta_size(row)
+    low, high = row.get("decision_low"), row.get("decision_high")
+    sign = int(row["claimed_sign"])
+    if bool(row.get("censoring_blocked", False)):
+        return (
+            "no verdict can rest on runs that never reached the target: they are counted at "
+            "their budget, which flatters them"
+        )
+    if verdict == "NEGLIGIBLE" or (not sign and verdict == "REPRODUCED"):
+        if missing(low) or missing(high):
+            return f"shown to lie within ±{size}, too small to matter"
+        return (
+            f"too small to matter; at the Holm level the effect lies between "
+            f"{effect(row, low)} and {effect(row, high)}, inside ±{size}"
+        )
+    if verdict in ("REPRODUCED", "REVERSED") and sign:
+        toward = sign if verdict == "REPRODUCED" else -sign
+        end = low if toward > 0 else high
+        way = "" if verdict == "REPRODUCED" else " against the tip"
+        return (
+            f"shown to exceed {size}{way}; even the cautious end of its interval at the Holm "
+            f"level is {effect(row, end)}"
+            if not missing(end)
+            else f"shown to exceed {size}{way}"
+        )
+    if verdict == "REVERSED":
+        return f"the arms are shown to differ by more than {size}"
+    if verdict == "DIRECTION ONLY":
+        bound = row.get("beyond_bound")
+        if sign and not missing(bound):
+            return (
+                f"real, but these seeds cannot show it reaches {size}; at the Holm level the "
+                f"effect could be as small as {effect(row, bound)}"
+            )
+        return (
+            f"the arms differ, but these seeds show neither that the difference exceeds {size} "
+            f"nor that it stays within ±{size}"
+        )
+    return (
+        f"nothing is shown; the {level(row['confidence'])} CI, "
+        f"{effect_interval(row, row.get('ci_low'), row.get('ci_high'))}, holds both no effect "
+        f"and effects of {size}"
+    )
