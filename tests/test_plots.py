@@ -10,8 +10,8 @@ import pytest
 from tipsbench.plots import (
     RUN_FIGURES,
     STUDY_FIGURES,
-    claims_figure,
     confusion_figure,
+    effects_figure,
     figure_spec,
     figures_of,
     forest_figure,
@@ -84,6 +84,7 @@ PROBES = pd.DataFrame(
         "arm": ["mse"] * 3 + ["cross-entropy"] * 3,
         "seed": 0,
         "update": [0, 10, 100] * 2,
+        "epoch": [0.0, 0.5, 1.0] * 2,
         "train_accuracy": [0.1, 0.5, 0.8, 0.1, 0.8, 0.95],
         "test_accuracy": [0.1, 0.5, 0.8, 0.1, 0.8, 0.9],
         "train_crossentropy": [2.3, 1.5, 0.7, 2.3, 0.6, 0.2],
@@ -153,7 +154,7 @@ def test_robustness_map_puts_each_setting_on_a_log_axis_with_the_slide_marked():
     figure = robustness_figure(FINDINGS, SWEEPS)
     axes = figure.axes[0]
     assert axes.get_xscale() == "log" and axes.get_xlabel() == "learning_rate"
-    assert axes.get_ylabel() == "B − A, fraction correct"
+    assert axes.get_ylabel() == "B − A (points)"
     assert axes.get_title() == "Optimizer: better (B > A)"
     # The slide's setting is the dotted vertical line at 0.1.
     assert [line.get_xdata()[0] for line in axes.get_lines() if line.get_linestyle() == ":"] == [
@@ -189,25 +190,54 @@ def test_layers_figure_draws_gradients_at_initialisation_and_changes_at_the_end(
 
 
 def legend_texts(axes) -> list[str]:
-    return [text.get_text() for text in axes.get_legend().get_texts()]
+    """The legend's entries of a panel: its own, or the figure's (drawn outside the data)."""
+    legend = axes.get_legend() or axes.figure.legends[0]
+    return [text.get_text() for text in legend.get_texts()]
 
 
-def test_claims_figure_has_a_panel_per_claim_in_its_unit():
-    figure = claims_figure(ENDPOINTS, ARM_ENDPOINTS, SUMMARY, CLAIMS, confidence=0.9)
+# The findings of the study "loss" above: one accuracy claim, one ratio claim (log(B / A)).
+LOSS_FINDINGS = pd.DataFrame(
+    {
+        "study": "loss",
+        "claim": ["test_accuracy", "faster"],
+        "arm_a": "mse",
+        "arm_b": "cross-entropy",
+        "endpoint": ["test_accuracy", SPEED],
+        "scale": ["difference", "ratio"],
+        "mean_diff": [0.56, np.log(0.04)],
+        "ci_low": [0.50, np.log(0.01)],
+        "ci_high": [0.62, np.log(0.2)],
+        "smallest_effect": [0.01, 1.5],
+        "sources": ["seeds and test images", "seeds"],
+        "slide_diff": [0.52, np.nan],
+    }
+)
+
+
+def test_effects_figure_draws_each_seeds_paired_effect_in_the_readers_unit():
+    figure = effects_figure(ENDPOINTS, LOSS_FINDINGS, CLAIMS, confidence=0.9)
     accuracy, speed = figure.axes
-    assert [tick.get_text() for tick in accuracy.get_xticklabels()] == [
-        "A: mse",
-        "B: cross-entropy",
-    ]
-    assert accuracy.get_ylabel() == "fraction correct" and accuracy.get_ylim() == (0, 1.02)
-    assert "90 % CI of the mean" in legend_texts(accuracy)
-    assert "slide (one run)" in legend_texts(accuracy)  # the slide reports test accuracy
-    assert speed.get_yscale() == "log" and speed.get_ylabel() == "updates"
-    assert "slide (one run)" not in legend_texts(speed)
-    assert "geometric mean over seeds" in legend_texts(speed)
-    # A's censored seed is an open triangle at its budget, apart from the seeds that got there.
-    censored = [c for c in speed.collections if c.get_label() == "censored (at its budget)"]
-    assert len(censored) == 1 and censored[0].get_offsets()[:, 1].tolist() == [2000.0]
+    assert accuracy.get_ylabel() == "B − A (points)" and accuracy.get_yscale() == "linear"
+    # The paired differences in points: 0.90 − 0.30 and 0.92 − 0.40.
+    (seeds,) = [c for c in accuracy.collections if c.get_label() == "one seed"]
+    assert sorted(seeds.get_offsets()[:, 1].tolist()) == pytest.approx([52.0, 60.0])
+    # The ±Δ band (±1 point) and the slide's own difference (52 points) are drawn; the axis
+    # resolves the effect instead of spanning 0 to 100.
+    band = accuracy.patches[0].get_extents()  # display coordinates; check the data limits
+    assert band.height > 0
+    (slide,) = [c for c in accuracy.collections if c.get_label() == "slide (one run)"]
+    assert slide.get_offsets()[0, 1] == pytest.approx(52.0)
+    low, high = accuracy.get_ylim()
+    assert low < -1.0 and 62.0 < high < 70.0
+    # The ratio claim on a log axis: B / A per seed, 40 / 2000 and 60 / 900; A's censored seed 0
+    # is an open triangle.
+    assert speed.get_yscale() == "log" and speed.get_ylabel().startswith("B / A")
+    (censored,) = [c for c in speed.collections if c.get_label().startswith("a run censored")]
+    assert censored.get_offsets()[:, 1].tolist() == pytest.approx([40 / 2000])
+    (seeds,) = [c for c in speed.collections if c.get_label() == "one seed"]
+    assert seeds.get_offsets()[:, 1].tolist() == pytest.approx([60 / 900])
+    texts = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert "mean, 90 % CI, seeds and test images" in texts and "too small to matter (±Δ)" in texts
     plt.close(figure)
 
 
@@ -235,23 +265,42 @@ def test_speed_figure_is_the_fraction_of_seeds_at_the_target():
     plt.close(figure)
 
 
-def test_forest_plot_has_a_row_per_claim_in_its_own_unit():
-    figure = forest_figure(FINDINGS)
-    better, faster = figure.axes  # sweep points are left to the robustness map
-    assert better.get_xscale() == "linear" and faster.get_xscale() == "log"
+def test_forest_plot_groups_claims_by_unit_and_names_rows_by_their_arms():
+    findings = pd.concat(
+        [
+            FINDINGS.assign(arm_a="SGD", arm_b="Adam"),
+            FINDINGS.iloc[[0]].assign(study="loss", title="Loss", arm_a="mse", arm_b="ce"),
+        ],
+        ignore_index=True,
+    )
+    figure = forest_figure(findings)
+    points, ratios = figure.axes  # sweep points are left to the robustness map
+    assert points.get_title(loc="left").startswith("accuracy claims") and "points" in (
+        points.get_title(loc="left")
+    )
+    assert points.get_xscale() == "linear" and ratios.get_xscale() == "log"
+    # Both accuracy claims share one axis, in points: the optimizer's +5 and the loss's +5.
+    rows = [text.get_text() for text in points.texts if " vs " in text.get_text()]
+    assert rows == [
+        "Optimizer: Adam vs SGD\nfinal test accuracy",
+        "Loss: ce vs mse\nfinal test accuracy",
+    ]
+    assert [line.get_xdata()[0] for line in points.get_lines() if line.get_marker() == "o"] == (
+        pytest.approx([5.0, 5.0])
+    )
     # The ratio's band is 1/1.5 to 1.5 around 1; the point is e^-2 = 0.135.
-    band = faster.patches[0]
-    assert band.get_x() == pytest.approx(1 / 1.5)
-    assert band.get_x() + band.get_width() == pytest.approx(1.5)
-    assert faster.get_lines()[-1].get_xdata()[0] == pytest.approx(np.exp(-2.0))
+    band = ratios.collections[0].get_paths()[0].vertices[:, 0]
+    assert band.min() == pytest.approx(1 / 1.5) and band.max() == pytest.approx(1.5)
+    marks = [line for line in ratios.get_lines() if line.get_marker() == "o"]
+    assert marks[0].get_xdata()[0] == pytest.approx(np.exp(-2.0))
     plt.close(figure)
 
 
-def test_learning_curves_have_accuracy_and_loss_panels_per_arm():
+def test_learning_curves_read_the_probe_in_inference_mode_and_keep_losses_apart():
     curves = pd.DataFrame(
         {
             "role": ["A"] * 4 + ["B"] * 4,
-            "arm": ["mse"] * 4 + ["ce"] * 4,
+            "arm": ["mse"] * 4 + ["cross-entropy"] * 4,
             "seed": [0, 0, 1, 1] * 2,
             "epoch": [1, 2] * 4,
             "test_accuracy": [0.1, 0.2, 0.1, 0.3, 0.8, 0.9, 0.7, 0.9],
@@ -260,18 +309,23 @@ def test_learning_curves_have_accuracy_and_loss_panels_per_arm():
             "train_loss": [2.0, 1.9, 2.0, 1.8, 0.5, 0.3, 0.6, 0.3],
         }
     )
-    figure = learning_curves_figure(curves)
-    accuracy, loss = figure.axes
+    losses = {"A": "mean_squared_error", "B": "categorical_crossentropy"}
+    figure = learning_curves_figure(curves, PROBES, losses)
+    accuracy, mse, crossentropy = figure.axes  # one loss panel per loss
     assert (accuracy.get_xlabel(), accuracy.get_ylabel()) == (
         "epoch",
         "accuracy (fraction correct)",
     )
-    assert loss.get_ylabel() == "loss (the arm's training loss)"
-    # Test mean line and training line per arm; the test mean of A at epoch 2 is (0.2 + 0.3) / 2.
-    assert len(accuracy.get_lines()) == 4
-    a_test = accuracy.get_lines()[0]
-    assert a_test.get_label() == "A: mse, test"
-    assert a_test.get_ydata().tolist() == pytest.approx([0.1, 0.25])
+    assert mse.get_ylabel() == "test loss: mean squared error"
+    assert crossentropy.get_ylabel() == "test loss: categorical crossentropy"
+    assert len(mse.get_lines()) == len(crossentropy.get_lines()) == 1
+    lines = {line.get_label(): line for line in accuracy.get_lines()}
+    # The test mean of A at epoch 2 is (0.2 + 0.3) / 2; training images from the probe (its
+    # points after update 0), not fit()'s running average.
+    assert lines["A: mse, test"].get_ydata().tolist() == pytest.approx([0.1, 0.25])
+    probe = lines["A: mse, training images (probe)"]
+    assert probe.get_xdata().tolist() == [0.5, 1.0]
+    assert probe.get_ydata().tolist() == pytest.approx([0.5, 0.8])
     plt.close(figure)
 
 
@@ -309,7 +363,7 @@ def test_every_registered_figure_draws_from_the_tables_it_names():
         "curves": curves,
         "probes": PROBES,
         "confusion": confusion,
-        "findings": FINDINGS,
+        "findings": pd.concat([FINDINGS.assign(arm_a="SGD", arm_b="Adam"), LOSS_FINDINGS]),
         "tuning": TUNING,
         "sensitivity": SENSITIVITY,
         "layers": LAYERS,
@@ -321,6 +375,8 @@ def test_every_registered_figure_draws_from_the_tables_it_names():
         "item": "digit",
         "class_names": ["0", "1"],
         "sweeps": SWEEPS,
+        "arms": {"A": {"loss": "mean_squared_error"}, "B": {"loss": "categorical_crossentropy"}},
+        "units": {},
     }
     for name, spec in {**STUDY_FIGURES, **RUN_FIGURES}.items():
         figure = spec.draw({table: tables[table] for table in spec.tables}, labels)
@@ -333,7 +389,7 @@ def test_every_registered_figure_draws_from_the_tables_it_names():
 
 def test_a_figure_exists_only_where_what_it_needs_does():
     study, run = figures_of(set())
-    assert "speed" not in study and {"claims", "curves", "probe"} <= set(study)
+    assert "speed" not in study and {"effects", "curves", "probe"} <= set(study)
     assert "robustness" not in run and "tuning" not in run and "forest" in run
     study, run = figures_of({"endpoint:updates_to_target", "sweeps"})
     assert "speed" in study and "robustness" in run and "tuning" not in run

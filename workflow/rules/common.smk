@@ -24,7 +24,7 @@ from tipsbench.config import (
     check_standalone,
 )
 from tipsbench.experiment import resolve_experiment
-from tipsbench.plots import RUN_FIGURES, STUDY_FIGURES, figure_spec, figures_of
+from tipsbench.plots import figure_spec, figures_of
 
 # Before the config is used at all: a key written twice in one of the config files (the
 # Snakefile's and every --configfile) is refused, since YAML keeps the last one silently, and
@@ -199,17 +199,18 @@ def get_study_endpoints():
     }
 
 
-def get_figure_tables(wildcards):
-    """The tables a figure reads, by name (the figure registry in tipsbench.plots says which)."""
-    return {
-        name: layout.table(RUN, name) for name in figure_spec(wildcards.figure).tables
-    }
+def get_figure_tables(figures):
+    """The tables some figures read, by name (the figure registry in tipsbench.plots says
+    which)."""
+    names = dict.fromkeys(
+        name for figure in figures for name in figure_spec(figure).tables
+    )
+    return {name: layout.table(RUN, name) for name in names}
 
 
-def get_figure_labels(wildcards):
-    """What a figure's labels say: the study and its claims, the confidence level, the
-    dataset's words, the sweep axes."""
-    study = wildcards.get("study")
+def get_figure_labels(study=None):
+    """What a figure's labels say: the study, its claims and its arms (label and loss), the
+    confidence level, the dataset's words, the sweep axes, and each claim's unit."""
     return {
         "study": study,
         "claims": [
@@ -218,20 +219,48 @@ def get_figure_labels(wildcards):
             if spec.name == study
             for claim in spec.claims
         ],
+        "arms": {
+            arm.role: {
+                "label": arm.label,
+                "loss": EXPERIMENT.conditions[arm.condition]["loss"],
+            }
+            for arm in EXPERIMENT.arms
+            if arm.study == study
+        },
         "confidence": EXPERIMENT.statistics["confidence"],
         "item": EXPERIMENT.dataset.item,
         "class_names": list(EXPERIMENT.dataset.class_names),
         "sweeps": [dict(axis) for axis in EXPERIMENT.sweeps],
+        "units": {
+            f"{spec.name}/{claim.name}": claim.unit
+            for spec in EXPERIMENT.studies
+            for claim in spec.claims
+            if claim.unit
+        },
+    }
+
+
+def get_study_figures(study):
+    """One study's figures (those its claims need), by name, and their files."""
+    return {
+        figure: layout.figure(RUN, f"{study}-{figure}")
+        for figure in figures_of(EXPERIMENT.features(study))[0]
+    }
+
+
+def get_run_figures():
+    """The figures of the whole run, by name, and their files."""
+    return {
+        figure: layout.figure(RUN, figure)
+        for figure in figures_of(EXPERIMENT.features())[1]
     }
 
 
 def get_figures():
     """Every figure of the run: each study's figures (those its claims need), then the run's."""
     return [
-        layout.figure(RUN, f"{study}-{figure}")
-        for study in CLAIMS
-        for figure in figures_of(EXPERIMENT.features(study))[0]
-    ] + [layout.figure(RUN, figure) for figure in figures_of(EXPERIMENT.features())[1]]
+        path for study in CLAIMS for path in get_study_figures(study).values()
+    ] + list(get_run_figures().values())
 
 
 # The tables the report presents.

@@ -2,47 +2,55 @@
 # figures and the records the jobs wrote. Figures come from the registry in tipsbench.plots.
 
 
-rule plot_study:
-    """Draw one registered per-study figure of one study from the tables it needs."""
-    input:
-        unpack(get_figure_tables),
-    output:
-        figure=report(
-            layout.figure(RUN, "{study}-{figure}"),
-            category="Studies",
-            subcategory="{study}",
-            labels={"study": "{study}", "figure": "{figure}"},
-        ),
-    log:
-        f"{RUN}/logs/plot/{{study}}-{{figure}}.log",
-    wildcard_constraints:
-        figure="|".join(STUDY_FIGURES),
-    conda:
-        "../../environment.yml"
-    params:
-        labels=get_figure_labels,
-    script:
-        "../scripts/plot.py"
+# One job per study draws all of that study's figures, and one job the run's: a figure is
+# cheap, a Python process with matplotlib and pandas is not (about 1.5 s to start), so ~30
+# processes become one per study. Which figures a study has depends on its claims, so each
+# study is a rule of its own (plot_study_<study>), all alike, as the training rules are per
+# block.
+for study in CLAIMS:
+
+    rule:
+        """Draw all of one study's registered figures from the tables they read."""
+        name:
+            f"plot_study_{study.replace('-', '_')}"
+        input:
+            **get_figure_tables(get_study_figures(study)),
+        output:
+            **{
+                figure: report(
+                    path,
+                    category="Studies",
+                    subcategory=study,
+                    labels={"study": study, "figure": figure},
+                )
+                for figure, path in get_study_figures(study).items()
+            },
+        log:
+            f"{RUN}/logs/plot/{study}.log",
+        conda:
+            "../../environment.yml"
+        params:
+            labels=get_figure_labels(study),
+        script:
+            "../scripts/plot.py"
 
 
 rule plot_run:
-    """Draw one registered figure of the whole run (e.g. the best arm's confusion matrix)."""
+    """Draw the registered figures of the whole run (the forest plot, the best arm's confusion
+    matrix, and the robustness and tuning figures where the run has them)."""
     input:
-        unpack(get_figure_tables),
+        **get_figure_tables(get_run_figures()),
     output:
-        figure=report(
-            layout.figure(RUN, "{figure}"),
-            category="Run",
-            labels={"figure": "{figure}"},
-        ),
+        **{
+            figure: report(path, category="Run", labels={"figure": figure})
+            for figure, path in get_run_figures().items()
+        },
     log:
-        f"{RUN}/logs/plot/{{figure}}.log",
-    wildcard_constraints:
-        figure="|".join(RUN_FIGURES),
+        f"{RUN}/logs/plot/run.log",
     conda:
         "../../environment.yml"
     params:
-        labels=get_figure_labels,
+        labels=get_figure_labels(),
     script:
         "../scripts/plot.py"
 

@@ -1,4 +1,5 @@
-"""Snakemake adapter: draw one registered figure (tipsbench.plots) from the tables it reads."""
+"""Snakemake adapter: draw a job's registered figures (tipsbench.plots), each output one,
+from the tables they read, in one process."""
 
 from tipsbench.files import send_output_to
 
@@ -9,6 +10,7 @@ import pandas as pd  # noqa: E402
 from tipsbench.files import save_figure  # noqa: E402
 from tipsbench.plots import figure_spec  # noqa: E402
 
-spec = figure_spec(snakemake.wildcards.figure)
-tables = {name: pd.read_csv(snakemake.input[name]) for name in spec.tables}
-save_figure(spec.draw(tables, dict(snakemake.params.labels)), snakemake.output.figure)
+tables = {name: pd.read_csv(path) for name, path in snakemake.input.items()}
+labels = dict(snakemake.params.labels)
+for figure, path in snakemake.output.items():
+    save_figure(figure_spec(figure).draw(tables, labels), path)

@@ -27,15 +27,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter  # noqa: E402
 
 from tipsbench.endpoints import PROBE_CURVES, curve_title, describe_key, parse_key  # noqa: E402
 from tipsbench.wording import (  # noqa: E402
+    POINTS,
     effect,
-    effect_interval,
-    effect_name,
-    expect_phrase,
     level,
+    ratio_text,
 )
 
 ARM_COLOURS = {"A": "#4c72b0", "B": "#dd8452"}
@@ -44,112 +43,164 @@ SLIDE_COLOUR = "#c44e52"
 matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "tipsbench", "font.size": 9})
 
 
-def _endpoint_axis(axes: plt.Axes, endpoint: str) -> None:
-    """Label an axis with an endpoint's unit; a log scale for a ratio endpoint, 0–1 for an
-    accuracy."""
-    spec, _ = parse_key(endpoint)
-    if spec.scale == "ratio":
-        axes.set_yscale("log")
-    elif spec.unit == "fraction correct" and spec.higher_is_better:
-        axes.set_ylim(0, 1.02)
-    axes.set_ylabel(spec.unit)
+def _paired(endpoint_rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    """One claim's arms paired by seed: A's and B's value and whether either is censored."""
+    rows = endpoint_rows[endpoint_rows["endpoint"] == key]
+    arms = {
+        role: rows[rows["role"] == role].set_index("seed")[["value", "censored"]]
+        for role in ("A", "B")
+    }
+    paired = arms["A"].add_suffix("_a").join(arms["B"].add_suffix("_b"), how="inner")
+    paired["censored"] = paired["censored_a"].astype(bool) | paired["censored_b"].astype(bool)
+    return paired.dropna(subset=["value_a", "value_b"])
 
 
-def claims_figure(
+def _effect_scale(finding: pd.Series) -> tuple[Callable, str]:
+    """How a claim's effect is drawn: a function from the analysis scale (B − A, or log(B / A))
+    to the axis, and the axis label in the reader's units."""
+    spec, _ = parse_key(str(finding["endpoint"]))
+    if finding["scale"] == "ratio":
+        return np.exp, "B / A (log scale; 1: no effect)"
+    if spec.reader == "percent":
+        return (lambda value: np.asarray(value, dtype=float) * POINTS), "B − A (points)"
+    unit = finding.get("unit") or spec.unit
+    return (lambda value: np.asarray(value, dtype=float)), f"B − A ({unit})"
+
+
+def effects_figure(
     endpoint_rows: pd.DataFrame,
-    arm_endpoints: pd.DataFrame,
-    summary: pd.DataFrame,
+    findings: pd.DataFrame,
     claims: list[dict[str, Any]],
     confidence: float = 0.95,
 ) -> plt.Figure:
-    """One study's claims, one panel each: every seed's value of the claim's endpoint per arm.
+    """One study's claims, one panel each: the paired effect of B over A on every seed.
 
-    Every seed is a dot (an open triangle at its budget when it never reached the target),
-    the arm's mean (geometric for a ratio endpoint) a black bar with its confidence
-    interval, and, where the endpoint is the one the slide reports, the slide's single run a
-    red cross. The tables hold one study's rows.
+    Each seed's B − A (or B / A on a log axis) is a dot (an open triangle where a run never
+    reached its target), the mean a black bar with the verdict's confidence interval (over the
+    seeds, and the test images where the endpoint has them), the band of effects too small to
+    matter (±Δ) grey, no effect a thin line, and where the endpoint is the one the slide
+    reports, the slide's own single-run difference a red cross. Axes in the reader's units
+    (accuracy in percentage points), scaled to resolve the effect. The tables hold one study's
+    rows.
     """
     figure, grid = plt.subplots(
-        1, len(claims), figsize=(3.4 * len(claims) + 0.6, 3.4), layout="constrained", squeeze=False
+        1, len(claims), figsize=(2.7 * len(claims) + 0.9, 3.1), layout="constrained", squeeze=False
     )
     rng = np.random.default_rng(0)  # Fixed jitter: the same figure on every rebuild.
     for axes, claim in zip(grid.flat, claims):
         key = claim["endpoint"]
-        spec, _ = parse_key(key)
-        rows = endpoint_rows[endpoint_rows["endpoint"] == key]
-        described = arm_endpoints[arm_endpoints["endpoint"] == key].sort_values("role")
-        for position, arm in enumerate(described.itertuples()):
-            arm_rows = rows[rows["role"] == arm.role]
-            censored = arm_rows["censored"].astype(bool).to_numpy()
-            values = arm_rows["value"].to_numpy(dtype=float)
-            jitter = position + rng.uniform(-0.09, 0.09, len(values))
-            colour = ARM_COLOURS.get(arm.role, "grey")
-            axes.scatter(
-                jitter[~censored],
-                values[~censored],
-                s=26,
-                color=colour,
-                alpha=0.75,
-                zorder=3,
-                label="one seed" if position == 0 else None,
-            )
-            if censored.any():
-                axes.scatter(
-                    jitter[censored],
-                    values[censored],
-                    s=34,
-                    marker="^",
-                    facecolors="none",
-                    edgecolors=colour,
-                    zorder=3,
-                    label="censored (at its budget)",
-                )
-            if pd.notna(arm.ci_low) and pd.notna(arm.ci_high):
-                axes.errorbar(
-                    position + 0.2,
-                    arm.mean,
-                    yerr=[[arm.mean - arm.ci_low], [arm.ci_high - arm.mean]],
-                    fmt="none",
-                    ecolor="black",
-                    capsize=3,
-                    lw=1.2,
-                    zorder=4,
-                    label=f"{level(confidence)} CI of the mean" if position == 0 else None,
-                )
-            axes.hlines(
-                arm.mean,
-                position - 0.22,
-                position + 0.22,
-                color="black",
-                lw=2,
-                zorder=4,
-                label=("geometric mean" if spec.scale == "ratio" else "mean") + " over seeds"
-                if position == 0
-                else None,
-            )
-            slide = summary.loc[summary["role"] == arm.role, "slide_accuracy"]
-            if spec.slide and len(slide) and pd.notna(slide.iloc[0]):
-                axes.scatter(
-                    position + 0.34,
-                    slide.iloc[0],
-                    marker="x",
-                    s=55,
-                    color=SLIDE_COLOUR,
-                    zorder=5,
-                    label="slide (one run)" if position == 0 else None,
-                )
-        axes.set_xticks(
-            range(len(described)), [f"{arm.role}: {arm.arm}" for arm in described.itertuples()]
+        rows = findings[findings["claim"] == claim["name"]]
+        if not len(rows):
+            axes.set_visible(False)
+            continue
+        finding = rows.iloc[0]
+        convert, label = _effect_scale({**finding.to_dict(), "unit": claim.get("unit", "")})
+        ratio = finding["scale"] == "ratio"
+        paired = _paired(endpoint_rows, key)
+        values = paired["value_b"].to_numpy(float)
+        base = paired["value_a"].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            differences = values / base if ratio else convert(values - base)
+        censored = paired["censored"].to_numpy(bool)
+        size = float(finding["smallest_effect"])
+        band = (1 / size, size) if ratio else tuple(convert(np.array([-size, size])))
+        none = 1.0 if ratio else 0.0
+        axes.axhspan(*band, color="#d0d7de", alpha=0.6, lw=0, label="too small to matter (±Δ)")
+        axes.axhline(none, color="black", lw=0.7)
+        jitter = rng.uniform(-0.12, 0.12, len(differences))
+        axes.scatter(
+            jitter[~censored],
+            differences[~censored],
+            s=26,
+            color=ARM_COLOURS["B"],
+            alpha=0.8,
+            zorder=3,
+            label="one seed",
         )
-        axes.set_xlim(-0.6, len(described) - 0.4)
-        _endpoint_axis(axes, key)
+        if censored.any():
+            axes.scatter(
+                jitter[censored],
+                differences[censored],
+                s=34,
+                marker="^",
+                facecolors="none",
+                edgecolors=ARM_COLOURS["B"],
+                zorder=3,
+                label="a run censored (at its budget)",
+            )
+        mean = convert(float(finding["mean_diff"]))
+        low, high = (convert(float(finding[end])) for end in ("ci_low", "ci_high"))
+        if pd.notna(low) and pd.notna(high):
+            axes.errorbar(
+                0.35,
+                mean,
+                yerr=[[mean - low], [high - mean]],
+                fmt="o",
+                color="black",
+                ms=4,
+                capsize=3,
+                lw=1.4,
+                zorder=4,
+                label=f"mean, {level(confidence)} CI"
+                + (" (geometric)" if ratio else "")
+                + (", seeds and test images" if finding["sources"] != "seeds" else ""),
+            )
+        slide = finding.get("slide_diff")
+        if pd.notna(slide):
+            axes.scatter(
+                0.6,
+                convert(float(slide)),
+                marker="x",
+                s=55,
+                color=SLIDE_COLOUR,
+                zorder=5,
+                label="slide (one run)",
+            )
+        if ratio:
+            _log_ratio_axis(axes.yaxis)
+        shown = [value for value in (*differences, *band, none, low, high) if pd.notna(value)]
+        if pd.notna(slide):
+            shown.append(convert(float(slide)))
+        _resolve(axes, shown, ratio)
+        axes.set_xlim(-0.45, 0.9)
+        axes.set_xticks([])
+        axes.set_ylabel(label, fontsize=8)
         axes.set_title(
-            f"{describe_key(key)}\nclaim: {expect_phrase(claim['expect'], key)}",
+            f"{describe_key(key)}\n{finding['arm_b']} vs {finding['arm_a']}",
             fontsize=8,
         )
         axes.grid(axis="y", alpha=0.3)
-        axes.legend(fontsize=6.5, frameon=False, loc="best")
+    handles = {}
+    for axes in grid.flat:
+        for handle, text in zip(*axes.get_legend_handles_labels()):
+            handles.setdefault(text, handle)
+    figure.legend(
+        handles.values(),
+        handles.keys(),
+        loc="outside lower center",
+        ncol=min(3, len(handles)),
+        fontsize=7,
+        frameon=False,
+    )
     return figure
+
+
+def _log_ratio_axis(axis: Any) -> None:
+    """A log axis of ratios B / A, labelled as a reader reads them: 1/100, 0.5, 1, 10."""
+    axis.axes.set_yscale("log") if axis.axis_name == "y" else axis.axes.set_xscale("log")
+    axis.set_major_formatter(FuncFormatter(lambda value, _: ratio_text(value)))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def _resolve(axes: plt.Axes, values: list[float], log: bool) -> None:
+    """Limits that show every value with a margin, so the effect is resolved, not squashed."""
+    low, high = min(values), max(values)
+    if log:
+        margin = (high / low) ** 0.08 if high > low else 2.0
+        axes.set_ylim(low / margin, high * margin)
+    else:
+        margin = (high - low) * 0.08 or abs(high) * 0.1 or 1.0
+        axes.set_ylim(low - margin, high + margin)
 
 
 def _arm_lines(axes: plt.Axes, solid: Any, dashed: Any, colour: str, labels: tuple) -> None:
@@ -161,36 +212,87 @@ def _arm_lines(axes: plt.Axes, solid: Any, dashed: Any, colour: str, labels: tup
     axes.plot(steps, dashed.mean(), color=colour, lw=1.2, ls="--", label=labels[1])
 
 
-def learning_curves_figure(curves: pd.DataFrame) -> plt.Figure:
-    """Test accuracy and loss per epoch of one study's arms.
+def _outside_legend(figure: plt.Figure, axes: Any, columns: int = 4) -> None:
+    """One legend for the figure, below its panels, so that it never covers data."""
+    handles: dict[str, Any] = {}
+    for panel in np.ravel(axes):
+        for handle, text in zip(*panel.get_legend_handles_labels()):
+            handles.setdefault(text, handle)
+    if handles:
+        figure.legend(
+            handles.values(),
+            handles.keys(),
+            loc="outside lower center",
+            ncol=min(columns, len(handles)),
+            fontsize=7,
+            frameon=False,
+        )
 
-    The line is the mean over seeds, the band spans the seeds' minimum to maximum, and the
-    dashed line is the training-set value as Keras reports it during the epoch: a running
-    average over the epoch's batches, with dropout active (the probe figure has the
-    inference-mode training curve).
+
+def learning_curves_figure(
+    curves: pd.DataFrame, probes: pd.DataFrame, losses: dict[str, str] | None = None
+) -> plt.Figure:
+    """Accuracy and loss per epoch of one study's arms.
+
+    Accuracy: the test set per epoch (evaluated in inference mode after each epoch; the line is
+    the mean over seeds, the band spans the seeds' minimum to maximum) and, dashed, the
+    training images as the probe scores them, also in inference mode (never fit()'s running
+    average with dropout on, which makes a dropout arm look worse than it is). Loss: each arm's
+    own test loss per epoch; arms that train with different losses (``losses``: role -> loss)
+    get a panel each, so that mean squared error and cross-entropy never share an axis.
     """
-    figure, (accuracy_axes, loss_axes) = plt.subplots(
-        1, 2, figsize=(7.2, 2.9), layout="constrained"
+    losses = losses or {}
+    groups = list(dict.fromkeys(losses.get(role, "") for role in sorted(curves["role"].unique())))
+    figure, panels = plt.subplots(
+        1,
+        1 + max(1, len(groups)),
+        figsize=(3.6 * (1 + max(1, len(groups))), 2.9),
+        layout="constrained",
+        squeeze=False,
     )
+    accuracy_axes, loss_panels = panels[0][0], panels[0][1:]
+    shown = []
     for (role, arm), rows in curves.groupby(["role", "arm"], sort=True):
         colour = ARM_COLOURS.get(role, "grey")
         by_epoch = rows.groupby("epoch")
-        for axes, metric in ((accuracy_axes, "accuracy"), (loss_axes, "loss")):
-            _arm_lines(
-                axes,
-                by_epoch[f"test_{metric}"],
-                by_epoch[f"train_{metric}"],
-                colour,
-                (f"{role}: {arm}, test", f"{role}: {arm}, train (running avg.)"),
+        epochs = np.asarray(list(by_epoch.groups), dtype=float)
+        test = by_epoch["test_accuracy"]
+        accuracy_axes.plot(epochs, test.mean(), color=colour, lw=1.8, label=f"{role}: {arm}, test")
+        accuracy_axes.fill_between(epochs, test.min(), test.max(), color=colour, alpha=0.2, lw=0)
+        shown += [test.min().min(), test.max().max()]
+        trained = probes[(probes["role"] == role) & (probes["update"] >= 1)]
+        if len(trained):
+            by_point = trained.groupby("epoch")["train_accuracy"].mean()
+            accuracy_axes.plot(
+                by_point.index,
+                by_point,
+                color=colour,
+                lw=1.2,
+                ls="--",
+                label=f"{role}: {arm}, training images (probe)",
             )
+            shown += [by_point.min(), by_point.max()]
+        axes = loss_panels[groups.index(losses.get(role, ""))]
+        loss = by_epoch["test_loss"]
+        axes.plot(epochs, loss.mean(), color=colour, lw=1.8)
+        axes.fill_between(epochs, loss.min(), loss.max(), color=colour, alpha=0.2, lw=0)
     accuracy_axes.set_ylabel("accuracy (fraction correct)")
-    accuracy_axes.set_ylim(0, 1.02)
-    loss_axes.set_ylabel("loss (the arm's training loss)")
-    for axes in (accuracy_axes, loss_axes):
+    if shown:
+        _resolve_axis(accuracy_axes, [min(shown), min(1.0, max(shown))])
+    for axes, loss in zip(loss_panels, groups):
+        axes.set_ylabel(f"test loss: {loss.replace('_', ' ') or 'the arm' + chr(39) + 's loss'}")
+    for axes in np.ravel(panels):
         axes.set_xlabel("epoch")
         axes.grid(alpha=0.3)
-    accuracy_axes.legend(fontsize=7, frameon=False, loc="lower right")
+    _outside_legend(figure, panels, columns=2)
     return figure
+
+
+def _resolve_axis(axes: plt.Axes, values: list[float]) -> None:
+    """y limits that resolve the values drawn, with a margin."""
+    low, high = min(values), max(values)
+    margin = (high - low) * 0.06 or 0.01
+    axes.set_ylim(low - margin, high + margin)
 
 
 def confusion_figure(
@@ -266,8 +368,7 @@ def probe_figure(probes: pd.DataFrame, claims: list[dict[str, Any]]) -> plt.Figu
         axes.set_xscale("log")
         axes.set_xlabel("weight updates")
         axes.grid(alpha=0.3)
-    panels[0].legend(fontsize=6.5, frameon=False, loc="lower right")
-    panels[1].legend(fontsize=6.5, frameon=False, loc="upper right")
+    _outside_legend(figure, panels, columns=3)
     return figure
 
 
@@ -303,7 +404,7 @@ def layers_figure(layers: pd.DataFrame) -> plt.Figure:
         axes.set_xlabel("Dense layer (1: next to the input; last: output)")
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.grid(alpha=0.3)
-        axes.legend(fontsize=7, frameon=False, loc="best")
+    _outside_legend(figure, [gradient_axes, change_axes])
     return figure
 
 
@@ -346,77 +447,111 @@ def speed_figure(
         axes.set_ylabel("fraction of seeds at the target")
         axes.set_title(describe_key(claim["endpoint"]), fontsize=8)
         axes.grid(alpha=0.3)
-        axes.legend(fontsize=7, frameon=False, loc="upper left")
+    _outside_legend(figure, grid)
     return figure
 
 
-def forest_figure(findings: pd.DataFrame) -> plt.Figure:
-    """Every claim's effect in its own unit with its CI, the ±Δ band, the verdict as colour.
+# How the forest plot groups claims: by the reader's unit of their effect, so that claims on
+# one axis compare (tipsbench.endpoints: an endpoint's reader).
+FOREST_GROUPS = {
+    "percent": "accuracy claims: B − A in percentage points",
+    "loss": "loss claims: B − A in the loss's unit",
+    "count": "ratio claims: B / A (log scale)",
+    "ratio": "ratio claims: B / A (log scale)",
+}
 
-    One row per claim of the config's studies (sweep points are left to the robustness map):
-    B − A for a difference, B / A on a log axis for a ratio; the grey band holds the effects
-    too small to matter, the thin line marks no effect. Each row has an axis of its own (the
-    units differ), and its effect and interval are written beside it.
+
+def forest_figure(findings: pd.DataFrame, units: dict[str, str] | None = None) -> plt.Figure:
+    """Every claim's effect with its CI, the ±Δ band, the verdict as colour, grouped by unit.
+
+    One row per claim of the config's studies (sweep points are left to the robustness map),
+    named by its arms and endpoint. Claims read in accuracy points share one axis, claims on a
+    ratio one log axis (B / A), claims on a loss one axis per unit (``units``: claim -> unit,
+    where a claim's unit is its own); each row's band holds the effects too small to matter
+    (±Δ, per claim), the thin line no effect, and its verdict and effect stand beside it.
     """
+    units = units or {}
     rows = findings[findings["axis"].fillna("") == ""].reset_index(drop=True)
-    count = max(1, len(rows))
-    figure, grid = plt.subplots(
-        count,
-        1,
-        figsize=(8.2, 0.62 * count + 0.25),
-        squeeze=False,
-        gridspec_kw={"hspace": 1.25},
+    readers = [parse_key(str(key))[0].reader for key in rows["endpoint"]]
+    rows = rows.assign(
+        group=[
+            FOREST_GROUPS["ratio"]
+            if reader in ("count", "ratio")
+            else FOREST_GROUPS["percent"]
+            if reader == "percent"
+            else f"loss claims: B − A in {units.get(f'{row.study}/{row.claim}') or 'the loss unit'}"
+            for reader, row in zip(readers, rows.itertuples())
+        ]
     )
-    figure.subplots_adjust(left=0.33, right=0.74, top=1 - 0.1 / count, bottom=0.25 / count)
-    for axes, row in zip(grid.flat, rows.itertuples()):
-        finding = row._asdict()
-        ratio = row.scale == "ratio"
-        convert = np.exp if ratio else (lambda value: value)
-        centre, low, high = (convert(value) for value in (row.mean_diff, row.ci_low, row.ci_high))
-        size = float(row.smallest_effect)
-        band = (1 / size, size) if ratio else (-size, size)
-        none = 1.0 if ratio else 0.0
-        axes.axvspan(*band, color="#d0d7de", alpha=0.6, lw=0)
-        axes.axvline(none, color="black", lw=0.6)
-        colour = VERDICT_COLOURS.get(row.verdict, "grey")
-        if pd.notna(low) and pd.notna(high):
-            axes.hlines(0, low, high, color=colour, lw=2.2)
-        axes.plot([centre], [0], "o", color=colour, ms=6)
-        values = [value for value in (low, high, centre, none, *band) if pd.notna(value)]
+    groups = list(dict.fromkeys(rows["group"])) or [FOREST_GROUPS["percent"]]
+    heights = [max(1, int((rows["group"] == group).sum())) for group in groups]
+    figure, grid = plt.subplots(
+        len(groups),
+        1,
+        figsize=(9.0, 0.36 * sum(heights) + 0.75 * len(groups) + 0.2),
+        squeeze=False,
+        gridspec_kw={"height_ratios": [height + 1.2 for height in heights], "hspace": 0.55},
+    )
+    figure.subplots_adjust(left=0.36, right=0.76, top=0.97, bottom=0.04)
+    for axes, group in zip(grid.flat, groups):
+        members = rows[rows["group"] == group].reset_index(drop=True)
+        ratio = members["scale"].iloc[0] == "ratio" if len(members) else False
+        factor = POINTS if group == FOREST_GROUPS["percent"] else 1
+
+        def convert(value: Any, ratio: bool = ratio, factor: float = factor) -> Any:
+            return np.exp(value) if ratio else value * factor
+
+        shown = []
+        for position, row in enumerate(members.itertuples()):
+            y = len(members) - 1 - position
+            finding = row._asdict()
+            centre, low, high = (
+                float(convert(value)) for value in (row.mean_diff, row.ci_low, row.ci_high)
+            )
+            size = float(row.smallest_effect)
+            band = (1 / size, size) if ratio else (float(convert(-size)), float(convert(size)))
+            axes.fill_between(band, y - 0.4, y + 0.4, color="#d0d7de", alpha=0.7, lw=0)
+            colour = VERDICT_COLOURS.get(row.verdict, "grey")
+            if pd.notna(low) and pd.notna(high):
+                axes.hlines(y, low, high, color=colour, lw=2.2)
+            axes.plot([centre], [y], "o", color=colour, ms=5.5)
+            shown += [value for value in (low, high, centre, *band) if pd.notna(value)]
+            noun = describe_key(row.endpoint)
+            axes.text(
+                -0.02,
+                y,
+                f"{row.title}: {row.arm_b} vs {row.arm_a}\n{noun}",
+                transform=axes.get_yaxis_transform(),
+                ha="right",
+                va="center",
+                fontsize=7,
+            )
+            axes.text(
+                1.02,
+                y,
+                f"{row.verdict}\n{effect(finding, row.mean_diff)}",
+                transform=axes.get_yaxis_transform(),
+                ha="left",
+                va="center",
+                fontsize=7,
+                color=colour,
+            )
+        axes.axvline(1.0 if ratio else 0.0, color="black", lw=0.7)
         if ratio:
-            axes.set_xscale("log")
-            margin = (max(values) / min(values)) ** 0.1
-            axes.set_xlim(min(values) / margin, max(values) * margin)
-        else:
-            margin = (max(values) - min(values)) * 0.1
-            axes.set_xlim(min(values) - margin, max(values) + margin)
-            axes.xaxis.set_major_locator(MaxNLocator(5))
-        axes.set_ylim(-1, 1)
+            _log_ratio_axis(axes.xaxis)
+        if shown:
+            low, high = min(shown), max(shown)
+            if ratio:
+                margin = (high / low) ** 0.05
+                axes.set_xlim(low / margin, high * margin)
+            else:
+                margin = (high - low) * 0.05 or 1.0
+                axes.set_xlim(low - margin, high + margin)
+        axes.set_ylim(-0.7, max(1, len(members)) - 0.3)
         axes.set_yticks([])
-        axes.tick_params(axis="x", labelsize=6.5, pad=1, length=2)
-        # A claim named after its endpoint is shown by the endpoint's words.
-        name = describe_key(row.endpoint) if row.claim == row.endpoint else row.claim
-        axes.text(
-            -0.03,
-            0.5,
-            f"{row.title}: {name}\n{expect_phrase(row.expect, row.endpoint)}",
-            transform=axes.transAxes,
-            ha="right",
-            va="center",
-            fontsize=7.5,
-        )
-        axes.text(
-            1.03,
-            0.5,
-            # Three lines, so that a long interval (×0.000151 to ×0.000184) stays on the page.
-            f"{row.verdict}\n{effect_name(finding)} = {effect(finding, row.mean_diff)}\n"
-            + effect_interval(finding, row.ci_low, row.ci_high).replace("-", "−"),
-            transform=axes.transAxes,
-            ha="left",
-            va="center",
-            fontsize=7,
-            color=colour,
-        )
+        axes.set_title(group, fontsize=8, loc="left")
+        axes.tick_params(axis="x", labelsize=7)
+        axes.grid(axis="x", alpha=0.3)
         for side in ("top", "right", "left"):
             axes.spines[side].set_visible(False)
     return figure
@@ -459,13 +594,14 @@ def robustness_figure(findings: pd.DataFrame, sweeps: list[dict[str, Any]]) -> p
     for axes in grid.flat[len(panels) :]:
         axes.set_visible(False)
     for axes, (axis, rows) in zip(grid.flat, panels):
-        ratio = rows["scale"].iloc[0] == "ratio"
-        convert = np.exp if ratio else (lambda value: value)
+        first = rows.iloc[0]
+        ratio = first["scale"] == "ratio"
+        convert, label = _effect_scale(first)
         x = rows["axis_value"].to_numpy(dtype=float)
         centre = convert(rows["mean_diff"].astype(float))
-        size = float(rows["smallest_effect"].iloc[0])
+        size = float(first["smallest_effect"])
         axes.axhspan(
-            *((1 / size, size) if ratio else (-size, size)),
+            *((1 / size, size) if ratio else convert(np.array([-size, size]))),
             color="#d0d7de",
             alpha=0.6,
             lw=0,
@@ -498,13 +634,12 @@ def robustness_figure(findings: pd.DataFrame, sweeps: list[dict[str, Any]]) -> p
         if axis.get("scale") == "log":
             axes.set_xscale("log")
         if ratio:
-            axes.set_yscale("log")
-        first = rows.iloc[0]
+            _log_ratio_axis(axes.yaxis)
         axes.set_title(f"{first['title']}: {first['claim']} ({first['expect']})", fontsize=8.5)
         axes.set_xlabel(axis["hyperparameter"])
-        axes.set_ylabel(f"{'B / A' if ratio else 'B − A'}, {parse_key(first['endpoint'])[0].unit}")
+        axes.set_ylabel(label)
         axes.grid(alpha=0.3)
-        axes.legend(fontsize=6, frameon=False, loc="best")
+    _outside_legend(figure, grid)
     return figure
 
 
@@ -598,33 +733,32 @@ def _rows_of(table: pd.DataFrame, study: str) -> pd.DataFrame:
 
 
 STUDY_FIGURES: dict[str, FigureSpec] = {
-    "claims": FigureSpec(
-        draw=lambda tables, labels: claims_figure(
+    "effects": FigureSpec(
+        draw=lambda tables, labels: effects_figure(
             _rows_of(tables["endpoints"], labels["study"]),
-            _rows_of(tables["arm_endpoints"], labels["study"]),
-            _rows_of(tables["summary"], labels["study"]),
+            _rows_of(tables["findings"], labels["study"]),
             labels["claims"],
             confidence=labels["confidence"],
         ),
-        tables=("endpoints", "arm_endpoints", "summary"),
-        alt="Every seed's value of each claim's endpoint, both arms of the {title} study",
-        caption="Each claim's endpoint: every seed a dot (an open triangle: never reached the "
-        "target, drawn at its budget), the mean a bar with its {level} CI (geometric on a log "
-        "axis), the slide's value a red cross.",
+        tables=("endpoints", "findings"),
+        alt="The paired effect of each claim on every seed, {title} study",
+        caption="Each claim's effect of B over A, seed by seed (a dot; an open triangle: a run "
+        "that never reached the target, at its budget), the mean with its {level} CI (black), "
+        "the band of effects too small to matter (grey, ±Δ) and the slide's own single-run "
+        "difference (red cross).",
         wide=True,
     ),
     "curves": FigureSpec(
         draw=lambda tables, labels: learning_curves_figure(
-            _rows_of(tables["curves"], labels["study"])
+            _rows_of(tables["curves"], labels["study"]),
+            _rows_of(tables["probes"], labels["study"]),
+            {role: arm["loss"] for role, arm in labels["arms"].items()},
         ),
-        tables=("curves",),
+        tables=("curves", "probes"),
         alt="Learning curves of the {title} study",
-        caption=(
-            "Per epoch: test accuracy and loss "
-            "(mean line, band from the lowest to the highest seed); "
-            "dashed: the training set as Keras reports it during the epoch (a running "
-            "average, with dropout active)."
-        ),
+        caption="Per epoch, in inference mode: test accuracy (solid; band from the lowest to "
+        "the highest seed) and the probe's training images (dashed); right, each arm's own "
+        "test loss (arms with different losses on panels of their own).",
         wide=True,
     ),
     "probe": FigureSpec(
@@ -665,12 +799,12 @@ STUDY_FIGURES: dict[str, FigureSpec] = {
 
 RUN_FIGURES: dict[str, FigureSpec] = {
     "forest": FigureSpec(
-        draw=lambda tables, labels: forest_figure(tables["findings"]),
+        draw=lambda tables, labels: forest_figure(tables["findings"], labels["units"]),
         tables=("findings",),
         alt="Every claim's effect with its confidence interval, coloured by its verdict",
-        caption="Every claim's effect in its own unit (B − A, or B / A on a log axis) with its "
-        "{level} CI, coloured by its verdict; grey band: too small to matter (±Δ); thin line: "
-        "no effect.",
+        caption="Every claim's effect with its {level} CI, coloured by its verdict, claims on one "
+        "unit on one axis (accuracy in percentage points; ratios B / A on a log axis); grey "
+        "band: too small to matter (±Δ); thin line: no effect.",
         wide=True,
         section="headline",
     ),
