@@ -61,6 +61,32 @@ def open_report(html: Path, screenshot: Path, width: int = 1280) -> dict[str, li
     return seen
 
 
+def first_screen(
+    html: Path, selector: str, width: int = 1280, height: int = 800
+) -> list[dict[str, float | str]]:
+    """The text and box (page coordinates, px) of every element ``selector`` matches, with the
+    report opened offline at ``width`` × ``height``: what a reader sees without scrolling is
+    what ends above ``height``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(offline=True, viewport={"width": width, "height": height})
+            page = context.new_page()
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            return page.eval_on_selector_all(
+                selector,
+                """elements => elements.map(element => {
+                    const box = element.getBoundingClientRect();
+                    return {text: element.innerText, top: box.top + window.scrollY,
+                            bottom: box.bottom + window.scrollY, visible: box.height > 0};
+                })""",
+            )
+        finally:
+            browser.close()
+
+
 if __name__ == "__main__":
     report = Path(sys.argv[1])
     target = report.with_suffix(".png")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser import CHROMIUM, open_report
+from browser import CHROMIUM, first_screen, open_report
 from conftest import E2E, experiment_of, load_fixture
 from workflow_helpers import snakemake
 
@@ -45,22 +45,29 @@ def report(e2e_run):
     return run, (run / "report" / "report.html").read_text(), tables
 
 
-def three(value: float, sign: str = "") -> str:
-    """A number as the report prints it.
+def points(value: float, delta: float) -> str:
+    """An accuracy difference as the report prints it: percentage points with one decimal, a
+    true minus, and more decimals where one decimal would read as ±Δ (or 0) when it is not.
 
     Written out here rather than taken from the code under test.
     """
-    return format(value, f"{sign}.3f")
+    number, size, places = value * 100, delta * 100, 1
+    while places < 6 and (
+        (abs(number) != size and round(abs(number), places) == round(size, places))
+        or (number != 0 and round(number, places) == 0)
+    ):
+        places += 1
+    return format(number, f"+.{places}f").replace("-", "−")
 
 
 def p_cell(p: float) -> str:
     return "< 0.0001" if p < 1e-4 else format(p, ".4f")
 
 
-def section(html: str, anchor: str) -> str:
-    """The HTML of one <section id=...>."""
-    match = re.search(rf'<section[^>]*id="{anchor}".*?</section>', html, flags=re.DOTALL)
-    assert match, f"section {anchor} is missing"
+def section(html: str, anchor: str, tag: str = "section") -> str:
+    """The HTML of one <section id=...> (or another ``tag``)."""
+    match = re.search(rf'<{tag}[^>]*id="{anchor}".*?</{tag}>', html, flags=re.DOTALL)
+    assert match, f"{tag} {anchor} is missing"
     return match.group(0)
 
 
@@ -68,66 +75,60 @@ def test_report_has_every_section_and_the_smoke_banner(report):
     _, html, _ = report
     assert "SMOKE RUN — not evidence" in html
     for anchor in (
+        "summary",
         "headline",
-        "setup",
         *(f"study-{name}" for name in STUDIES),
         "final-model",
         "provenance",
         "reproduce",
     ):
         section(html, anchor)
-    # Every claim's badge in the headline, and each study's heading.
+    # The method is folded away below the answer.
+    assert html.index('id="summary"') < html.index('<details id="how-to-read">')
+    # Every claim's badge in the summary and in its study, and each study's heading.
     claims = sum(len(study.claims) for study in EXPERIMENT.claims)
-    assert html.count('class="not-evidence"') == claims + len(STUDIES)
+    assert html.count('class="not-evidence"') == 2 * claims + len(STUDIES)
 
 
-def test_headline_numbers_equal_the_tables(report):
+def test_summary_numbers_equal_the_tables(report):
     run, html, tables = report
-    headline = section(html, "headline")
+    summary = html_escape.unescape(section(html, "summary"))
     arms = pd.read_csv(run / "tables" / "arm_endpoints.csv")
     for row in tables["findings"].itertuples():
-        assert f">{row.verdict}</span>" in headline
-        # The introduction names every endpoint this run judges a claim on.
-        assert parse_key(row.endpoint)[0].title in html_escape.unescape(headline)
-        if row.scale == "difference":
-            # The verdict's interval, with more digits at an end that would round to ±Δ.
-            digits = parse_key(row.endpoint)[0].digits
-            ends = []
-            for value in (row.ci_low, row.ci_high):
-                places = digits
-                while round(abs(value), places) == round(row.smallest_effect, places):
-                    places += 1
-                ends.append(format(value, f"+.{places}f"))
-            assert f"[{ends[0]}, {ends[1]}]" in headline
-    # The arms of every claim judged on test accuracy.
+        assert f">{row.verdict}</span>" in summary
+        assert f"{row.arm_a}<br>" in summary and f"{row.arm_b}<br>" in summary
+        if row.scale == "difference" and parse_key(row.endpoint)[0].reader == "percent":
+            # The effect and the verdict's interval in points.
+            assert f"{points(row.mean_diff, row.smallest_effect)} points<br>" in summary
+            interval = (
+                f"{points(row.ci_low, row.smallest_effect)} to "
+                f"{points(row.ci_high, row.smallest_effect)} points"
+            )
+            assert f'<span class="ci">{interval}</span>' in summary
+    # Each arm of a claim judged on test accuracy, by name, with its mean in percent.
     judged = tables["findings"].loc[tables["findings"]["endpoint"] == "test_accuracy", "study"]
     accuracy = arms[(arms["endpoint"] == "test_accuracy") & arms["study"].isin(judged)]
     for row in accuracy.itertuples():
-        ci = f"[{three(row.ci_low)}, {three(row.ci_high)}]"
-        assert f'{three(row.mean)}<br><span class="ci">{ci}</span>' in headline
+        assert f'{row.arm}<br><span class="value">{row.mean * 100:.1f} %</span>' in summary
 
 
 def test_each_claim_shows_its_verdict_sentence_and_numbers(report):
     _, html, tables = report
     for row in tables["findings"].itertuples():
-        block = re.search(
-            rf'<div class="claim-block" id="claim-{row.study}-{row.claim}">(.*?)</div>',
-            html,
-            flags=re.DOTALL,
-        ).group(1)
+        block = section(html, f"claim-{row.study}-{row.claim}", "div")
         assert f">{row.verdict}</span>" in block
-        sentence = re.search(r'<p class="sentence">(.*?)</p>', block, flags=re.DOTALL).group(1)
+        assert '<p class="grade">' in block and '<p class="reason">' in block
+        detail = section(html, f"detail-{row.study}-{row.claim}", "div")
+        sentence = re.search(r'<p class="sentence">(.*?)</p>', detail, flags=re.DOTALL).group(1)
         sentence = html_escape.unescape(sentence)
         assert sentence.startswith(f"Over {row.n_pairs} seeds, ") and f"{row.arm_b} (B)" in sentence
-        p_holm = p_cell(row.p_holm)
-        assert ("Holm-adjusted p " + ("" if p_holm.startswith("<") else "= ") + p_holm) in sentence
         assert "this smoke run is not evidence." in sentence
-        assert f"({p_holm})" in block.replace("&lt;", "<")
+        assert f"({p_cell(row.p_holm)})" in detail.replace("&lt;", "<")
         if row.endpoint == "test_accuracy":
-            assert f"reached {three(row.mean_b)} mean final test accuracy" in sentence
-            assert f"B − A = {three(row.mean_diff, '+').replace('-', '−')}" in sentence
+            assert f"reached {row.mean_b * 100:.1f} % mean final test accuracy" in sentence
+            assert f"B − A = {points(row.mean_diff, row.smallest_effect)} points" in sentence
         if row.scale == "ratio":
-            assert "B / A = ×" in sentence and "the geometric mean of the" in sentence
+            assert "B / A = " in sentence and "the geometric mean of the" in sentence
     for study in EXPERIMENT.claims:
         figures = len(figures_of(EXPERIMENT.features(study.name))[0])
         assert section(html, f"study-{study.name}").count("<img") == figures
@@ -172,6 +173,58 @@ def test_report_opens_offline_in_chromium_without_errors_or_requests(report):
     seen = open_report(run / "report" / "report.html", screenshot)
     assert seen == {"console_errors": [], "outside_requests": []}
     assert screenshot.stat().st_size > 50_000
+
+
+def test_the_first_screen_holds_the_summary_with_the_arms_by_name(report):
+    """At 1280 × 800 the summary of findings starts on the first screen, and its first rows
+    (the tip, its arms by name, the verdict) are visible without scrolling; the whole summary
+    is read within two screens."""
+    require("chromium", CHROMIUM)
+    run, _, tables = report
+    cells = first_screen(run / "report" / "report.html", "#summary table.sof tbody tr td")
+    table = first_screen(run / "report" / "report.html", "#summary table.sof")
+    first = tables["findings"].iloc[0]
+    seen = " ".join(cell["text"] for cell in cells if cell["bottom"] <= 800)
+    assert first.arm_a in seen and first.arm_b in seen and first.verdict in seen
+    assert table[0]["top"] < 800 and table[0]["bottom"] <= 2 * 800
+
+
+def pdf_text(pdf: Path, *options: str) -> str:
+    return subprocess.run(
+        ["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_pdf_summary_prints_every_verdict_and_the_slides_chinese(report):
+    require("pdftotext", shutil.which("pdftotext"))
+    run, _, tables = report
+    text = pdf_text(run / "report" / "report.pdf")
+    # The summary: from its heading to the method's, in print.
+    summary = text[text.index("Summary of findings") : text.index("How to read this report")]
+    summary = " ".join(summary.split())
+    verdicts = tables["findings"]["verdict"].value_counts()
+    for verdict in ("REPRODUCED", "DIRECTION ONLY", "NEGLIGIBLE", "INCONCLUSIVE", "REVERSED"):
+        # One badge per claim in the table, and one in the legend beside it.
+        assert summary.count(verdict) == verdicts.get(verdict, 0) + 1, verdict
+    assert "what it means" in summary
+    # Every quote of the slides in the config comes back from the PDF as the same characters.
+    unspaced = "".join(text.split())
+    quotes = [study.claim_zh for study in EXPERIMENT.studies if study.claim_zh]
+    quotes += [claim.quote for study in EXPERIMENT.claims for claim in study.claims if claim.quote]
+    assert quotes
+    for quote in quotes:
+        assert "".join(quote.split()) in unspaced
+    assert "".join(quotes[0].split()) in "".join(summary.split())
+
+
+def test_the_pdf_embeds_a_font_with_cjk_glyphs(report):
+    require("pdffonts", shutil.which("pdffonts"))
+    run, _, _ = report
+    fonts = subprocess.run(
+        ["pdffonts", str(run / "report" / "report.pdf")], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    embedded = [line.split()[0] for line in fonts if " yes " in line]
+    assert any("CJK" in name for name in embedded), fonts
 
 
 def test_pdf_pages_render(report, tmp_path):

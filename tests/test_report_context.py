@@ -163,11 +163,13 @@ def test_facts_come_from_the_tables_and_the_jobs_records(experiment):
 
 def test_numbers_and_words_follow_the_settings_and_the_dataset(experiment):
     context = context_of(experiment)
-    assert (
-        context["statistics"]["level"] == "90 %"
-        and context["statistics"]["test"] == "paired t-test"
+    statistics = context["method"]["statistics"]
+    assert (statistics["level"], statistics["test"], statistics["smallest_effect"]) == (
+        "90 %",
+        "paired t-test",
+        "1 point",
     )
-    assert context["base"].startswith("2 × Dense(500, sigmoid) → Dense(10, softmax)")
+    assert context["method"]["base"].startswith("2 × Dense(500, sigmoid) → Dense(10, softmax)")
     (study,) = context["studies"]
     arm_b = study["arms"][1]
     assert (arm_b["label"], arm_b["changes"], arm_b["updates"]) == (
@@ -176,28 +178,44 @@ def test_numbers_and_words_follow_the_settings_and_the_dataset(experiment):
         "20",
     )
     (claim,) = study["claims"]
-    assert claim["heading"] == "B better (higher) on final test accuracy"
+    assert claim["heading"] == "Final test accuracy: cross-entropy (B) vs mse (A)"
     claim_b = claim["arms"][1]
-    assert (claim_b["value"], claim_b["slide"]) == ("0.920 ± 0.020", "0.919")
-    assert claim["finding"]["diff"] == "+0.570"  # 0.92 - 0.35
+    # Accuracies in percent, their sd in points: 0.92 ± 0.02 over the seeds.
+    assert (claim_b["value"], claim_b["mean"], claim_b["slide"]) == ("92.0 ± 2.0", "92.0 %", "91.9")
+    assert claim["finding"]["effect"] == "+57.0 points"  # 0.92 - 0.35
+    assert claim["delta"] == "±1 point" and claim["unit"] == "%"
     assert study["verdict"] is claim["finding"]  # the study's one claim heads it
+    (main,) = study["figures"]["main"]
     assert (
-        study["figures"][0]["caption"].startswith("Each claim's endpoint")
-        and "90 % CI" in study["figures"][0]["caption"]
+        main["caption"].startswith("Each claim's effect of B over A")
+        and "90 % CI" in (main["caption"])
     )
     assert [figure["caption"] for figure in context["figures"]["final-model"]] == [
         "Rows: true garment; cells: % of that garment predicted as each column."
     ]
     assert "90 % CI" in context["figures"]["headline"][0]["caption"]  # the forest plot
+    # The summary of findings: the arms by name with their values, the effect in points, and
+    # a sentence from the verdict and the effect's size.
+    (row,) = context["summary"]["studies"][0]["claims"]
+    assert (row["a"], row["a_value"], row["b"], row["b_value"]) == (
+        "mse",
+        "35.0 %",
+        "cross-entropy",
+        "92.0 %",
+    )
+    assert (row["effect"], row["verdict"]) == ("+57.0 points", "REPRODUCED")
+    assert row["sentence"] == (
+        "Cross-entropy results in a large increase in the final test accuracy compared with mse."
+    )
 
 
 def test_the_template_says_only_what_the_context_says(experiment):
     html = render(context_of(experiment), ROOT / "report_templates")
     # The one-sided bound at α/m (one claim: 95 %) is a number of its own, not the CI level.
     assert "95 % CI" not in html and "90 % CI" in html
-    assert "The 1 claim at a glance" in html and "seven" not in html.lower()
+    assert "each of its 1 claim gets a verdict" in html and "seven" not in html.lower()
     assert "digit" not in html and "Fashion-MNIST" in html
-    assert re.search(r"retrained here over 3 seeds", html)
+    assert re.search(r"retrained over 3 seeds", html)
 
 
 def test_no_template_holds_a_literal_level_claim_count_or_dataset_word():

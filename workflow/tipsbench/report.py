@@ -1,18 +1,27 @@
 """Build the report's context from the tables, figures and records, and render it to HTML and PDF.
 
+The report answers first: a summary of findings, one row per tip of the slides with its arms
+by name, their values and the effect in the reader's units, the verdict and one plain sentence
+that carries both the size of the effect and how sure we are (GRADE's informative statements,
+``wording.grade_sentence``). The method follows in "How to read this report", then one section
+per study, whose statistical detail, per-seed tables and further figures fold away in the HTML
+and move to an appendix in the PDF.
+
 The templates only present: every number they show is taken from the tables here and
 handed over formatted (``tipsbench.wording``), so the report and the tables cannot
 disagree. Facts about the runs (seeds, backend, machine, versions, code commit) come from
 the tables the jobs' own records fill, not from the config. The HTML is one self-contained
-file (CSS inline, figures as data URIs, no request anywhere); the PDF is rendered by
-WeasyPrint from the same template with the print flag set.
+file (CSS inline, figures and the CJK font subset as data URIs, no request anywhere); the PDF
+is rendered by WeasyPrint from the same template with the print flag set.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 import math
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +33,60 @@ from tipsbench.endpoints import describe_key, parse_key
 from tipsbench.plots import RUN_FIGURES, SECTIONS, STUDY_FIGURES, FigureSpec
 from tipsbench.training import probe_schedule
 
+# The study figure each study section shows in the main story; the others fold away (HTML) or
+# go to the appendix (PDF).
+MAIN_FIGURE = "effects"
+# The CJK font the PDF and HTML carry for the slides' Chinese quotes: Noto Sans CJK SC (SIL
+# Open Font License), installed from PyPI with requirements.txt (the mplfonts package holds it),
+# so a fresh machine prints every glyph without a system font. Only the glyphs the report uses
+# are embedded (a subset of a few tens of KB).
+CJK_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
+CJK_FAMILY = "tipsbench CJK"
+
 
 def svg_data_uri(svg: str) -> str:
     """An SVG file as a data URI, so the report needs no other file and makes no request."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def cjk_font_path() -> Path | None:
+    """The CJK font file of the installed font package, found without importing the package
+    (which would import matplotlib); None when it is not installed."""
+    package, name = CJK_FONT
+    spec = find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / name
+    return path if path.exists() else None
+
+
+def cjk_characters(text: str) -> str:
+    """The characters of ``text`` outside Latin-1 and the usual punctuation: those a CJK font
+    must supply (CJK ideographs, full-width punctuation)."""
+    return "".join(sorted({char for char in text if ord(char) >= 0x2E80}))
+
+
+def cjk_font_face(text: str) -> str:
+    """An @font-face rule with the CJK font cut down to the characters ``text`` needs, as a data
+    URI; "" when ``text`` needs none or no CJK font is installed."""
+    characters = cjk_characters(text)
+    path = cjk_font_path()
+    if not characters or path is None:
+        return ""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True)
+    subsetter = subset.Subsetter(subset.Options())
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return (
+        f'@font-face {{ font-family: "{CJK_FAMILY}"; '
+        f'src: url("data:font/otf;base64,{data}") format("opentype"); }}'
+    )
 
 
 def _figure_context(spec: FigureSpec, svg: str, words: dict[str, str]) -> dict[str, Any]:
@@ -54,87 +113,91 @@ def _arm_context(row: Any, conditions: dict, base: dict, updates: Any) -> dict[s
     }
 
 
-def _claim_arm_context(row: Any, slide: Any) -> dict[str, Any]:
-    """One arm's values of one claim's endpoint, described over its seeds."""
+def _claim_arm_context(row: Any, slide: Any, unit: str) -> dict[str, Any]:
+    """One arm's values of one claim's endpoint, described over its seeds, in reader units."""
     key = row.endpoint
     spec, _ = parse_key(key)
-    value, interval = wording.value, wording.value_interval
-    centre = value(key, row.mean)
-    shown = (
-        centre
-        if spec.scale == "ratio" or wording.missing(row.sd)
-        else (f"{centre} ± {value(key, row.sd)}")
-    )
+    number, interval = wording.value_number, wording.value_interval
     low, high = row.pi_low, row.pi_high
+    spread = "" if spec.scale == "ratio" or wording.missing(row.sd) else f" ± {number(key, row.sd)}"
     return {
         "role": row.role,
         "label": row.arm,
         "n": int(row.n),
         "censored": int(row.n_censored),
         "diverged": int(row.n_diverged),
-        "value": shown,
-        "mean": centre,
+        "value": number(key, row.mean) + spread,
+        "mean": wording.value(key, row.mean, unit or None),
         "ci": interval(key, row.ci_low, row.ci_high),
         "pi": interval(key, low, high),
-        "slide": wording.fmt(slide) if spec.slide else "",
+        "slide": number(key, slide) if spec.slide else "",
         "slide_in_pi": "–"
         if not spec.slide or any(map(wording.missing, (slide, low, high)))
         else ("yes" if low <= slide <= high else "no"),
-        "range": f"{value(key, row.min)}–{value(key, row.max)}",
+        "range": f"{number(key, row.min)}–{number(key, row.max)}",
     }
 
 
-def _finding_context(finding: pd.Series, claims: int) -> dict[str, Any]:
-    """One claim's finding, formatted in its endpoint's unit (``claims``: the Holm family)."""
+def _finding_context(finding: dict[str, Any], claims: int) -> dict[str, Any]:
+    """One claim's finding, in the reader's units (``claims``: the size of the Holm family)."""
     fmt, p = wording.fmt, wording.fmt_p
-    ratio = finding.scale == "ratio"
+    ratio = finding["scale"] == "ratio"
     effect, interval = wording.effect, wording.effect_interval
-    spec, _ = parse_key(str(finding.endpoint))
+    spec, _ = parse_key(str(finding["endpoint"]))
     return {
-        "verdict": finding.verdict,
-        "verdict_class": wording.VERDICT_CLASSES.get(finding.verdict, "inconclusive"),
-        "tooltip": wording.verdict_tooltip(finding),
-        "evidence": bool(finding.evidence),
+        "verdict": finding["verdict"],
+        "verdict_class": wording.VERDICT_CLASSES.get(finding["verdict"], "inconclusive"),
+        "reason": wording.verdict_reason(finding),
+        "grade": wording.grade_sentence(finding),
+        "grade_short": wording.grade_sentence(finding, numbers=False),
+        "evidence": bool(finding["evidence"]),
         "effect_name": wording.effect_name(finding),
-        "sources": finding.sources,
-        "diff": effect(finding, finding.mean_diff, plain=True),
-        "ci": interval(finding, finding.ci_low, finding.ci_high),
-        "diff_ci": interval(finding, finding.diff_ci_low, finding.diff_ci_high),
-        "boot_ci": interval(finding, finding.boot_ci_low, finding.boot_ci_high),
-        "se_images": fmt(finding.se_images, 4),
-        "p": p(finding.p_value),
-        "p_holm": p(finding.p_holm),
-        "p_seeds": p(finding.p_value_seeds),
-        "p_beyond": p(finding.p_beyond),
-        "p_beyond_holm": p(finding.p_beyond_holm),
-        "p_against_holm": p(finding.p_against_holm),
+        "sources": finding["sources"],
+        "effect": effect(finding, finding["mean_diff"]),
+        "diff": effect(finding, finding["mean_diff"], plain=True),
+        "ci": interval(finding, finding["ci_low"], finding["ci_high"]),
+        "decision": interval(finding, finding["decision_low"], finding["decision_high"]),
+        "decision_level": wording.confidence_words(finding["decision_level"]),
+        "diff_ci": interval(finding, finding["diff_ci_low"], finding["diff_ci_high"]),
+        "boot_ci": interval(finding, finding["boot_ci_low"], finding["boot_ci_high"]),
+        "se_images": "–" if wording.missing(finding["se_images"]) else fmt(finding["se_images"], 4),
+        "p": p(finding["p_value"]),
+        "p_holm": p(finding["p_holm"]),
+        "p_seeds": p(finding["p_value_seeds"]),
+        "p_beyond": p(finding["p_beyond"]),
+        "p_beyond_holm": p(finding["p_beyond_holm"]),
+        "p_against_holm": p(finding["p_against_holm"]),
         "deciding": wording.deciding_cell(finding),
-        "dz": fmt(finding.cohen_dz, 2),
-        "gz": fmt(finding.hedges_gz, 2),
-        "prob_b": fmt(finding.prob_b_beats_a, 2),
+        "dz": fmt(finding["cohen_dz"], 2),
+        "gz": fmt(finding["hedges_gz"], 2),
+        "prob_b": fmt(finding["prob_b_beats_a"], 2),
         "delta": wording.delta(finding),
-        "p_equivalence": p(finding.p_equivalence),
-        "p_equivalence_holm": p(finding.p_equivalence_holm),
-        "p_equivalence_seeds": p(finding.p_equivalence_seeds),
-        "diff_pi": interval(finding, finding.diff_pi_low, finding.diff_pi_high),
+        "p_equivalence": p(finding["p_equivalence"]),
+        "p_equivalence_holm": p(finding["p_equivalence_holm"]),
+        "p_equivalence_seeds": p(finding["p_equivalence_seeds"]),
+        "diff_pi": interval(finding, finding["diff_pi_low"], finding["diff_pi_high"]),
         "slide": spec.slide,
-        "slide_diff": fmt(finding.slide_diff, signed=True),
+        "slide_diff": effect(finding, finding["slide_diff"]),
         "slide_diff_in_pi": "–"
-        if wording.missing(finding.slide_diff_in_pi)
-        else ("yes" if finding.slide_diff_in_pi else "no"),
-        "mde": wording.ratio(math.exp(finding.mde))
-        if ratio and not wording.missing(finding.mde)
-        else fmt(finding.mde, 4),
+        if wording.missing(finding["slide_diff_in_pi"])
+        else ("yes" if finding["slide_diff_in_pi"] else "no"),
+        "mde": effect(finding, finding["mde"]).lstrip("+")
+        if not ratio
+        else (
+            wording.ratio_text(math.exp(finding["mde"]))
+            if not wording.missing(finding["mde"])
+            else "–"
+        ),
         "seeds_to_decide": "–"
-        if wording.missing(finding.seeds_to_decide)
-        else str(int(finding.seeds_to_decide)),
+        if wording.missing(finding["seeds_to_decide"])
+        else str(int(finding["seeds_to_decide"])),
         "slide_sentence": wording.slide_sentence(finding) if spec.slide else "",
         "seeds_sentence": wording.seeds_sentence(finding, claims),
-        "wins_b": f"{int(finding.wins_b)} of {int(finding.n_pairs)}",
-        "censored": f"A {int(finding.censored_a)}, B {int(finding.censored_b)}",
-        "test": wording.TEST_NAMES.get(finding.test, finding.test)
+        "wins_b": f"{int(finding['wins_b'])} of {int(finding['n_pairs'])}",
+        "censored": f"A {int(finding['censored_a'])}, B {int(finding['censored_b'])}",
+        "test": wording.TEST_NAMES.get(finding["test"], finding["test"])
         + (" of log(B / A)" if ratio else ""),
-        "note": wording.notes_text(finding.notes),
+        "note": wording.notes_text(finding["notes"]),
         "sentence": wording.finding_sentence(finding),
     }
 
@@ -149,24 +212,30 @@ def _claim_context(
 ) -> dict[str, Any]:
     """One claim of a study: its words, its arms' values, its finding and how it fares across
     the sweeps ("k of m" settings; "" when it is not swept)."""
+    row = {**finding.to_dict(), "unit": claim.get("unit", "")}
     spec, _ = parse_key(str(finding.endpoint))
+    noun = describe_key(finding.endpoint)
+    described = arms[arms["endpoint"] == finding.endpoint].sort_values("role")
     return {
         "name": claim["name"],
         "sweep": sweep,
-        "heading": wording.claim_heading(finding),
+        "heading": f"{noun[:1].upper()}{noun[1:]}: {finding.arm_b} (B) vs {finding.arm_a} (A)",
+        "outcome": noun,
         "expect": wording.expect_phrase(finding.expect, finding.endpoint),
-        "endpoint": describe_key(finding.endpoint),
+        "endpoint": noun,
         "description": spec.description,
-        "unit": spec.unit,
+        "unit": wording.unit_word(row) or "ratio",
         "primary": bool(claim["primary"]),
         "text": claim["text"],
         "quote": claim["quote"],
         "slide": spec.slide,
+        "delta": wording.delta(row),
+        "delta_reason": claim.get("smallest_effect_reason", ""),
         "arms": [
-            _claim_arm_context(row, slides.get(row.role))
-            for row in arms[arms["endpoint"] == finding.endpoint].sort_values("role").itertuples()
+            _claim_arm_context(arm, slides.get(arm.role), row["unit"])
+            for arm in described.itertuples()
         ],
-        "finding": _finding_context(finding, claims),
+        "finding": _finding_context(row, claims),
     }
 
 
@@ -185,7 +254,8 @@ def _seeds_context(seeds: pd.DataFrame, values: pd.DataFrame, keys: list[str]) -
             number = table.get(key, pd.Series(dtype=float)).get((row.role, row.seed))
             flag = censored.get(key, pd.Series(dtype=object)).get((row.role, row.seed))
             cells.append(
-                wording.value(key, number) + (" (censored)" if str(flag).lower() == "true" else "")
+                wording.value_number(key, number)
+                + (" (censored)" if str(flag).lower() == "true" else "")
             )
         rows.append(
             {
@@ -197,12 +267,286 @@ def _seeds_context(seeds: pd.DataFrame, values: pd.DataFrame, keys: list[str]) -
                 "values": cells,
             }
         )
-    return {"columns": [describe_key(key) for key in keys], "rows": rows}
+    columns = []
+    for key in keys:
+        unit = wording.unit_word(key)
+        columns.append(describe_key(key) + (f" ({unit})" if unit else ""))
+    return {"columns": columns, "rows": rows}
+
+
+def _study_figures(name: str, figures: dict[str, str], words: dict[str, str]) -> dict:
+    """A study's figures: the one the main story shows, and the others (folded away or in the
+    appendix)."""
+    shown = {
+        figure: _figure_context(spec, figures[f"{name}-{figure}"], words)
+        for figure, spec in STUDY_FIGURES.items()
+        if f"{name}-{figure}" in figures
+    }
+    return {
+        "main": [shown[figure] for figure in shown if figure == MAIN_FIGURE],
+        "more": [shown[figure] for figure in shown if figure != MAIN_FIGURE],
+    }
+
+
+def study_context(
+    spec: dict[str, Any],
+    experiment: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
+    figures: dict[str, str],
+    words: dict[str, str],
+) -> dict[str, Any]:
+    """One study of the config: its words, arms, claims (each with its finding) and figures."""
+    name = spec["name"]
+    findings, summary, runs = (tables[key] for key in ("findings", "summary", "runs"))
+    study_findings = findings[findings["study"] == name]
+    arms = summary[summary["study"] == name].sort_values("role")
+    slides = dict(zip(arms["role"], arms["slide_accuracy"]))
+    study_runs = runs[runs["study"] == name]
+    updates = study_runs.groupby("role")["updates"].max().to_dict() if "updates" in runs else {}
+    robustness = tables.get("robustness", pd.DataFrame())
+    arm_endpoints = tables.get("arm_endpoints", pd.DataFrame())
+    endpoint_rows = tables.get("endpoints", pd.DataFrame())
+    family = int(findings["p_value"].notna().sum())
+    claims = []
+    for claim in spec["claims"]:
+        finding = study_findings[study_findings["claim"] == claim["name"]]
+        if len(finding):
+            claims.append(
+                _claim_context(
+                    finding.iloc[0],
+                    claim,
+                    arm_endpoints[arm_endpoints["study"] == name],
+                    slides,
+                    sweep_summary(robustness, name, claim["name"]),
+                    family,
+                )
+            )
+    primary = next((claim for claim in claims if claim["primary"]), None)
+    labels = dict(zip(arms["role"], arms["arm"]))
+    return {
+        "name": name,
+        "title": spec["title"],
+        "claim": spec["claim"],
+        "claim_zh": spec["claim_zh"],
+        "note": spec["note"],
+        "verdict": primary["finding"] if primary else None,
+        "arms": [
+            _arm_context(row, experiment["conditions"], experiment["base"], updates.get(row.role))
+            for row in arms.itertuples()
+        ],
+        "labels": labels,
+        "updates_sentence": wording.updates_sentence(updates, labels),
+        "claims": claims,
+        "several_claims": len(claims) > 1,
+        "figures": _study_figures(name, figures, {**words, "title": spec["title"]}),
+        "seeds": _seeds_context(
+            study_runs.sort_values(["role", "seed"]),
+            endpoint_rows[endpoint_rows["study"] == name] if len(endpoint_rows) else endpoint_rows,
+            [claim["endpoint"] for claim in spec["claims"]],
+        ),
+    }
+
+
+def summary_context(studies: list[dict[str, Any]]) -> dict[str, Any]:
+    """The summary of findings: one row group per study (a tip of the slides), one row per
+    claim with the arms by name and their values, the effect, the verdict and its sentence."""
+    rows = []
+    for study in studies:
+        claims = []
+        for claim in study["claims"]:
+            values = {arm["role"]: arm["mean"] for arm in claim["arms"]}
+            claims.append(
+                {
+                    "outcome": claim["outcome"],
+                    "primary": claim["primary"] and study["several_claims"],
+                    "a": study["labels"].get("A", "A"),
+                    "a_value": values.get("A", "–"),
+                    "b": study["labels"].get("B", "B"),
+                    "b_value": values.get("B", "–"),
+                    "effect": claim["finding"]["effect"],
+                    "ci": claim["finding"]["ci"],
+                    "verdict": claim["finding"]["verdict"],
+                    "verdict_class": claim["finding"]["verdict_class"],
+                    "reason": claim["finding"]["reason"],
+                    "sentence": claim["finding"]["grade_short"],
+                    "evidence": claim["finding"]["evidence"],
+                    "sweep": claim["sweep"],
+                }
+            )
+        rows.append(
+            {
+                "name": study["name"],
+                "title": study["title"],
+                "quote": study["claim_zh"],
+                "gloss": study["claim"],
+                "claims": claims,
+            }
+        )
+    return {"studies": rows, "claims": sum(len(row["claims"]) for row in rows)}
+
+
+def header_context(
+    experiment: dict[str, Any], runs: pd.DataFrame, jobs: pd.DataFrame, cost: pd.DataFrame
+) -> dict[str, Any]:
+    """The report's header: the run, when, how many runs and conditions, the wall time and
+    whether the machine was shared while it ran."""
+    started = pd.to_datetime(jobs.get("started_at"), errors="coerce")
+    finished = pd.to_datetime(jobs.get("finished_at"), errors="coerce")
+    wall_seconds = (
+        (finished.max() - started.min()).total_seconds() if started.notna().any() else math.nan
+    )
+    seeds = sorted(int(seed) for seed in runs["seed"].unique())
+    run_row = cost[cost["scope"] == "run"].iloc[0] if len(cost) else None
+    return {
+        "run_name": experiment["run_name"],
+        "smoke": bool(experiment["smoke"]),
+        "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "backend": _unique(jobs["backend"]),
+        "seeds": ", ".join(map(str, seeds)),
+        "n_seeds": len(seeds),
+        "n_runs": len(jobs),
+        "n_conditions": int(jobs["condition"].nunique()),
+        "wall_time": wording.duration(wall_seconds),
+        "machine_note": "" if run_row is None else wording.machine_note(run_row.to_dict()),
+        "total_compute": wording.duration(
+            jobs["job_seconds"].sum(min_count=1) if "job_seconds" in jobs else math.nan
+        ),
+        "fit_total": wording.duration(jobs["fit_seconds"].sum(min_count=1)),
+    }
+
+
+def method_context(
+    experiment: dict[str, Any],
+    findings: pd.DataFrame,
+    data_info: dict[str, Any],
+    level: str,
+) -> dict[str, Any]:
+    """What "How to read this report" says: the setup, the tests and the thresholds."""
+    statistics = experiment["statistics"]
+    first = findings.iloc[0] if len(findings) else None
+    return {
+        "base": wording.describe_base(experiment["base"], experiment["dataset"]["num_classes"]),
+        "data_info": data_info,
+        "dataset": experiment["dataset"],
+        "probe": {
+            **experiment["probe"],
+            "example": ", ".join(
+                str(count)
+                for count in probe_schedule(10**6, experiment["probe"]["points_per_decade"])[1:8]
+            ),
+        },
+        "endpoint_names": ", ".join(
+            dict.fromkeys(parse_key(key)[0].title for key in findings.get("endpoint", []))
+        ),
+        "family": wording.count(len(findings), "claim"),
+        "statistics": {
+            "level": level,
+            "alpha": f"{float(first.alpha if first is not None else statistics['alpha']):g}",
+            "test": wording.TEST_NAMES[
+                str(first.test if first is not None else statistics["test"])
+            ],
+            "trained_threshold": f"{float(statistics['trained_threshold']) * 100:g} %",
+            "smallest_effect": f"{float(statistics['smallest_effect']) * 100:g} point"
+            + ("" if float(statistics["smallest_effect"]) == 0.01 else "s"),
+            "smallest_effect_reason": statistics.get("smallest_effect_reason", ""),
+            "power": f"{float(statistics['power']) * 100:g} %",
+            "diverged_score": wording.DIVERGED_SCORES[statistics["diverged_score"]],
+        },
+    }
 
 
 def _unique(column: pd.Series) -> str:
     """The distinct values of a column, in order, joined: one value when the jobs agree."""
     return ", ".join(str(value) for value in dict.fromkeys(column.dropna())) or "–"
+
+
+def final_context(summary: pd.DataFrame, confusion: pd.DataFrame) -> dict[str, Any]:
+    """The best arm (the tables stage chose it) and its confusion matrix's size."""
+    best = summary[
+        (summary["study"] == confusion["study"].iloc[0])
+        & (summary["arm"] == confusion["arm"].iloc[0])
+    ]
+    return {
+        "study": confusion["study"].iloc[0],
+        "arm": confusion["arm"].iloc[0],
+        "condition": confusion["condition"].iloc[0],
+        "test": f"{best['test_accuracy_mean'].iloc[0] * 100:.1f} % ± "
+        f"{best['test_accuracy_sd'].iloc[0] * 100:.1f} points"
+        if len(best) and not wording.missing(best["test_accuracy_sd"].iloc[0])
+        else "–",
+        "n_predictions": int(confusion.filter(like="predicted_").to_numpy().sum()),
+    }
+
+
+def build_context(
+    experiment: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
+    figures: dict[str, str],
+    data_info: dict[str, Any],
+    configfiles: list[str],
+    retrain: dict[str, str],
+    missing: list[str] | None = None,
+) -> dict[str, Any]:
+    """Everything the template shows, formatted.
+
+    ``experiment`` is ``Experiment.report_record()`` (study texts and claims, conditions,
+    statistics settings, dataset words); ``tables`` holds runs, endpoints, summary,
+    arm_endpoints, findings, curves, jobs, confusion and determinism (robustness, tuning,
+    sensitivity and cost where the run has them); ``figures`` maps each figure's name
+    (``<study>-<figure>`` or a run figure's name) to its SVG text, and a study shows those of
+    its figures that exist; ``retrain`` maps each condition to the target whose
+    ``--forcerun`` retrains it.
+    """
+    findings, jobs = tables["findings"], tables["jobs"]
+    confidence = (
+        float(findings["confidence"].iloc[0])
+        if len(findings)
+        else experiment["statistics"]["confidence"]
+    )
+    level = wording.level(confidence)
+    words = {"level": level, "item": experiment["dataset"]["item"]}
+    studies = [
+        study_context(spec, experiment, tables, figures, words)
+        for spec in experiment["studies"]
+        if not spec["axis"]  # a sweep point: a row of the robustness section
+    ]
+    robustness = tables.get("robustness", pd.DataFrame())
+    cost = tables.get("cost", pd.DataFrame())
+    return {
+        **header_context(experiment, tables["runs"], jobs, cost),
+        "n_studies": len(studies),
+        "studies_count": wording.count(len(studies), "study", "studies"),
+        "claims": wording.count(sum(len(study["claims"]) for study in studies), "claim"),
+        "summary": summary_context(studies),
+        "verdict_rules": [
+            {"verdict": verdict, "class": wording.VERDICT_CLASSES[verdict], "rule": rule}
+            for verdict, rule in wording.VERDICT_RULES.items()
+        ],
+        "method": method_context(experiment, findings, data_info, level),
+        "data_info": data_info,
+        "studies": studies,
+        "missing": missing or [],
+        "failed": failed_runs(jobs, retrain),
+        "figures": {
+            section: [
+                _figure_context(figure_spec, figures[name], words)
+                for name, figure_spec in RUN_FIGURES.items()
+                if figure_spec.section == section and name in figures
+            ]
+            for section in SECTIONS
+        },
+        "final": final_context(tables["summary"], tables["confusion"]),
+        "robustness": robustness_context(robustness, experiment["sweeps"], findings),
+        "tuning": tuning_context(
+            tables.get("tuning", pd.DataFrame()), tables.get("sensitivity", pd.DataFrame())
+        ),
+        "cost": cost_context(cost),
+        "provenance": {
+            **provenance_context(jobs, tables["determinism"]),
+            "config_hash": experiment["config_hash"],
+        },
+        "reproduce": reproduce_commands(configfiles, retrain),
+    }
 
 
 def provenance_context(jobs: pd.DataFrame, determinism: pd.DataFrame) -> dict[str, Any]:
@@ -295,190 +639,6 @@ def failed_runs(jobs: pd.DataFrame, retrain: dict[str, str]) -> list[dict[str, s
         }
         for row in jobs[jobs["status"] == "failed"].itertuples()
     ]
-
-
-def build_context(
-    experiment: dict[str, Any],
-    tables: dict[str, pd.DataFrame],
-    figures: dict[str, str],
-    data_info: dict[str, Any],
-    configfiles: list[str],
-    retrain: dict[str, str],
-    missing: list[str] | None = None,
-) -> dict[str, Any]:
-    """Everything the template shows, formatted.
-
-    ``experiment`` is ``Experiment.report_record()`` (study texts and claims, conditions,
-    statistics settings, dataset words); ``tables`` holds runs, endpoints, summary,
-    arm_endpoints, findings, curves, jobs, confusion and determinism (robustness and tuning
-    where the run has them); ``figures`` maps each figure's name (``<study>-<figure>`` or a
-    run figure's name) to its SVG text, and a study shows those of its figures that exist;
-    ``retrain`` maps each condition to the target whose ``--forcerun`` retrains it.
-    """
-    runs, summary, findings, jobs = (
-        tables[name] for name in ("runs", "summary", "findings", "jobs")
-    )
-    base, conditions, dataset = experiment["base"], experiment["conditions"], experiment["dataset"]
-    confidence = (
-        float(findings["confidence"].iloc[0])
-        if len(findings)
-        else experiment["statistics"]["confidence"]
-    )
-    words = {"level": wording.level(confidence), "item": dataset["item"]}
-    studies = []
-    robustness = tables.get("robustness", pd.DataFrame())
-    arm_endpoints = tables.get("arm_endpoints", pd.DataFrame())
-    endpoint_rows = tables.get("endpoints", pd.DataFrame())
-    for spec in experiment["studies"]:
-        if spec["axis"]:
-            continue  # a sweep point: a row of the robustness section, not a section of its own
-        name = spec["name"]
-        study_findings = findings[findings["study"] == name]
-        arms = summary[summary["study"] == name].sort_values("role")
-        slides = dict(zip(arms["role"], arms["slide_accuracy"]))
-        study_runs = runs[runs["study"] == name]
-        updates = study_runs.groupby("role")["updates"].max().to_dict() if "updates" in runs else {}
-        claims = []
-        for claim in spec["claims"]:
-            finding = study_findings[study_findings["claim"] == claim["name"]]
-            if len(finding):
-                claims.append(
-                    _claim_context(
-                        finding.iloc[0],
-                        claim,
-                        arm_endpoints[arm_endpoints["study"] == name],
-                        slides,
-                        sweep_summary(robustness, name, claim["name"]),
-                        int(findings["p_value"].notna().sum()),
-                    )
-                )
-        primary = next((claim for claim in claims if claim["primary"]), None)
-        study_words = {**words, "title": spec["title"]}
-        studies.append(
-            {
-                "name": name,
-                "title": spec["title"],
-                "claim": spec["claim"],
-                "claim_zh": spec["claim_zh"],
-                "note": spec["note"],
-                "verdict": primary["finding"] if primary else None,
-                "arms": [
-                    _arm_context(row, conditions, base, updates.get(row.role))
-                    for row in arms.itertuples()
-                ],
-                "updates_sentence": wording.updates_sentence(
-                    updates, dict(zip(arms["role"], arms["arm"]))
-                ),
-                "claims": claims,
-                "several_claims": len(claims) > 1,
-                "figures": [
-                    _figure_context(figure_spec, figures[f"{name}-{figure}"], study_words)
-                    for figure, figure_spec in STUDY_FIGURES.items()
-                    if f"{name}-{figure}" in figures
-                ],
-                "seeds": _seeds_context(
-                    study_runs.sort_values(["role", "seed"]),
-                    endpoint_rows[endpoint_rows["study"] == name]
-                    if len(endpoint_rows)
-                    else endpoint_rows,
-                    [claim["endpoint"] for claim in spec["claims"]],
-                ),
-            }
-        )
-
-    confusion = tables["confusion"]
-    best = summary[
-        (summary["study"] == confusion["study"].iloc[0])
-        & (summary["arm"] == confusion["arm"].iloc[0])
-    ]
-    started = pd.to_datetime(jobs.get("started_at"), errors="coerce")
-    finished = pd.to_datetime(jobs.get("finished_at"), errors="coerce")
-    wall_seconds = (
-        (finished.max() - started.min()).total_seconds() if started.notna().any() else float("nan")
-    )
-    seeds = sorted(int(seed) for seed in runs["seed"].unique())
-    statistics = experiment["statistics"]
-    first = findings.iloc[0] if len(findings) else None
-    n_claims = sum(len(study["claims"]) for study in studies)
-    return {
-        "run_name": experiment["run_name"],
-        "smoke": bool(experiment["smoke"]),
-        "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "backend": _unique(jobs["backend"]),
-        "seeds": ", ".join(map(str, seeds)),
-        "n_seeds": len(seeds),
-        "n_runs": len(jobs),
-        "n_conditions": int(jobs["condition"].nunique()),
-        "n_studies": len(studies),
-        "studies_count": wording.count(len(studies), "study", "studies"),
-        "claims": wording.count(n_claims, "claim"),
-        "family": wording.count(len(findings), "claim"),
-        "endpoint_names": ", ".join(
-            dict.fromkeys(parse_key(key)[0].title for key in findings.get("endpoint", []))
-        ),
-        "wall_time": wording.duration(wall_seconds),
-        "total_compute": wording.duration(
-            jobs["job_seconds"].sum(min_count=1) if "job_seconds" in jobs else float("nan")
-        ),
-        "fit_total": wording.duration(jobs["fit_seconds"].sum(min_count=1)),
-        "data_info": data_info,
-        "dataset": dataset,
-        "base": wording.describe_base(base, dataset["num_classes"]),
-        "probe": {
-            **experiment["probe"],
-            "example": ", ".join(
-                str(count)
-                for count in probe_schedule(10**6, experiment["probe"]["points_per_decade"])[1:8]
-            ),
-        },
-        "statistics": {
-            "level": words["level"],
-            "alpha": f"{float(first.alpha if first is not None else statistics['alpha']):g}",
-            "test": wording.TEST_NAMES[
-                str(first.test if first is not None else statistics["test"])
-            ],
-            "trained_threshold": f"{float(statistics['trained_threshold']):g}",
-            "smallest_effect": f"{float(statistics['smallest_effect']):g}",
-            "power": f"{float(statistics['power']) * 100:g} %",
-            "diverged_score": wording.DIVERGED_SCORES[statistics["diverged_score"]],
-        },
-        "verdict_rules": [
-            {"verdict": verdict, "class": wording.VERDICT_CLASSES[verdict], "rule": rule}
-            for verdict, rule in wording.VERDICT_RULES.items()
-        ],
-        "studies": studies,
-        "missing": missing or [],
-        "failed": failed_runs(jobs, retrain),
-        "figures": {
-            section: [
-                _figure_context(figure_spec, figures[name], words)
-                for name, figure_spec in RUN_FIGURES.items()
-                if figure_spec.section == section and name in figures
-            ]
-            for section in SECTIONS
-        },
-        "final": {
-            "study": confusion["study"].iloc[0],
-            "arm": confusion["arm"].iloc[0],
-            "condition": confusion["condition"].iloc[0],
-            "test": wording.mean_sd(
-                best["test_accuracy_mean"].iloc[0], best["test_accuracy_sd"].iloc[0]
-            )
-            if len(best)
-            else "–",
-            "n_predictions": int(confusion.filter(like="predicted_").to_numpy().sum()),
-        },
-        "robustness": robustness_context(robustness, experiment["sweeps"], findings),
-        "tuning": tuning_context(
-            tables.get("tuning", pd.DataFrame()), tables.get("sensitivity", pd.DataFrame())
-        ),
-        "cost": cost_context(tables.get("cost", pd.DataFrame())),
-        "provenance": {
-            **provenance_context(jobs, tables["determinism"]),
-            "config_hash": experiment["config_hash"],
-        },
-        "reproduce": reproduce_commands(configfiles, retrain),
-    }
 
 
 def sweep_summary(robustness: pd.DataFrame, study: str, claim: str) -> str:
@@ -588,7 +748,8 @@ def reproduce_commands(configfiles: list[str], retrain: dict[str, str]) -> dict[
 
 
 def render(context: dict[str, Any], template_dir: str | Path, print_mode: bool = False) -> str:
-    """Render ``report.html.j2`` with ``context``; the CSS file is inlined."""
+    """Render ``report.html.j2`` with ``context``; the CSS file is inlined, and with it the CJK
+    font, cut down to the characters the page holds (``cjk_font_face``)."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -597,9 +758,11 @@ def render(context: dict[str, Any], template_dir: str | Path, print_mode: bool =
         lstrip_blocks=True,
     )
     css = (Path(template_dir) / "report.css").read_text()
-    return environment.get_template("report.html.j2").render(
-        css=css, print_mode=print_mode, **context
+    placeholder = "/* the CJK font */"
+    html = environment.get_template("report.html.j2").render(
+        css=f"{placeholder}\n{css}", print_mode=print_mode, **context
     )
+    return html.replace(placeholder, cjk_font_face(html), 1)
 
 
 def write_pdf(html: str, path: str | Path) -> None:
