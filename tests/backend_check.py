@@ -17,21 +17,17 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# The package (tipsbench.schema is light: no Keras, so the backend can still be chosen).
+sys.path.insert(0, str(HERE.parent / "workflow"))
+from tipsbench.schema import hyperparameters  # noqa: E402
+
 # The environment this process started with, before configure_runtime changed it (a check's
 # own child process starts from it, as a fresh job would: numpy's BLAS reads its thread count
 # from it, and a float64 norm's last digits depend on that count).
 STARTING_ENVIRONMENT = dict(os.environ)
-SMALL = {
-    "hidden_layers": 2,
-    "units": 32,
-    "activation": "sigmoid",
-    "loss": "categorical_crossentropy",
-    "optimizer": "adam",
-    "learning_rate": 0.01,
-    "batch_size": 50,
-    "epochs": 3,
-    "dropout_rate": 0.3,
-}
+SMALL = hyperparameters(
+    units=32, optimizer="adam", learning_rate=0.01, batch_size=50, epochs=3, dropout_rate=0.3
+)
 PROBE = {"train_images": 100, "test_images": 100, "points_per_decade": 5, "gradient_images": 50}
 
 

@@ -21,6 +21,8 @@ import pytest  # noqa: E402
 import yaml  # noqa: E402
 from snakemake.utils import validate  # noqa: E402
 
+from tipsbench.schema import hyperparameter_defaults  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 SUBSET = ROOT / "tests" / "data" / "mnist-subset.npz"
@@ -41,8 +43,10 @@ def merge(base: dict, update: dict) -> dict:
 
 
 def validated(config: dict) -> dict:
-    """A config validated against the schema, its defaults filled in."""
+    """A config validated against the schema, its defaults filled in (the base condition's
+    from the hyperparameters' declared defaults, as tipsbench.config.check_config does)."""
     validate(config, str(SCHEMA))
+    config["base"] = {**hyperparameter_defaults(), **config["base"]}
     return config
 
 

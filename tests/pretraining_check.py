@@ -17,19 +17,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# The package (tipsbench.schema is light: no Keras, so the backend can still be chosen).
+sys.path.insert(0, str(HERE.parent / "workflow"))
+from tipsbench.schema import hyperparameters  # noqa: E402
+
 STARTING_ENVIRONMENT = dict(os.environ)
 # A small deep sigmoid MLP like the pre-training arm's (3 hidden layers instead of 8).
-SMALL = {
-    "hidden_layers": 3,
-    "units": 16,
-    "activation": "sigmoid",
-    "loss": "categorical_crossentropy",
-    "optimizer": "sgd",
-    "learning_rate": 0.1,
-    "batch_size": 20,
-    "epochs": 1,
-    "dropout_rate": 0.0,
-}
+SMALL = hyperparameters(hidden_layers=3, units=16, batch_size=20, epochs=1)
 
 
 def main(backend: str) -> dict:

@@ -84,3 +84,24 @@ def test_with_a_peak_the_run_is_stated_against_its_flop_limit():
     assert found["parts"]["idle"] == pytest.approx(20 - 18)
     assert found["limit_seconds"] + sum(found["parts"].values()) == pytest.approx(20)
     assert found["dominant"] == "fit"
+
+
+def test_the_planned_cost_counts_the_models_own_parameters_and_the_updates():
+    from tipsbench.cost import mlp_parameters, planned_cost
+    from tipsbench.models import build_model
+    from tipsbench.schema import hyperparameters
+
+    deep = hyperparameters(hidden_layers=8, units=16)
+    # The parameter count is Keras' own for the model the training job builds.
+    assert mlp_parameters(8, 16, 784, 10) == build_model(deep, 784, 10).count_params()
+    base = hyperparameters()
+    # Training FLOPs: 6 × P × images × epochs, and each update's overhead as 100 images.
+    parameters = mlp_parameters(2, 500, 784, 10)
+    assert planned_cost(base, 784, 10, 10_000) == 6 * parameters * 10_000 * 20 * 2
+    # A full batch does the same arithmetic with 1/100 of the updates: cheaper, not dearer.
+    full = hyperparameters(batch_size=10_000)
+    assert planned_cost(full, 784, 10, 10_000) < planned_cost(base, 784, 10, 10_000)
+    # A condition's own training-set size wins over the data's.
+    assert planned_cost(hyperparameters(train_size=1000), 784, 10, 10_000) == pytest.approx(
+        planned_cost(base, 784, 10, 10_000) / 10
+    )

@@ -211,6 +211,42 @@ def test_editing_one_arm_reruns_only_that_condition(e2e_run):
     assert "prepare_data" not in counts
 
 
+def test_a_hyperparameter_added_with_its_default_retrains_nothing(e2e_run):
+    """A new knob is one entry of the schema's $defs.hyperparameters: with a default that
+    reproduces today's runs, a finished results folder stays finished; an arm that sets it
+    is a new condition, named by the knob's slug, and only its jobs train."""
+    _, workdir = e2e_run
+    path = workdir / "workflow" / "schemas" / "config.schema.yaml"
+    original = path.read_text()
+    schema = yaml.safe_load(original)
+    schema["$defs"]["hyperparameters"]["properties"]["momentum"] = {
+        "type": "number",
+        "minimum": 0,
+        "x-slug": "momentum",
+        "x-default": 0.0,
+        "description": "SGD momentum.",
+    }
+    try:
+        path.write_text(yaml.safe_dump(schema, allow_unicode=True, sort_keys=False))
+        result = snakemake(workdir, "-n", "--cores", "2", *E2E)
+        assert result.returncode == 0, result.stderr
+        assert "Nothing to be done" in result.stdout + result.stderr
+
+        study = EXPERIMENT.studies[0]
+
+        def edit(config):
+            arm = config["studies"][study.name]["arms"][0]
+            arm["overrides"] = {**arm.get("overrides", {}), "momentum": 0.9}
+
+        result = snakemake(workdir, "-n", "--cores", "2", *edited_config(workdir, edit))
+        assert result.returncode == 0, result.stderr
+        counts = job_counts(result.stdout)
+        assert training_jobs(counts) == len(EXPERIMENT.seed_blocks)
+        assert "momentum-0.9" in result.stdout
+    finally:
+        path.write_text(original)
+
+
 def test_adding_seeds_trains_only_the_new_seeds(e2e_run):
     """The report's seeds advice is one edit away: listing more seeds trains just those (seeds
     go to jobs in fixed blocks of seeds_per_job, so a seed of a new block is a new job)."""

@@ -67,11 +67,9 @@ def test_unknown_override_is_refused(e2e_config):
 def test_lee2017_preset_resolves_to_the_demo_conditions():
     # What PROTOCOL.md says the lecturer's demo trained, wherever the preset puts it.
     import yaml
-    from conftest import ROOT, SCHEMA
-    from snakemake.utils import validate
+    from conftest import ROOT, validated
 
-    config = yaml.safe_load((ROOT / "config" / "lee2017.yaml").read_text())
-    validate(config, str(SCHEMA))
+    config = validated(yaml.safe_load((ROOT / "config" / "lee2017.yaml").read_text()))
     grid = resolve_grid(config)
     deep_relu = grid.conditions["layers-13-act-relu"]
     assert (deep_relu["hidden_layers"], deep_relu["units"], deep_relu["activation"]) == (

@@ -7,7 +7,7 @@ import keras
 import pytest
 
 from tipsbench.models import build_model
-from tipsbench.schema import defaults
+from tipsbench.schema import hyperparameters
 
 
 def layer_summary(model):
@@ -24,7 +24,7 @@ def layer_summary(model):
 @pytest.fixture
 def conditions():
     """The protocol's base (the schema's defaults) and the changes the slides make to it."""
-    base = defaults("base")
+    base = hyperparameters()
     adam = {"optimizer": "adam", "learning_rate": 0.001}
     return {
         "base": base,
@@ -104,8 +104,8 @@ def test_bad_hyperparameters_are_refused_by_name(conditions, change, message):
 def test_each_schedule_is_the_keras_schedule_it_wraps(schedule, expected):
     from tipsbench.models import learning_rate
 
-    hyperparameters = {**defaults("base"), "learning_rate_schedule": schedule}
-    ours, keras_own = learning_rate(hyperparameters, 100), expected(schedule)
+    resolved = hyperparameters(learning_rate_schedule=schedule)
+    ours, keras_own = learning_rate(resolved, 100), expected(schedule)
     assert type(ours) is type(keras_own)
     for step in (0, 1, 49, 50, 51, 74, 75, 76, 99, 100):
         assert float(ours(step)) == pytest.approx(float(keras_own(step)), rel=1e-6), step
@@ -116,11 +116,11 @@ def test_each_schedule_is_the_keras_schedule_it_wraps(schedule, expected):
 def test_a_constant_rate_is_the_plain_number_and_a_schedule_needs_the_updates():
     from tipsbench.models import learning_rate
 
-    assert learning_rate(defaults("base"), None) == 0.1  # exactly what the optimizer got before
+    assert learning_rate(hyperparameters(), None) == 0.1  # exactly what the optimizer got before
     with pytest.raises(ValueError, match="needs the run's number of updates"):
-        learning_rate({**defaults("base"), "learning_rate_schedule": "cosine"}, None)
+        learning_rate({**hyperparameters(), "learning_rate_schedule": "cosine"}, None)
     model = build_model(
-        {**defaults("base"), "learning_rate_schedule": "exponential"}, 784, 10, updates=2000
+        {**hyperparameters(), "learning_rate_schedule": "exponential"}, 784, 10, updates=2000
     )
     # The optimizer holds the schedule itself (Keras keeps it as _learning_rate) over the
     # run's 2,000 updates.

@@ -20,7 +20,7 @@ from tipsbench.pretraining import (
     pretraining_flops,
     rbm_stack,
 )
-from tipsbench.schema import defaults
+from tipsbench.schema import hyperparameters
 
 ARGS = {"epochs": 2, "learning_rate": 0.05, "batch_size": 10, "seed": 7}
 
@@ -105,7 +105,7 @@ def build(hidden_layers: int, units: int, input_dim: int, dropout_rate: float = 
     """build_model's net for the schema's base condition with these sizes (its initial weights
     from Keras' global seed: the tests compare with the weights the model holds)."""
     changes = {"hidden_layers": hidden_layers, "units": units, "dropout_rate": dropout_rate}
-    return build_model({**defaults("base"), **changes}, input_dim, 10)
+    return build_model({**hyperparameters(), **changes}, input_dim, 10)
 
 
 def assert_applied(model, layers, output):

@@ -14,6 +14,7 @@ from backend_check import run_check
 from conftest import SUBSET
 
 from tipsbench.data import preprocess, read_npz
+from tipsbench.schema import hyperparameters
 from tipsbench.training import (
     PROBE_COLUMNS,
     batches_per_epoch,
@@ -22,17 +23,7 @@ from tipsbench.training import (
     train_condition,
 )
 
-BASE = {
-    "hidden_layers": 1,
-    "units": 32,
-    "activation": "sigmoid",
-    "loss": "categorical_crossentropy",
-    "optimizer": "sgd",
-    "learning_rate": 0.1,
-    "batch_size": 50,
-    "epochs": 2,
-    "dropout_rate": 0.0,
-}
+BASE = hyperparameters(hidden_layers=1, units=32, batch_size=50, epochs=2)
 
 
 @pytest.fixture(scope="module")

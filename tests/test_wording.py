@@ -10,6 +10,7 @@ import json
 import pytest
 from test_stats import DEFAULT_SETTINGS, NAN, findings_of, hand_runs, studies
 
+from tipsbench.schema import hyperparameters
 from tipsbench.wording import (
     cost_sentences,
     describe_base,
@@ -56,17 +57,7 @@ def test_levels_intervals_and_conditions():
     assert level(0.95) == "95 %" and level(0.9) == "90 %" and level(0.995) == "99.5 %"
     assert fmt_interval(-0.0123, 0.5, signed=True) == "[-0.012, +0.500]"
     assert fmt_interval(NAN, 0.5) == "–"
-    base = {
-        "hidden_layers": 2,
-        "units": 500,
-        "activation": "sigmoid",
-        "loss": "categorical_crossentropy",
-        "optimizer": "sgd",
-        "learning_rate": 0.1,
-        "batch_size": 100,
-        "epochs": 20,
-        "dropout_rate": 0.0,
-    }
+    base = hyperparameters()
     assert (
         describe_changes({**base, "batch_size": 10000, "units": 7}, base)
         == "units = 7, batch_size = 10000"

@@ -66,3 +66,14 @@ def test_a_standalone_config_is_not_merged_with_the_default_one(tmp_path, replac
     experiment = experiment_of(validated(fixture))
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
     assert training_jobs(counts) == len(experiment.conditions) * len(experiment.seed_blocks)
+
+
+def test_the_readme_lists_the_findings_columns_as_declared():
+    # One declaration of the findings table's columns (tipsbench.stats.FINDINGS), shown in
+    # the README: a column added, renamed or reworded there and not here fails.
+    from tipsbench.stats import FINDINGS, findings_columns_markdown
+
+    readme = (ROOT / "README.md").read_text()
+    assert findings_columns_markdown() in readme
+    listed = re.findall(r"^\| `(\w+)` \|", readme, flags=re.MULTILINE)
+    assert [column for column in listed if column in FINDINGS] == list(FINDINGS)

@@ -23,8 +23,11 @@ from tipsbench.config import (
     check_config_files,
     check_standalone,
 )
+from tipsbench.cost import planned_cost
+from tipsbench.data import DATASETS
 from tipsbench.experiment import resolve_experiment
 from tipsbench.plots import figure_spec, figures_of
+from tipsbench.schema import non_default
 
 # Before the config is used at all: a key written twice in one of the config files (the
 # Snakefile's and every --configfile) is refused, since YAML keeps the last one silently, and
@@ -145,8 +148,10 @@ def get_run_outputs(name):
 
 
 def get_hyperparameters(wildcards):
-    """The resolved hyperparameters of a condition."""
-    return EXPERIMENT.conditions[wildcards.condition]
+    """What a condition's training job is told: its hyperparameters that differ from the
+    schema's defaults (the job fills in the rest). A hyperparameter added with a default
+    changes no job's parameters, so it retrains nothing that is finished."""
+    return non_default(EXPERIMENT.conditions[wildcards.condition])
 
 
 def get_train_priority(seeds):
@@ -162,20 +167,13 @@ def get_train_priority(seeds):
 
 
 def condition_cost(hyperparameters):
-    """A condition's relative training cost: weights x training images x epochs, plus a
-    per-batch share.
-
-    Only the ordering of the jobs matters.
-    """
-    units = hyperparameters["units"]
-    weights = (
-        EXPERIMENT.dataset.input_size * units
-        + (hyperparameters["hidden_layers"] - 1) * units * units
-        + EXPERIMENT.dataset.num_classes * units
+    """A condition's planned cost per seed (tipsbench.cost, the one cost model)."""
+    return planned_cost(
+        hyperparameters,
+        EXPERIMENT.dataset.input_size,
+        EXPERIMENT.dataset.num_classes,
+        EXPERIMENT.data["train_size"] or DATASETS[EXPERIMENT.dataset.name].sizes["train"],
     )
-    batches_share = 1 + 100 / hyperparameters["batch_size"]
-    images = hyperparameters.get("train_size") or EXPERIMENT.data["train_size"] or 60000
-    return weights * images * hyperparameters["epochs"] * batches_share
 
 
 TRAIN_COST = {name: condition_cost(hp) for name, hp in EXPERIMENT.conditions.items()}

@@ -13,10 +13,12 @@ send_output_to(snakemake.log[0])
 configure_runtime(snakemake.params.backend, snakemake.threads)
 
 from tipsbench.data import load_prepared  # noqa: E402
+from tipsbench.schema import hyperparameters  # noqa: E402
 from tipsbench.training import train_seeds  # noqa: E402
 
+# The job is told what differs from the schema's defaults; the defaults fill the rest.
 train_seeds(
-    dict(snakemake.params.hyperparameters),
+    hyperparameters(**snakemake.params.hyperparameters),
     load_prepared(snakemake.input.data),
     condition=snakemake.wildcards.condition,
     files={int(seed): files for seed, files in snakemake.params.files},

@@ -35,7 +35,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from tipsbench.data import DATASETS
 from tipsbench.endpoints import ENDPOINTS, check_parameters, endpoint
 from tipsbench.grid import resolve_grid
-from tipsbench.schema import SCHEMA_PATH
+from tipsbench.schema import SCHEMA_PATH, hyperparameter_defaults, hyperparameter_definitions
 
 PREFIX = "config error: "
 MAX_VALUE_CHARS = 60
@@ -100,6 +100,9 @@ def check_config(
         if not isinstance(caught, ValidationError):
             raise
         raise schema_error(config, schema_path, caught) from None
+    # The base condition starts from every hyperparameter's default (the schema declares them
+    # once, under $defs.hyperparameters, where a jsonschema default would fill overrides too).
+    config["base"] = {**hyperparameter_defaults(), **config["base"]}
     schema = yaml.safe_load(schema_path.read_text())
     error = best_match(StrictValidator(schema).iter_errors(config))
     if error is not None:
@@ -375,7 +378,7 @@ def check_claim(
 
 def _check_value(schema: dict, hyperparameter: str, value: Any, where: str) -> None:
     """A value for ``hyperparameter`` must pass the schema's definition of it."""
-    definition = {**schema["$defs"][hyperparameter], "$defs": schema["$defs"]}
+    definition = {**hyperparameter_definitions(schema)[hyperparameter], "$defs": schema["$defs"]}
     error = best_match(StrictValidator(definition).iter_errors(value))
     if error is not None:
         raise ConfigError(where, f"{describe(error)} (a value of {hyperparameter})")
@@ -397,7 +400,7 @@ def _check_grid(
 
 def check_sweeps_and_tuning(config: dict[str, Any], schema: dict) -> None:
     """What the schema cannot say about sweep axes, tuned arms and the data they need."""
-    hyperparameters = list(schema["$defs"]["arm"]["properties"]["overrides"]["properties"])
+    hyperparameters = list(hyperparameter_definitions(schema))
     data = config["data"]
     tuned: dict[str, set[str]] = {}
     for study, spec in config["studies"].items():
@@ -471,8 +474,8 @@ def check_effects(config: dict[str, Any], schema: dict, grid: Any, given_base: s
     """
     rules = {
         name: definition["applies_when"]
-        for name, definition in schema["$defs"].items()
-        if isinstance(definition, dict) and "applies_when" in definition
+        for name, definition in hyperparameter_definitions(schema).items()
+        if "applies_when" in definition
     }
     for study, spec in config["studies"].items():
         for index, (entry, arm) in enumerate(zip(spec["arms"], grid.arms_of(study))):
@@ -503,11 +506,11 @@ def check_effects(config: dict[str, Any], schema: dict, grid: Any, given_base: s
             _must_matter(
                 rules[name], conditions, f"sweeps[{index}].hyperparameter", name, f"study {study}"
             )
-    defaults = schema["properties"]["base"]["properties"]
+    definitions = hyperparameter_definitions(schema)
     for name in sorted(given_base & set(rules)):
         # A base key that holds the schema's default changes nothing, written or not (and a
         # config validated before this call holds every default).
-        if config["base"][name] != defaults[name].get("default", object()):
+        if config["base"][name] != definitions[name].get("x-default", object()):
             _must_matter(
                 rules[name], list(grid.conditions.values()), f"base.{name}", "", "any condition"
             )

@@ -68,6 +68,32 @@ def run_flops(
     }
 
 
+# A weight update's fixed cost besides its arithmetic (a call into the compiled step, the
+# optimizer's bookkeeping), as the arithmetic of this many images: small batches cost more per
+# image than their FLOPs say.
+UPDATE_OVERHEAD_IMAGES = 100
+
+
+def mlp_parameters(hidden_layers: int, units: int, inputs: int, classes: int) -> int:
+    """The weights and biases of the lecture's MLP: hidden Dense layers, then the output."""
+    hidden = inputs * units + units + (hidden_layers - 1) * (units * units + units)
+    return hidden + units * classes + classes
+
+
+def planned_cost(
+    hyperparameters: dict[str, Any], inputs: int, classes: int, train_samples: int
+) -> float:
+    """What one run of a condition will cost before it runs: its training FLOPs, with each
+    weight update's fixed cost added (``UPDATE_OVERHEAD_IMAGES``). The training jobs start
+    costliest first by it (only the order matters), so the last to start are short ones."""
+    parameters = mlp_parameters(
+        hyperparameters["hidden_layers"], hyperparameters["units"], inputs, classes
+    )
+    samples = hyperparameters.get("train_size") or train_samples
+    training = run_flops(parameters, samples, 0, hyperparameters["epochs"])["training"]
+    return training * (1 + UPDATE_OVERHEAD_IMAGES / hyperparameters["batch_size"])
+
+
 def record_flops(
     metrics: dict[str, Any], probe: pd.DataFrame | None, layers: pd.DataFrame | None
 ) -> dict[str, int]:

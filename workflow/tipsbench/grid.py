@@ -20,27 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Hyperparameters in the order they appear in condition names, with their short name.
-HYPERPARAMETER_SLUGS: dict[str, str] = {
-    "hidden_layers": "layers",
-    "units": "units",
-    "activation": "act",
-    "loss": "loss",
-    "optimizer": "opt",
-    "learning_rate": "lr",
-    "learning_rate_schedule": "sched",
-    "final_fraction": "final",
-    "batch_size": "batch",
-    "epochs": "epochs",
-    "dropout_rate": "dropout",
-    "scale_inputs": "scaled",
-    "test_noise": "noise",
-    "train_size": "train",
-    "init_seed": "init",
-    "order_seed": "order",
-    "mask_seed": "masks",
-    "data_seed": "images",
-}
+from tipsbench.schema import hyperparameter_slugs
+
+# Hyperparameters in the order they appear in condition names, with their short name: the
+# schema's declaration ($defs.hyperparameters, x-slug).
+HYPERPARAMETER_SLUGS: dict[str, str] = hyperparameter_slugs()
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def learning_rate(hyperparameters: dict[str, Any], updates: int | None) -> Any:
     final_fraction over all the updates).
     """
     peak = hyperparameters["learning_rate"]
-    schedule = hyperparameters.get("learning_rate_schedule", "constant")
+    schedule = hyperparameters["learning_rate_schedule"]
     if schedule not in allowed("learning_rate_schedule"):
         raise ValueError(
             f"unknown learning_rate_schedule {schedule!r} "
@@ -40,7 +40,7 @@ def learning_rate(hyperparameters: dict[str, Any], updates: int | None) -> Any:
         raise ValueError(
             f"a {schedule} schedule needs the run's number of updates, got {updates!r}"
         )
-    final = hyperparameters.get("final_fraction", 0.01)
+    final = hyperparameters["final_fraction"]
     schedules = keras.optimizers.schedules
     if schedule == "step":
         return schedules.PiecewiseConstantDecay(
