@@ -77,3 +77,16 @@ def test_the_readme_lists_the_findings_columns_as_declared():
     assert findings_columns_markdown() in readme
     listed = re.findall(r"^\| `(\w+)` \|", readme, flags=re.MULTILINE)
     assert [column for column in listed if column in FINDINGS] == list(FINDINGS)
+
+
+def test_no_function_of_the_package_is_longer_than_a_hundred_lines():
+    import ast
+
+    long = []
+    for path in sorted((ROOT / "workflow" / "tipsbench").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > 100:
+                    long.append(f"{path.name}:{node.lineno} {node.name} ({lines} lines)")
+    assert not long, long

@@ -653,6 +653,37 @@ def format_path(path: Iterable[str | int]) -> str:
     return text or "top level"
 
 
+def _describe_type(error: ValidationError) -> str:
+    """A value of the wrong type, with the likely cause where there is one (YAML text, a
+    float where an integer belongs, a boolean on the command line)."""
+    expected, value, shown = error.validator_value, error.instance, show(error.instance)
+    types = [expected] if isinstance(expected, str) else list(expected)
+    wanted = " or ".join(TYPE_NAMES.get(name, name) for name in types)
+    hint = ""
+    if isinstance(value, str) and {"number", "integer"} & set(types):
+        try:
+            float(value)
+            if error.path and isinstance(error.path[-1], int):
+                # Snakemake's --config reads the items of a list as text.
+                hint = (
+                    " (a list given with --config holds text: "
+                    "put it in a YAML file for --configfile)"
+                )
+            else:
+                hint = " (YAML reads it as text: write a number like 0.001 or 1.0e-3)"
+        except ValueError:
+            pass
+    if isinstance(value, float) and "integer" in types and value.is_integer():
+        hint = f" (write {int(value)}, without the decimal point)"
+    if isinstance(value, str) and "boolean" in types and value.lower() in ("true", "false"):
+        # Snakemake's --config reads only True and False (capitalised) as booleans.
+        hint = (
+            " (on the command line write --config "
+            f"{'.'.join(map(str, error.path))}={value.capitalize()})"
+        )
+    return f"expected {wanted}, got {shown}{hint}"
+
+
 def describe(error: ValidationError) -> str:
     """What was wrong and what was expected, in words, for one jsonschema error."""
     kind, expected, value, schema = (
@@ -678,31 +709,7 @@ def describe(error: ValidationError) -> str:
         hint = did_you_mean(key, allowed)
         return f"unknown key {key!r}{more} ({hint}allowed: {', '.join(allowed) or 'none'})"
     if kind == "type":
-        types = [expected] if isinstance(expected, str) else list(expected)
-        wanted = " or ".join(TYPE_NAMES.get(name, name) for name in types)
-        hint = ""
-        if isinstance(value, str) and {"number", "integer"} & set(types):
-            try:
-                float(value)
-                if error.path and isinstance(error.path[-1], int):
-                    # Snakemake's --config reads the items of a list as text.
-                    hint = (
-                        " (a list given with --config holds text: "
-                        "put it in a YAML file for --configfile)"
-                    )
-                else:
-                    hint = " (YAML reads it as text: write a number like 0.001 or 1.0e-3)"
-            except ValueError:
-                pass
-        if isinstance(value, float) and "integer" in types and value.is_integer():
-            hint = f" (write {int(value)}, without the decimal point)"
-        if isinstance(value, str) and "boolean" in types and value.lower() in ("true", "false"):
-            # Snakemake's --config reads only True and False (capitalised) as booleans.
-            hint = (
-                " (on the command line write --config "
-                f"{'.'.join(map(str, error.path))}={value.capitalize()})"
-            )
-        return f"expected {wanted}, got {shown}{hint}"
+        return _describe_type(error)
     if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         bounds = [
             key

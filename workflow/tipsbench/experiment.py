@@ -18,6 +18,7 @@ from typing import Any
 from tipsbench.data import DATASETS
 from tipsbench.endpoints import LOSS_UNITS, endpoint, endpoint_key
 from tipsbench.grid import Arm, Grid, resolve_grid
+from tipsbench.schema import non_default
 
 # The keys of a claim in the config that are parameters of its endpoint.
 ENDPOINT_PARAMETERS = ("curve", "target", "updates", "update")
@@ -244,8 +245,10 @@ class Experiment:
         return {
             "run_name": self.run_name,
             "smoke": self.smoke,
-            "base": dict(self.base),
-            "conditions": {name: dict(values) for name, values in self.conditions.items()},
+            # What differs from the schema's defaults (as a training job is told): a
+            # hyperparameter added with its default changes no rule's parameters.
+            "base": non_default(self.base),
+            "conditions": {name: non_default(values) for name, values in self.conditions.items()},
             "studies": self.study_records(),
             "sweeps": [dict(axis) for axis in self.sweeps],
             "statistics": dict(self.statistics),
@@ -277,8 +280,11 @@ def canonical(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def config_hash(config: dict[str, Any]) -> str:
-    """SHA-256 of the validated config (keys sorted), naming exactly what was run."""
-    return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
+    """SHA-256 of the validated config (keys sorted), naming exactly what was run, with the
+    base condition as what differs from the hyperparameters' defaults: a hyperparameter added
+    with its default changes neither what runs nor this hash."""
+    named = {**config, "base": non_default(config["base"])} if "base" in config else config
+    return hashlib.sha256(json.dumps(named, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def resolve_experiment(config: dict[str, Any]) -> Experiment:

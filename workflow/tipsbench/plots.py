@@ -88,88 +88,11 @@ def effects_figure(
     )
     rng = np.random.default_rng(0)  # Fixed jitter: the same figure on every rebuild.
     for axes, claim in zip(grid.flat, claims):
-        key = claim["endpoint"]
         rows = findings[findings["claim"] == claim["name"]]
         if not len(rows):
             axes.set_visible(False)
             continue
-        finding = rows.iloc[0]
-        convert, label = _effect_scale({**finding.to_dict(), "unit": claim.get("unit", "")})
-        ratio = finding["scale"] == "ratio"
-        paired = _paired(endpoint_rows, key)
-        values = paired["value_b"].to_numpy(float)
-        base = paired["value_a"].to_numpy(float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            differences = values / base if ratio else convert(values - base)
-        censored = paired["censored"].to_numpy(bool)
-        size = float(finding["smallest_effect"])
-        band = (1 / size, size) if ratio else tuple(convert(np.array([-size, size])))
-        none = 1.0 if ratio else 0.0
-        axes.axhspan(*band, color="#d0d7de", alpha=0.6, lw=0, label="too small to matter (±Δ)")
-        axes.axhline(none, color="black", lw=0.7)
-        jitter = rng.uniform(-0.12, 0.12, len(differences))
-        axes.scatter(
-            jitter[~censored],
-            differences[~censored],
-            s=26,
-            color=ARM_COLOURS["B"],
-            alpha=0.8,
-            zorder=3,
-            label="one seed",
-        )
-        if censored.any():
-            axes.scatter(
-                jitter[censored],
-                differences[censored],
-                s=34,
-                marker="^",
-                facecolors="none",
-                edgecolors=ARM_COLOURS["B"],
-                zorder=3,
-                label="a run censored (at its budget)",
-            )
-        mean = convert(float(finding["mean_diff"]))
-        low, high = (convert(float(finding[end])) for end in ("ci_low", "ci_high"))
-        if pd.notna(low) and pd.notna(high):
-            axes.errorbar(
-                0.35,
-                mean,
-                yerr=[[mean - low], [high - mean]],
-                fmt="o",
-                color="black",
-                ms=4,
-                capsize=3,
-                lw=1.4,
-                zorder=4,
-                label=f"mean, {level(confidence)} CI"
-                + (" (geometric)" if ratio else "")
-                + (", seeds and test images" if finding["sources"] != "seeds" else ""),
-            )
-        slide = finding.get("slide_diff")
-        if pd.notna(slide):
-            axes.scatter(
-                0.6,
-                convert(float(slide)),
-                marker="x",
-                s=55,
-                color=SLIDE_COLOUR,
-                zorder=5,
-                label="slide (one run)",
-            )
-        if ratio:
-            _log_ratio_axis(axes.yaxis)
-        shown = [value for value in (*differences, *band, none, low, high) if pd.notna(value)]
-        if pd.notna(slide):
-            shown.append(convert(float(slide)))
-        _resolve(axes, shown, ratio)
-        axes.set_xlim(-0.45, 0.9)
-        axes.set_xticks([])
-        axes.set_ylabel(label, fontsize=8)
-        axes.set_title(
-            f"{describe_key(key)}\n{finding['arm_b']} vs {finding['arm_a']}",
-            fontsize=8,
-        )
-        axes.grid(axis="y", alpha=0.3)
+        _effect_panel(axes, rows.iloc[0], claim, endpoint_rows, confidence, rng)
     handles = {}
     for axes in grid.flat:
         for handle, text in zip(*axes.get_legend_handles_labels()):
@@ -183,6 +106,94 @@ def effects_figure(
         frameon=False,
     )
     return figure
+
+
+def _effect_panel(
+    axes: plt.Axes,
+    finding: pd.Series,
+    claim: dict[str, Any],
+    endpoint_rows: pd.DataFrame,
+    confidence: float,
+    rng: np.random.Generator,
+) -> None:
+    """One claim's panel of ``effects_figure``."""
+    key = claim["endpoint"]
+    convert, label = _effect_scale({**finding.to_dict(), "unit": claim.get("unit", "")})
+    ratio = finding["scale"] == "ratio"
+    paired = _paired(endpoint_rows, key)
+    values = paired["value_b"].to_numpy(float)
+    base = paired["value_a"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        differences = values / base if ratio else convert(values - base)
+    censored = paired["censored"].to_numpy(bool)
+    size = float(finding["smallest_effect"])
+    band = (1 / size, size) if ratio else tuple(convert(np.array([-size, size])))
+    none = 1.0 if ratio else 0.0
+    axes.axhspan(*band, color="#d0d7de", alpha=0.6, lw=0, label="too small to matter (±Δ)")
+    axes.axhline(none, color="black", lw=0.7)
+    jitter = rng.uniform(-0.12, 0.12, len(differences))
+    axes.scatter(
+        jitter[~censored],
+        differences[~censored],
+        s=26,
+        color=ARM_COLOURS["B"],
+        alpha=0.8,
+        zorder=3,
+        label="one seed",
+    )
+    if censored.any():
+        axes.scatter(
+            jitter[censored],
+            differences[censored],
+            s=34,
+            marker="^",
+            facecolors="none",
+            edgecolors=ARM_COLOURS["B"],
+            zorder=3,
+            label="a run censored (at its budget)",
+        )
+    mean = convert(float(finding["mean_diff"]))
+    low, high = (convert(float(finding[end])) for end in ("ci_low", "ci_high"))
+    if pd.notna(low) and pd.notna(high):
+        axes.errorbar(
+            0.35,
+            mean,
+            yerr=[[mean - low], [high - mean]],
+            fmt="o",
+            color="black",
+            ms=4,
+            capsize=3,
+            lw=1.4,
+            zorder=4,
+            label=f"mean, {level(confidence)} CI"
+            + (" (geometric)" if ratio else "")
+            + (", seeds and test images" if finding["sources"] != "seeds" else ""),
+        )
+    slide = finding.get("slide_diff")
+    if pd.notna(slide):
+        axes.scatter(
+            0.6,
+            convert(float(slide)),
+            marker="x",
+            s=55,
+            color=SLIDE_COLOUR,
+            zorder=5,
+            label="slide (one run)",
+        )
+    if ratio:
+        _log_ratio_axis(axes.yaxis)
+    shown = [value for value in (*differences, *band, none, low, high) if pd.notna(value)]
+    if pd.notna(slide):
+        shown.append(convert(float(slide)))
+    _resolve(axes, shown, ratio)
+    axes.set_xlim(-0.45, 0.9)
+    axes.set_xticks([])
+    axes.set_ylabel(label, fontsize=8)
+    axes.set_title(
+        f"{describe_key(key)}\n{finding['arm_b']} vs {finding['arm_a']}",
+        fontsize=8,
+    )
+    axes.grid(axis="y", alpha=0.3)
 
 
 def _log_ratio_axis(axis: Any) -> None:

@@ -31,6 +31,7 @@ import pandas as pd
 from tipsbench import wording
 from tipsbench.endpoints import describe_key, parse_key
 from tipsbench.plots import RUN_FIGURES, SECTIONS, STUDY_FIGURES, FigureSpec
+from tipsbench.schema import hyperparameters
 from tipsbench.training import probe_schedule
 
 # The study figure each study section shows in the main story; the others fold away (HTML) or
@@ -98,13 +99,13 @@ def _figure_context(spec: FigureSpec, svg: str, words: dict[str, str]) -> dict[s
     }
 
 
-def _arm_context(row: Any, conditions: dict, base: dict, updates: Any) -> dict[str, Any]:
+def _arm_context(row: Any, condition: dict, base: dict, updates: Any) -> dict[str, Any]:
     """One arm of a study: what it changes, its seeds and how many weight updates it gets."""
     return {
         "role": row.role,
         "label": row.arm,
         "condition": row.condition,
-        "changes": wording.describe_changes(conditions[row.condition], base),
+        "changes": wording.describe_changes(condition, base),
         "n": int(row.n),
         "n_trained": int(row.n_trained),
         "n_at_chance": int(row.n_at_chance),
@@ -331,7 +332,12 @@ def study_context(
         "note": spec["note"],
         "verdict": primary["finding"] if primary else None,
         "arms": [
-            _arm_context(row, experiment["conditions"], experiment["base"], updates.get(row.role))
+            _arm_context(
+                row,
+                hyperparameters(**experiment["conditions"][row.condition]),
+                hyperparameters(**experiment["base"]),
+                updates.get(row.role),
+            )
             for row in arms.itertuples()
         ],
         "labels": labels,
@@ -425,7 +431,9 @@ def method_context(
     statistics = experiment["statistics"]
     first = findings.iloc[0] if len(findings) else None
     return {
-        "base": wording.describe_base(experiment["base"], experiment["dataset"]["num_classes"]),
+        "base": wording.describe_base(
+            hyperparameters(**experiment["base"]), experiment["dataset"]["num_classes"]
+        ),
         "data_info": data_info,
         "dataset": experiment["dataset"],
         "probe": {

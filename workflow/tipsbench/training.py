@@ -399,48 +399,12 @@ def train_condition(
     """
     threads = framework_threads(threads)
     _seed_and_pin(seed, threads)
-    import keras
-
-    from tipsbench.models import build_model
-
     data = model_inputs(hyperparameters, data, seed)
-    # Sources of randomness: initial weights, data order, dropout masks (and which training
-    # images, in model_inputs). Absent, each is tied to the run's seed exactly as before:
-    # one keras.utils.set_random_seed(seed) drives them all. A source given its own seed is
-    # cut loose: the weights are drawn after seeding with init_seed, the dropout layers get
-    # explicit seeds, and training's shuffling starts from order_seed (or the run's seed).
-    init, order, masks = (hyperparameters.get(f"{name}_seed") for name in SEED_SOURCES)
-    separate = any(value is not None for value in (init, order, masks))
-    if init is not None:
-        keras.utils.set_random_seed(init)
     per_epoch = batches_per_epoch(len(data["x_train"]), hyperparameters["batch_size"])
     planned_updates = per_epoch * hyperparameters["epochs"]
-    model = build_model(
-        hyperparameters,
-        data["x_train"].shape[1],
-        data["y_train"].shape[1],
-        steps_per_execution=1 if probe else STEPS_PER_EXECUTION,
-        mask_seed=(seed if masks is None else masks) if separate else None,
-        updates=planned_updates,
-    )
-    if separate:
-        keras.utils.set_random_seed(seed if order is None else order)
-    callbacks = [_stop_on_non_finite_loss()]
-    if probe:
-        images = min(probe.get("gradient_images", 0), len(data["x_train"]))
-        probe_callback = _probe_callback(
-            probe_sets(data, probe["train_images"], probe["test_images"]),
-            probe_schedule(planned_updates, probe["points_per_decade"]),
-            per_epoch,
-            {
-                "x": data["x_train"][:images],
-                "y": data["y_train"][:images],
-                "points": set(gradient_schedule(planned_updates)),
-            }
-            if images
-            else None,
-        )
-        callbacks.append(probe_callback)
+    model = _seeded_model(hyperparameters, data, seed, planned_updates, bool(probe))
+    probe_callback = _probe_for(probe, data, per_epoch, planned_updates)
+    callbacks = [_stop_on_non_finite_loss(), *([probe_callback] if probe_callback else [])]
     started = time.perf_counter()
     fit = model.fit(
         data["x_train"],
@@ -454,36 +418,11 @@ def train_condition(
         verbose=verbose,
     )
     fit_seconds = time.perf_counter() - started
-    probe_table = pd.DataFrame(probe_callback.rows if probe else [], columns=PROBE_COLUMNS)
-    layer_table = pd.DataFrame(probe_callback.layer_rows if probe else [], columns=LAYER_COLUMNS)
-
-    history = pd.DataFrame(
-        {
-            "epoch": np.arange(1, len(fit.history["loss"]) + 1),
-            "train_loss": fit.history["loss"],
-            "train_accuracy": fit.history["accuracy"],
-            "test_loss": fit.history.get("val_loss", [math.nan] * len(fit.history["loss"])),
-            "test_accuracy": fit.history.get("val_accuracy", [math.nan] * len(fit.history["loss"])),
-        }
-    )
-    # Final numbers come from evaluate() after training, as the lecturer reported them.
-    train_loss, train_accuracy = model.evaluate(
-        data["x_train"], data["y_train"], batch_size=EVALUATION_BATCH, verbose=0
-    )
-    test_loss, test_accuracy = model.evaluate(
-        data["x_test"], data["y_test"], batch_size=EVALUATION_BATCH, verbose=0
-    )
-    probabilities = model.predict(data["x_test"], batch_size=EVALUATION_BATCH, verbose=0)
-    # The validation set (tuned arms choose on it) is scored last, after everything the
-    # test set reports, so that having one changes none of the other numbers.
-    validation_loss = validation_accuracy = math.nan
-    if "x_val" in data:
-        validation_loss, validation_accuracy = model.evaluate(
-            data["x_val"], data["y_val"], batch_size=EVALUATION_BATCH, verbose=0
-        )
+    history = _history(fit.history)
+    scores, probabilities = _final_scores(model, data)
     last_good_epoch = _last_finite_epoch(history)
     diverged = last_good_epoch < len(history) or not (
-        math.isfinite(train_loss) and math.isfinite(test_loss)
+        math.isfinite(scores["train_loss"]) and math.isfinite(scores["test_loss"])
     )
     if diverged:
         last_good_epoch = min(last_good_epoch, len(history) - 1)
@@ -498,6 +437,138 @@ def train_condition(
         "batches_per_epoch": int(per_epoch),
         "updates": int(planned_updates),
         "updates_run": int(per_epoch * epochs_run),
+        **_sample_counts(data, probe, probe_callback),
+        **scores,
+        "fit_seconds": float(fit_seconds),
+        "probe_seconds": float(probe_callback.seconds) if probe_callback else 0.0,
+        "samples_per_second": float(epochs_run * len(data["x_train"]) / fit_seconds),
+        "parameters": int(model.count_params()),
+        **_provenance(threads),
+    }
+    return {
+        "history": history,
+        "probe": pd.DataFrame(probe_callback.rows if probe_callback else [], columns=PROBE_COLUMNS),
+        "layers": pd.DataFrame(
+            probe_callback.layer_rows if probe_callback else [], columns=LAYER_COLUMNS
+        ),
+        "metrics": metrics,
+        "weights": [np.asarray(weight) for weight in model.get_weights()],
+        "predictions": probabilities.argmax(axis=1).astype(np.uint8),
+    }
+
+
+def _seeded_model(
+    hyperparameters: dict[str, Any],
+    data: dict[str, np.ndarray],
+    seed: int,
+    planned_updates: int,
+    probe_each_batch: bool,
+) -> Any:
+    """The run's compiled model, its randomness seeded.
+
+    Sources of randomness: initial weights, data order, dropout masks (and which training
+    images, in model_inputs). Absent, each is tied to the run's seed exactly as before: one
+    keras.utils.set_random_seed(seed) drives them all. A source given its own seed is cut
+    loose: the weights are drawn after seeding with init_seed, the dropout layers get
+    explicit seeds, and training's shuffling starts from order_seed (or the run's seed).
+    ``probe_each_batch``: one batch per call into the compiled function, so that the probe
+    can score a point inside an epoch (the speed changes, not the arithmetic).
+    """
+    import keras
+
+    from tipsbench.models import build_model
+
+    init, order, masks = (hyperparameters.get(f"{name}_seed") for name in SEED_SOURCES)
+    separate = any(value is not None for value in (init, order, masks))
+    if init is not None:
+        keras.utils.set_random_seed(init)
+    model = build_model(
+        hyperparameters,
+        data["x_train"].shape[1],
+        data["y_train"].shape[1],
+        steps_per_execution=1 if probe_each_batch else STEPS_PER_EXECUTION,
+        mask_seed=(seed if masks is None else masks) if separate else None,
+        updates=planned_updates,
+    )
+    if separate:
+        keras.utils.set_random_seed(seed if order is None else order)
+    return model
+
+
+def _probe_for(
+    probe: dict[str, int] | None,
+    data: dict[str, np.ndarray],
+    per_epoch: int,
+    planned_updates: int,
+) -> Any:
+    """The probe's callback for a run (None without a probe): its images scored at
+    ``probe_schedule`` points, the layers' gradients on ``gradient_images`` training images."""
+    if not probe:
+        return None
+    images = min(probe.get("gradient_images", 0), len(data["x_train"]))
+    callback = _probe_callback(
+        probe_sets(data, probe["train_images"], probe["test_images"]),
+        probe_schedule(planned_updates, probe["points_per_decade"]),
+        per_epoch,
+        {
+            "x": data["x_train"][:images],
+            "y": data["y_train"][:images],
+            "points": set(gradient_schedule(planned_updates)),
+        }
+        if images
+        else None,
+    )
+    callback.gradient_images = images
+    return callback
+
+
+def _history(history: dict[str, list[float]]) -> pd.DataFrame:
+    """fit()'s per-epoch record as a table (test: the per-epoch validation on the test set)."""
+    epochs = len(history["loss"])
+    return pd.DataFrame(
+        {
+            "epoch": np.arange(1, epochs + 1),
+            "train_loss": history["loss"],
+            "train_accuracy": history["accuracy"],
+            "test_loss": history.get("val_loss", [math.nan] * epochs),
+            "test_accuracy": history.get("val_accuracy", [math.nan] * epochs),
+        }
+    )
+
+
+def _final_scores(model: Any, data: dict[str, np.ndarray]) -> tuple[dict[str, float], Any]:
+    """Final numbers from evaluate() after training, as the lecturer reported them, and the
+    test set's predicted probabilities."""
+    train_loss, train_accuracy = model.evaluate(
+        data["x_train"], data["y_train"], batch_size=EVALUATION_BATCH, verbose=0
+    )
+    test_loss, test_accuracy = model.evaluate(
+        data["x_test"], data["y_test"], batch_size=EVALUATION_BATCH, verbose=0
+    )
+    probabilities = model.predict(data["x_test"], batch_size=EVALUATION_BATCH, verbose=0)
+    # The validation set (tuned arms choose on it) is scored last, after everything the
+    # test set reports, so that having one changes none of the other numbers.
+    validation_loss = validation_accuracy = math.nan
+    if "x_val" in data:
+        validation_loss, validation_accuracy = model.evaluate(
+            data["x_val"], data["y_val"], batch_size=EVALUATION_BATCH, verbose=0
+        )
+    scores = {
+        "train_loss": float(train_loss),
+        "train_accuracy": float(train_accuracy),
+        "test_loss": float(test_loss),
+        "test_accuracy": float(test_accuracy),
+        "validation_loss": float(validation_loss),
+        "validation_accuracy": float(validation_accuracy),
+    }
+    return scores, probabilities
+
+
+def _sample_counts(
+    data: dict[str, np.ndarray], probe: dict[str, int] | None, callback: Any
+) -> dict[str, int]:
+    """How many images each part of the run saw (the cost model counts them)."""
+    return {
         "probe_train_samples": int(min(probe["train_images"], len(data["x_train"])))
         if probe
         else 0,
@@ -505,17 +576,15 @@ def train_condition(
         "train_samples": int(len(data["x_train"])),
         "test_samples": int(len(data["x_test"])),
         "validation_samples": int(len(data["x_val"])) if "x_val" in data else 0,
-        "gradient_images": int(images) if probe else 0,
-        "train_loss": float(train_loss),
-        "train_accuracy": float(train_accuracy),
-        "test_loss": float(test_loss),
-        "test_accuracy": float(test_accuracy),
-        "validation_loss": float(validation_loss),
-        "validation_accuracy": float(validation_accuracy),
-        "fit_seconds": float(fit_seconds),
-        "probe_seconds": float(probe_callback.seconds) if probe else 0.0,
-        "samples_per_second": float(epochs_run * len(data["x_train"]) / fit_seconds),
-        "parameters": int(model.count_params()),
+        "gradient_images": int(callback.gradient_images) if callback else 0,
+    }
+
+
+def _provenance(threads: int) -> dict[str, Any]:
+    """Where and with what a run was trained."""
+    import keras
+
+    return {
         "threads": int(threads),
         "backend": keras.backend.backend(),
         "versions": package_versions(),
@@ -525,14 +594,6 @@ def train_condition(
             "cpus": os.cpu_count(),
         },
         "code": code_version(),
-    }
-    return {
-        "history": history,
-        "probe": probe_table,
-        "layers": layer_table,
-        "metrics": metrics,
-        "weights": [np.asarray(weight) for weight in model.get_weights()],
-        "predictions": probabilities.argmax(axis=1).astype(np.uint8),
     }
 
 
