@@ -86,9 +86,35 @@ def main(backend: str, check: str) -> dict:
         }
     if check == "gradients":
         return gradient_check()
+    if check == "shared-layers":
+        return shared_layers_check(data)
     if check in ("seeds", "alone"):
         return seeds_check(check, data)
     raise ValueError(f"unknown check {check!r}")
+
+
+def shared_layers_check(data: dict) -> dict:
+    """Common random numbers: at one seed, a base arm and its dropout arm (which adds Dropout
+    layers between the Dense ones) start from the same initial weights, layer by layer."""
+    import keras
+    import numpy as np
+
+    from tipsbench.training import initial_model
+
+    plain = hyperparameters(units=32, batch_size=50)
+    weights = {}
+    for name, arm in (("base", plain), ("dropout", {**plain, "dropout_rate": 0.2})):
+        model = initial_model(arm, data, seed=3)[0]
+        weights[name] = {
+            layer.name: [np.asarray(w) for w in layer.get_weights()]
+            for layer in model.layers
+            if isinstance(layer, keras.layers.Dense)
+        }
+    same = {
+        layer: all(np.array_equal(x, y) for x, y in zip(weights["base"][layer], values))
+        for layer, values in weights["dropout"].items()
+    }
+    return {"backend": keras.backend.backend(), "same": same}
 
 
 def seeds_check(check: str, data: dict) -> dict:

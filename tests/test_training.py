@@ -197,6 +197,13 @@ def test_a_diverging_run_is_recorded_on_each_backend(backend):
 
 
 @pytest.mark.parametrize("backend", ["jax", "tensorflow"])
+def test_a_dropout_arm_starts_from_the_base_arms_weights_at_the_same_seed(backend):
+    found = run_check(backend, "shared-layers")
+    assert found["backend"] == backend
+    assert found["same"] == {"hidden_1": True, "hidden_2": True, "output": True}
+
+
+@pytest.mark.parametrize("backend", ["jax", "tensorflow"])
 def test_a_seed_trained_after_another_in_one_process_is_bit_identical_to_one_alone(backend):
     found = run_check(backend, "seeds")
     assert found["backend"] == backend and found["statuses"] == ["ok", "ok"]

@@ -94,8 +94,9 @@ def build_model(
             )
         )
         if dropout_rate > 0:
-            # An explicit seed gives the dropout masks a stream of their own (one per layer);
-            # None draws it from Keras' global seed, as the lecture's code did.
+            # An explicit seed gives the dropout masks a stream of their own (one per layer)
+            # and leaves the draws of the layers' initial weights alone; None draws it from
+            # Python's random, which shifts the initial weights of every later layer.
             seed = None if mask_seed is None else mask_seed * 1000 + index
             model.add(layers.Dropout(dropout_rate, seed=seed, name=f"dropout_{index + 1}"))
     model.add(layers.Dense(num_classes, activation="softmax", name="output"))

@@ -398,11 +398,9 @@ def train_condition(
     scored, which changes the speed, not the arithmetic.
     """
     threads = framework_threads(threads)
-    _seed_and_pin(seed, threads)
-    data = model_inputs(hyperparameters, data, seed)
-    per_epoch = batches_per_epoch(len(data["x_train"]), hyperparameters["batch_size"])
-    planned_updates = per_epoch * hyperparameters["epochs"]
-    model = _seeded_model(hyperparameters, data, seed, planned_updates, bool(probe))
+    model, data, per_epoch, planned_updates = initial_model(
+        hyperparameters, data, seed, threads, bool(probe)
+    )
     probe_callback = _probe_for(probe, data, per_epoch, planned_updates)
     callbacks = [_stop_on_non_finite_loss(), *([probe_callback] if probe_callback else [])]
     started = time.perf_counter()
@@ -457,6 +455,24 @@ def train_condition(
     }
 
 
+def initial_model(
+    hyperparameters: dict[str, Any],
+    data: dict[str, np.ndarray],
+    seed: int,
+    threads: int = 1,
+    probe_each_batch: bool = False,
+) -> tuple[Any, dict[str, np.ndarray], int, int]:
+    """A run's model before its first update, exactly as ``train_condition`` starts it: the
+    seeds set, the run's images chosen, the model built. Returns the model, the run's data,
+    its batches per epoch and its planned weight updates."""
+    _seed_and_pin(seed, framework_threads(threads))
+    data = model_inputs(hyperparameters, data, seed)
+    per_epoch = batches_per_epoch(len(data["x_train"]), hyperparameters["batch_size"])
+    planned_updates = per_epoch * hyperparameters["epochs"]
+    model = _seeded_model(hyperparameters, data, seed, planned_updates, probe_each_batch)
+    return model, data, per_epoch, planned_updates
+
+
 def _seeded_model(
     hyperparameters: dict[str, Any],
     data: dict[str, np.ndarray],
@@ -467,10 +483,11 @@ def _seeded_model(
     """The run's compiled model, its randomness seeded.
 
     Sources of randomness: initial weights, data order, dropout masks (and which training
-    images, in model_inputs). Absent, each is tied to the run's seed exactly as before: one
-    keras.utils.set_random_seed(seed) drives them all. A source given its own seed is cut
-    loose: the weights are drawn after seeding with init_seed, the dropout layers get
-    explicit seeds, and training's shuffling starts from order_seed (or the run's seed).
+    images, in model_inputs). Absent, each is tied to the run's seed: one
+    keras.utils.set_random_seed(seed) drives the weights and the order, and the dropout
+    masks have the run's seed as their own. A source given its own seed is cut loose: the
+    weights are drawn after seeding with init_seed, the masks from mask_seed, and training's
+    shuffling starts from order_seed (or the run's seed).
     ``probe_each_batch``: one batch per call into the compiled function, so that the probe
     can score a point inside an epoch (the speed changes, not the arithmetic).
     """
@@ -487,7 +504,11 @@ def _seeded_model(
         data["x_train"].shape[1],
         data["y_train"].shape[1],
         steps_per_execution=1 if probe_each_batch else STEPS_PER_EXECUTION,
-        mask_seed=(seed if masks is None else masks) if separate else None,
+        # Always an explicit seed for the dropout masks: Dropout(seed=None) would draw one from
+        # Python's random when built, between the Dense layers, and so shift the initial
+        # weights of every layer after it; with it, arms that share a layer start from the
+        # same weights for it at the same seed (common random numbers).
+        mask_seed=seed if masks is None else masks,
         updates=planned_updates,
     )
     if separate:
