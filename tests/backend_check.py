@@ -88,6 +88,8 @@ def main(backend: str, check: str) -> dict:
         return gradient_check()
     if check == "shared-layers":
         return shared_layers_check(data)
+    if check == "pretraining":
+        return pretraining_check(data)
     if check in ("seeds", "alone"):
         return seeds_check(check, data)
     raise ValueError(f"unknown check {check!r}")
@@ -115,6 +117,46 @@ def shared_layers_check(data: dict) -> dict:
         for layer, values in weights["dropout"].items()
     }
     return {"backend": keras.backend.backend(), "same": same}
+
+
+def pretraining_check(data: dict) -> dict:
+    """RBM pre-training inside a run: seeded (the same run twice is the same, bit for bit),
+    before the first update (the probe's first point scores the pre-trained net), and
+    counted (its FLOPs are the stack's)."""
+    import numpy as np
+
+    from tipsbench.pretraining import pretraining_flops, rbm_stack
+    from tipsbench.training import initial_model, train_condition
+
+    arm = {
+        **SMALL,
+        "optimizer": "sgd",
+        "learning_rate": 0.1,
+        "dropout_rate": 0.0,
+        "pretraining": "rbm",
+        "pretraining_epochs": 1,
+        "pretraining_batch_size": 20,
+    }
+    first = train_condition(arm, data, seed=2, verbose=0, probe=PROBE)
+    again = train_condition(arm, data, seed=2, verbose=0, probe=PROBE)
+    plain = train_condition({**arm, "pretraining": "none"}, data, seed=2, verbose=0, probe=PROBE)
+    # What the run starts from: the stack the run's seed gives, in its hidden layers.
+    model, inputs = initial_model(arm, data, seed=2)[:2]
+    stack = rbm_stack(inputs["x_train"], [32, 32], 1, arm["pretraining_learning_rate"], 20, 2)
+    metrics = first["metrics"]
+    return {
+        "backend": metrics["backend"],
+        "repeats": identical(first, again) and first["probe"].equals(again["probe"]),
+        "starts_elsewhere": not first["probe"].iloc[0].equals(plain["probe"].iloc[0]),
+        "flops": metrics["pretraining_flops"]
+        == pretraining_flops(inputs["x_train"].shape[1], [32, 32], len(inputs["x_train"]), 1, 20),
+        "seconds": metrics["pretraining_seconds"] > 0
+        and plain["metrics"]["pretraining_seconds"] == 0,
+        "kernel_shape": list(stack[0].kernel.shape),
+        "first_kernel_differs_from_glorot": not np.array_equal(
+            stack[0].kernel, model.get_layer("hidden_1").get_weights()[0]
+        ),
+    }
 
 
 def seeds_check(check: str, data: dict) -> dict:
@@ -148,6 +190,7 @@ def seeds_check(check: str, data: dict) -> dict:
         "finished_at",
         "job_seconds",
         "cpu_seconds",
+        "pretraining_seconds",
     )
     first, second = (
         {

@@ -858,3 +858,19 @@ def test_a_float_where_an_integer_belongs_is_refused(smoke_raw, overlay, expecte
 )
 def test_a_number_that_is_not_finite_is_refused(smoke_raw, overlay, expected):
     assert _error(smoke_raw, overlay, check_paths=False) == expected
+
+
+def test_rbm_pretraining_needs_scaled_pixels(smoke_raw):
+    overlay = (
+        "studies: {loss: {arms: [{label: a}, {label: b, overrides: "
+        "{pretraining: rbm, scale_inputs: false}}]}}"
+    )
+    assert _error(smoke_raw, overlay, check_paths=False) == (
+        "config error: studies.loss.arms[1]: pretraining: rbm needs the pixels scaled to [0, 1] "
+        "(scale_inputs: true); an RBM reads them as probabilities"
+    )
+    # Its settings have an effect only with it.
+    overlay = (
+        "studies: {loss: {arms: [{label: a}, {label: b, overrides: {pretraining_epochs: 3}}]}}"
+    )
+    assert "has no effect" in _error(smoke_raw, overlay, check_paths=False)

@@ -225,3 +225,73 @@ def test_no_template_holds_a_literal_level_claim_count_or_dataset_word():
         assert not re.search(r"\b(seven|eight|digit|MNIST|784)\b", text, flags=re.IGNORECASE), (
             template.name
         )
+
+
+def test_studies_of_ours_are_counted_apart_from_what_the_slides_measured():
+    from tipsbench.report import summary_context
+
+    def study(name, kind, claims):
+        return {
+            "name": name,
+            "title": name.title(),
+            "kind": kind,
+            "claim_zh": "",
+            "claim": f"{name} claim",
+            "several_claims": claims > 1,
+            "labels": {"A": "a", "B": "b"},
+            "claims": [
+                {
+                    "outcome": "final test accuracy",
+                    "primary": index == 0,
+                    "arms": [],
+                    "finding": {
+                        key: "x" for key in ("effect", "ci", "verdict", "verdict_class", "reason")
+                    }
+                    | {"grade_short": "s", "evidence": True},
+                    "sweep": "",
+                }
+                for index in range(claims)
+            ],
+        }
+
+    summary = summary_context([study("loss", "slide", 1), study("rate", "ours", 2)])
+    assert [group["kind"] for group in summary["groups"]] == ["slide", "ours"]
+    assert summary["several_kinds"] and summary["claims"] == 3
+    assert summary["counts"] == (
+        "1 claim of results the slides measured; 2 claims of tips tested here"
+    )
+    only = summary_context([study("loss", "slide", 2)])
+    assert not only["several_kinds"] and [g["claims"] for g in only["groups"]] == [2]
+
+
+def test_protocol_choices_list_every_slide_value_outside_one_runs_range():
+    from tipsbench.report import fit_sentence, protocol_context
+
+    summary = pd.DataFrame(
+        {
+            "study": ["loss", "loss", "batch"],
+            "arm": ["mse", "cross-entropy", "no batch"],
+            "slide_accuracy": [0.395, 0.919, float("nan")],
+            "test_accuracy_mean": [0.30, 0.897, 0.18],
+            "test_accuracy_pi_low": [0.25, 0.891, 0.1],
+            "test_accuracy_pi_high": [0.42, 0.903, 0.3],
+            "train_accuracy_mean": [0.31, 0.910, 0.19],
+            "slide_in_pi": [True, False, pd.NA],
+        }
+    )
+    choices = [{"topic": "Learning rate", "sources": "0.1 and 0.01", "taken": "0.1"}]
+    context = protocol_context(choices, summary)
+    assert context["choices"] == choices and context["checked"] == 2
+    assert context["outside"] == [
+        {
+            "study": "loss",
+            "arm": "cross-entropy",
+            "slide": "91.9 %",
+            "here": "89.7 %",
+            "pi": "89.1–90.3 %",
+            "direction": "above",
+        }
+    ]
+    assert fit_sentence(summary.iloc[1:2]) == (
+        "cross-entropy: 91.0 % on its training images, 89.7 % on the test set (a gap of 1.3 points)"
+    )

@@ -197,6 +197,15 @@ def test_a_diverging_run_is_recorded_on_each_backend(backend):
 
 
 @pytest.mark.parametrize("backend", ["jax", "tensorflow"])
+def test_rbm_pretraining_runs_inside_the_run_seeded_and_counted(backend):
+    found = run_check(backend, "pretraining")
+    assert found["backend"] == backend
+    assert found["repeats"] and found["starts_elsewhere"]
+    assert found["flops"] and found["seconds"]
+    assert found["kernel_shape"] == [784, 32] and found["first_kernel_differs_from_glorot"]
+
+
+@pytest.mark.parametrize("backend", ["jax", "tensorflow"])
 def test_a_dropout_arm_starts_from_the_base_arms_weights_at_the_same_seed(backend):
     found = run_check(backend, "shared-layers")
     assert found["backend"] == backend

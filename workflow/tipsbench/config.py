@@ -124,6 +124,7 @@ def check_config(
         raise ConfigError(where, what) from None
     check_claims(config, grid)
     check_effects(config, schema, grid, given_base)
+    check_pretraining(config, grid)
 
     audit = config["determinism"]
     if audit["condition"] is not None and audit["condition"] not in grid.conditions:
@@ -514,6 +515,21 @@ def check_effects(config: dict[str, Any], schema: dict, grid: Any, given_base: s
             _must_matter(
                 rules[name], list(grid.conditions.values()), f"base.{name}", "", "any condition"
             )
+
+
+def check_pretraining(config: dict[str, Any], grid: Any) -> None:
+    """RBM pre-training reads pixels as probabilities: an arm that pre-trains must see them
+    scaled to [0, 1] (scale_inputs true)."""
+    for study in config["studies"]:
+        for index, arm in enumerate(grid.arms_of(study)):
+            for condition in arm.conditions:
+                hyperparameters = grid.conditions[condition]
+                if hyperparameters["pretraining"] == "rbm" and not hyperparameters["scale_inputs"]:
+                    raise ConfigError(
+                        f"studies.{study}.arms[{index}]",
+                        "pretraining: rbm needs the pixels scaled to [0, 1] (scale_inputs: "
+                        "true); an RBM reads them as probabilities",
+                    )
 
 
 def _must_matter(

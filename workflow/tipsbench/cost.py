@@ -10,6 +10,8 @@ estimate: a forward pass is 2 × P per image, forward and backward 6 × P):
     final evaluation       2 × P × (training images + 2 × test images + validation images)
                            (evaluate() on both sets, predict() on the test set, and the
                            validation set of a tuned run)
+    pre-training           the RBM stack's matrix products (tipsbench.pretraining), for a
+                           condition with pretraining: rbm
 
 The FLOP limit of a run of the workflow is the time all of it would take at the machine's
 float32 matmul peak (measured on all cores, so it is the whole machine's limit); its wall
@@ -25,7 +27,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-FLOP_PARTS = ("training", "epoch_evaluation", "probe", "gradients", "final_evaluation")
+FLOP_PARTS = (
+    "training",
+    "epoch_evaluation",
+    "probe",
+    "gradients",
+    "final_evaluation",
+    "pretraining",
+)
 COST_COLUMNS = [
     "scope",
     "name",
@@ -33,6 +42,7 @@ COST_COLUMNS = [
     "core_seconds",
     "core_seconds_per_run",
     "fit_core_seconds",
+    "pretraining_seconds",
     "flops",
     *(f"flops_{part}" for part in FLOP_PARTS),
     "wall_seconds",
@@ -60,6 +70,7 @@ def run_flops(
     """One run's FLOPs by part (FLOP_PARTS), as the module docstring counts them."""
     forward = 2 * int(parameters)
     return {
+        "pretraining": 0,
         "training": 3 * forward * train_samples * epochs_run,
         "epoch_evaluation": forward * test_samples * epochs_run,
         "probe": forward * probe_images * probe_points,
@@ -91,7 +102,18 @@ def planned_cost(
     )
     samples = hyperparameters.get("train_size") or train_samples
     training = run_flops(parameters, samples, 0, hyperparameters["epochs"])["training"]
-    return training * (1 + UPDATE_OVERHEAD_IMAGES / hyperparameters["batch_size"])
+    cost = training * (1 + UPDATE_OVERHEAD_IMAGES / hyperparameters["batch_size"])
+    if hyperparameters.get("pretraining", "none") == "rbm":
+        from tipsbench.pretraining import pretraining_flops
+
+        cost += pretraining_flops(
+            inputs,
+            [hyperparameters["units"]] * hyperparameters["hidden_layers"],
+            samples,
+            hyperparameters["pretraining_epochs"],
+            hyperparameters["pretraining_batch_size"],
+        )
+    return cost
 
 
 def record_flops(
@@ -113,7 +135,7 @@ def record_flops(
         probe_points=0 if probe is None else len(probe),
         gradient_images=int(metrics.get("gradient_images") or 0),
         gradient_points=0 if layers is None or not len(layers) else layers["update"].nunique(),
-    )
+    ) | {"pretraining": int(metrics.get("pretraining_flops") or 0)}
 
 
 def _totals(jobs: pd.DataFrame) -> dict[str, float]:
@@ -127,6 +149,9 @@ def _totals(jobs: pd.DataFrame) -> dict[str, float]:
         "core_seconds": core,
         "core_seconds_per_run": core / len(jobs) if len(jobs) else np.nan,
         "fit_core_seconds": float((jobs["fit_seconds"].astype(float) * threads).sum()),
+        "pretraining_seconds": float(jobs["pretraining_seconds"].astype(float).sum())
+        if "pretraining_seconds" in jobs
+        else 0.0,
         "flops": float(sum(flops.values())),
         **flops,
     }

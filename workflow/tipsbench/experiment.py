@@ -48,7 +48,9 @@ class Claim:
     # Δ in the endpoint's unit: a difference, or a ratio > 1 for a ratio endpoint.
     smallest_effect: float
     text: str = ""
+    # The slide's own words, and an English translation of them.
     quote: str = ""
+    quote_en: str = ""
     primary: bool = True
     # Why Δ is this size, for the report.
     smallest_effect_reason: str = ""
@@ -71,6 +73,10 @@ class Study:
     # Names the study's claims across runs (the comparison page matches on it and on each
     # claim's endpoint).
     claim_id: str = ""
+    # An English translation of claim_zh; "slide" (a result the slides measured) or "ours"
+    # (a tip or recipe they give without a measurement, tested here).
+    claim_en: str = ""
+    kind: str = "slide"
     # A sweep point: the study it replicates (itself for a study of the config), the axis
     # and the axis value it sits at ("" and None for the slide's own setting).
     origin: str = ""
@@ -145,6 +151,7 @@ def resolve_claims(
                 smallest_effect=float(delta),
                 text=claim.get("text", ""),
                 quote=claim.get("quote", ""),
+                quote_en=claim.get("quote_en", ""),
                 primary=index == primary,
                 smallest_effect_reason=reason,
                 unit=unit_of(claim["endpoint"]),
@@ -178,6 +185,8 @@ class Experiment:
     sweeps: tuple[dict[str, Any], ...] = ()
     # Seeds of a condition one training job trains in one process (see seed_blocks).
     seeds_per_job: int = 1
+    # Where the sources disagree and which reading is taken (topic, sources, taken).
+    protocol: tuple[dict[str, str], ...] = ()
     # The machine's measured float32 matmul peak (GFLOP/s) for the cost section, or None.
     peak_gflops: float | None = None
 
@@ -251,6 +260,7 @@ class Experiment:
             "conditions": {name: non_default(values) for name, values in self.conditions.items()},
             "studies": self.study_records(),
             "sweeps": [dict(axis) for axis in self.sweeps],
+            "protocol": [dict(choice) for choice in self.protocol],
             "statistics": dict(self.statistics),
             "probe": dict(self.probe),
             "dataset": asdict(self.dataset),
@@ -300,6 +310,8 @@ def resolve_experiment(config: dict[str, Any]) -> Experiment:
             title=spec["title"] or (point.origin if point else name),
             claim=spec["claim"],
             claim_zh=spec["claim_zh"],
+            claim_en=spec["claim_en"],
+            kind=spec["kind"],
             note=spec["note"],
             arms=tuple(grid.arms_of(name)),
             claims=resolve_claims(
@@ -349,6 +361,7 @@ def resolve_experiment(config: dict[str, Any]) -> Experiment:
         determinism=dict(config["determinism"]),
         comparison_runs=tuple(config["comparison"]["runs"]),
         config_hash=config_hash(config),
+        protocol=tuple(dict(choice) for choice in config.get("protocol") or ()),
         probe=canonical(config["probe"]),
         sweeps=sweeps,
         seeds_per_job=config["seeds_per_job"],

@@ -34,7 +34,6 @@ from tipsbench.wording import (  # noqa: E402
     POINTS,
     effect,
     level,
-    ratio_text,
 )
 
 ARM_COLOURS = {"A": "#4c72b0", "B": "#dd8452"}
@@ -196,10 +195,19 @@ def _effect_panel(
     axes.grid(axis="y", alpha=0.3)
 
 
+def _ratio_tick(value: float) -> str:
+    """A tick of a log axis of ratios: 1/1,000, 0.5, 1, 10, 1,000."""
+    if value <= 0:
+        return ""
+    if value < 0.1:
+        return f"1/{1 / value:,.0f}"
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+
+
 def _log_ratio_axis(axis: Any) -> None:
     """A log axis of ratios B / A, labelled as a reader reads them: 1/100, 0.5, 1, 10."""
     axis.axes.set_yscale("log") if axis.axis_name == "y" else axis.axes.set_xscale("log")
-    axis.set_major_formatter(FuncFormatter(lambda value, _: ratio_text(value)))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: _ratio_tick(value)))
     axis.set_minor_formatter(NullFormatter())
 
 

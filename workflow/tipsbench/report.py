@@ -219,6 +219,8 @@ def _claim_context(
     described = arms[arms["endpoint"] == finding.endpoint].sort_values("role")
     return {
         "name": claim["name"],
+        "endpoint_key": str(finding.endpoint),
+        "quote_en": claim.get("quote_en", ""),
         "sweep": sweep,
         "heading": f"{noun[:1].upper()}{noun[1:]}: {finding.arm_b} (B) vs {finding.arm_a} (A)",
         "outcome": noun,
@@ -236,7 +238,15 @@ def _claim_context(
             _claim_arm_context(arm, slides.get(arm.role), row["unit"])
             for arm in described.itertuples()
         ],
-        "finding": _finding_context(row, claims),
+        "finding": {
+            **_finding_context(row, claims),
+            # A study the slides give no number for has no single run to check.
+            **(
+                {}
+                if any(not wording.missing(value) for value in slides.values())
+                else {"slide_sentence": ""}
+            ),
+        },
     }
 
 
@@ -322,14 +332,23 @@ def study_context(
                     family,
                 )
             )
+    # The accuracy default's reason is given once, in "How to read this report"; a claim
+    # with a Δ of its own brings its own reason.
+    default_reason = experiment["statistics"].get("smallest_effect_reason", "")
+    for claim in claims:
+        if claim["delta_reason"] == default_reason:
+            claim["delta_reason"] = ""
     primary = next((claim for claim in claims if claim["primary"]), None)
     labels = dict(zip(arms["role"], arms["arm"]))
     return {
         "name": name,
         "title": spec["title"],
+        "kind": spec.get("kind", "slide"),
         "claim": spec["claim"],
         "claim_zh": spec["claim_zh"],
+        "claim_en": spec.get("claim_en", ""),
         "note": spec["note"],
+        "fit": fit_sentence(arms) if any(c["endpoint_key"] == "gap" for c in claims) else "",
         "verdict": primary["finding"] if primary else None,
         "arms": [
             _arm_context(
@@ -383,12 +402,79 @@ def summary_context(studies: list[dict[str, Any]]) -> dict[str, Any]:
             {
                 "name": study["name"],
                 "title": study["title"],
+                "kind": study["kind"],
                 "quote": study["claim_zh"],
                 "gloss": study["claim"],
                 "claims": claims,
             }
         )
-    return {"studies": rows, "claims": sum(len(row["claims"]) for row in rows)}
+    groups = [
+        {
+            "kind": kind,
+            "heading": heading,
+            "studies": [row for row in rows if row["kind"] == kind],
+            "claims": sum(len(row["claims"]) for row in rows if row["kind"] == kind),
+        }
+        for kind, heading in KINDS.items()
+    ]
+    groups = [group for group in groups if group["studies"]]
+    return {
+        "groups": groups,
+        "several_kinds": len(groups) > 1,
+        "studies": rows,
+        "claims": sum(len(row["claims"]) for row in rows),
+        "counts": "; ".join(
+            f"{wording.count(group['claims'], 'claim')} {KIND_COUNTS[group['kind']]}"
+            for group in groups
+        ),
+    }
+
+
+# How a study's claims are counted in the summary: what the slides measured, apart from what
+# they advise without a measurement (or name) and is tested here.
+KINDS = {
+    "slide": "What the slides measured",
+    "ours": "What the slides advise without a measurement, tested here",
+}
+KIND_COUNTS = {"slide": "of results the slides measured", "ours": "of tips tested here"}
+
+
+def fit_sentence(arms: pd.DataFrame) -> str:
+    """How well each arm fits its training images against new ones, from the summary table:
+    "no dropout: 91.0 % on its training images, 89.7 % on the test set (a gap of 1.3
+    points)". A tip against overfitting has little to fix where the gap is small."""
+    parts = []
+    for row in arms.itertuples():
+        train, test = row.train_accuracy_mean, row.test_accuracy_mean
+        if wording.missing(train) or wording.missing(test):
+            continue
+        parts.append(
+            f"{row.arm}: {train * 100:.1f} % on its training images, {test * 100:.1f} % on "
+            f"the test set (a gap of {(train - test) * 100:.1f} points)"
+        )
+    return "; ".join(parts)
+
+
+def protocol_context(protocol: list[dict[str, str]], summary: pd.DataFrame) -> dict[str, Any]:
+    """The protocol choices of the config, and every arm whose slide value lies outside what
+    one run of this protocol gives (its 95 % prediction interval over seeds)."""
+    outside = []
+    rows = summary[summary["slide_accuracy"].notna()]
+    for row in rows.itertuples():
+        if str(row.slide_in_pi).lower() != "false":
+            continue
+        outside.append(
+            {
+                "study": row.study,
+                "arm": row.arm,
+                "slide": f"{row.slide_accuracy * 100:.1f} %",
+                "here": f"{row.test_accuracy_mean * 100:.1f} %",
+                "pi": f"{row.test_accuracy_pi_low * 100:.1f}–"
+                f"{row.test_accuracy_pi_high * 100:.1f} %",
+                "direction": "above" if row.slide_accuracy > row.test_accuracy_pi_high else "below",
+            }
+        )
+    return {"choices": protocol, "outside": outside, "checked": len(rows)}
 
 
 def header_context(
@@ -526,6 +612,7 @@ def build_context(
         "studies_count": wording.count(len(studies), "study", "studies"),
         "claims": wording.count(sum(len(study["claims"]) for study in studies), "claim"),
         "summary": summary_context(studies),
+        "protocol": protocol_context(experiment.get("protocol", []), tables["summary"]),
         "verdict_rules": [
             {"verdict": verdict, "class": wording.VERDICT_CLASSES[verdict], "rule": rule}
             for verdict, rule in wording.VERDICT_RULES.items()

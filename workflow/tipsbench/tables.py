@@ -174,6 +174,7 @@ JOB_COLUMNS = [
     "parameters",
     "epochs_run",
     "fit_seconds",
+    "pretraining_seconds",
     "job_seconds",
     "cpu_seconds",
     "peak_rss_mb",

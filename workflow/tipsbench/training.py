@@ -401,6 +401,7 @@ def train_condition(
     model, data, per_epoch, planned_updates = initial_model(
         hyperparameters, data, seed, threads, bool(probe)
     )
+    pretraining = _pretrain(hyperparameters, model, data, seed)
     probe_callback = _probe_for(probe, data, per_epoch, planned_updates)
     callbacks = [_stop_on_non_finite_loss(), *([probe_callback] if probe_callback else [])]
     started = time.perf_counter()
@@ -441,6 +442,7 @@ def train_condition(
         "probe_seconds": float(probe_callback.seconds) if probe_callback else 0.0,
         "samples_per_second": float(epochs_run * len(data["x_train"]) / fit_seconds),
         "parameters": int(model.count_params()),
+        **pretraining,
         **_provenance(threads),
     }
     return {
@@ -471,6 +473,39 @@ def initial_model(
     planned_updates = per_epoch * hyperparameters["epochs"]
     model = _seeded_model(hyperparameters, data, seed, planned_updates, probe_each_batch)
     return model, data, per_epoch, planned_updates
+
+
+def _pretrain(
+    hyperparameters: dict[str, Any], model: Any, data: dict[str, np.ndarray], seed: int
+) -> dict[str, float]:
+    """RBM pre-training of the hidden layers where the condition asks for it (``pretraining:
+    rbm``), before the first update: the stack is trained on the run's training images,
+    seeded by the run's seed, and copied into the model (tipsbench.pretraining). Its seconds
+    and FLOPs (0 without it) go into the run's metrics."""
+    if hyperparameters["pretraining"] == "none":
+        return {"pretraining_seconds": 0.0, "pretraining_flops": 0}
+    from tipsbench.pretraining import apply_pretrained, pretraining_flops, rbm_stack
+
+    units = [hyperparameters["units"]] * hyperparameters["hidden_layers"]
+    settings = {
+        "epochs": hyperparameters["pretraining_epochs"],
+        "batch_size": hyperparameters["pretraining_batch_size"],
+    }
+    started = time.perf_counter()
+    layers = rbm_stack(
+        np.asarray(data["x_train"], dtype=np.float32),
+        units,
+        learning_rate=hyperparameters["pretraining_learning_rate"],
+        seed=seed,
+        **settings,
+    )
+    apply_pretrained(model, layers)
+    return {
+        "pretraining_seconds": time.perf_counter() - started,
+        "pretraining_flops": pretraining_flops(
+            data["x_train"].shape[1], units, len(data["x_train"]), **settings
+        ),
+    }
 
 
 def _seeded_model(
