@@ -30,7 +30,10 @@ def test_flops_from_a_runs_records_count_its_probe_points_and_gradient_updates()
     }  # fmt: skip
     probe = pd.DataFrame({"update": [0, 1, 2, 3]})
     layers = pd.DataFrame({"update": [0, 0, 0, 6, 6, 6], "layer": [1, 2, 3] * 2})
-    assert record_flops(metrics, probe, layers) == run_flops(100, 50, 20, 3, 0, 30, 4, 5, 2)
+    assert record_flops(metrics, probe, layers) == {
+        **run_flops(100, 50, 20, 3, 0, 30, 4, 5, 2),
+        "pretraining": 0,  # none recorded: no RBM pre-training
+    }
     assert record_flops({"status": "failed"}, None, None) == dict.fromkeys(FLOP_PARTS, 0)
 
 
@@ -47,7 +50,7 @@ def jobs_frame() -> pd.DataFrame:
                  "finished_at", "each"],
     )  # fmt: skip
     for part in FLOP_PARTS:
-        frame[f"flops_{part}"] = frame["each"]
+        frame[f"flops_{part}"] = 0 if part == "pretraining" else frame["each"]
     return frame.assign(cpus=2).drop(columns="each")
 
 
@@ -105,3 +108,23 @@ def test_the_planned_cost_counts_the_models_own_parameters_and_the_updates():
     assert planned_cost(hyperparameters(train_size=1000), 784, 10, 10_000) == pytest.approx(
         planned_cost(base, 784, 10, 10_000) / 10
     )
+
+
+def test_rbm_pretraining_is_counted_in_the_plan_and_the_records():
+    from tipsbench.cost import planned_cost
+    from tipsbench.pretraining import pretraining_flops
+    from tipsbench.schema import hyperparameters
+
+    plain = hyperparameters(hidden_layers=8)
+    pretrained = hyperparameters(hidden_layers=8, pretraining="rbm")
+    stack = pretraining_flops(784, [500] * 8, 10_000, 10, 100)
+    assert planned_cost(pretrained, 784, 10, 10_000) == planned_cost(plain, 784, 10, 10_000) + stack
+    metrics = {
+        "parameters": 100,
+        "train_samples": 50,
+        "test_samples": 20,
+        "epochs_run": 3,
+        "pretraining_flops": 12345,
+    }
+    assert record_flops(metrics, None, None)["pretraining"] == 12345
+    assert record_flops({**metrics, "pretraining_flops": None}, None, None)["pretraining"] == 0

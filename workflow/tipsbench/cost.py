@@ -67,10 +67,10 @@ def run_flops(
     gradient_images: int = 0,
     gradient_points: int = 0,
 ) -> dict[str, int]:
-    """One run's FLOPs by part (FLOP_PARTS), as the module docstring counts them."""
+    """One run's FLOPs by part (FLOP_PARTS but pre-training, which ``record_flops`` reads from
+    the run's records), as the module docstring counts them."""
     forward = 2 * int(parameters)
     return {
-        "pretraining": 0,
         "training": 3 * forward * train_samples * epochs_run,
         "epoch_evaluation": forward * test_samples * epochs_run,
         "probe": forward * probe_images * probe_points,
@@ -226,12 +226,16 @@ def limit_breakdown(run: pd.Series | dict[str, Any], peak_gflops: float, cores: 
     ``limit_seconds`` is the run's arithmetic at the peak; the wall time (the training jobs'
     span) is that limit plus, in machine-seconds (core-seconds / cores): fit() above the
     limit of the work inside it (training, per-epoch evaluation, probe, gradients); the jobs'
-    time outside fit() above the final evaluation's limit (start-up, data, build,
-    evaluate/predict, writes); and cores without a training job (``idle``).
+    time outside fit() above the limit of the final evaluation and of any pre-training
+    (start-up, data, build, evaluate/predict, writes); and cores without a training job
+    (``idle``).
     """
     rate = float(peak_gflops) * 1e9
     limit = float(run["flops"]) / rate
-    final_limit = float(run["flops_final_evaluation"]) / rate
+    # Outside fit(): the final evaluation and the pre-training (RBM) that precedes it.
+    final_limit = (
+        float(run["flops_final_evaluation"]) + float(run.get("flops_pretraining", 0) or 0)
+    ) / rate
     fit_machine = float(run["fit_core_seconds"]) / cores
     job_machine = float(run["core_seconds"]) / cores
     wall = float(run["wall_seconds"])

@@ -710,6 +710,11 @@ def cost_context(cost: pd.DataFrame) -> dict[str, Any]:
                 "per_run": f"{row.core_seconds_per_run:,.1f} s",
                 "flops": wording.flops(row.flops),
                 "flops_per_run": wording.flops(row.flops / row.runs if row.runs else math.nan),
+                # Of which RBM pre-training (before fit; "–" for a condition without it).
+                "pretraining": f"{row.pretraining_seconds / row.runs:,.1f} s, "
+                f"{wording.flops(row.flops_pretraining / row.runs)}"
+                if row.runs and getattr(row, "pretraining_seconds", 0) > 0
+                else "–",
             }
             for row in cost[cost["scope"] == scope].itertuples()
         ]

@@ -420,14 +420,12 @@ def value(endpoint: str, number: Any, unit: str | None = None) -> str:
     if missing(number):
         return "–"
     spec = _spec(endpoint)
-    number = float(number)
+    text = value_number(endpoint, number)
     if spec.reader == "percent":
-        return f"{number * POINTS:.1f} %"
+        return f"{text} %"
     if spec.reader == "ratio":
-        return ratio_text(number)
-    if spec.reader == "count":
-        return f"{number:,.0f} {unit or spec.unit}"
-    return f"{number:.{max(3, spec.digits - 1)}f} {unit or spec.unit}"
+        return text
+    return f"{text} {unit or spec.unit}"
 
 
 def value_number(endpoint: str, number: Any) -> str:
