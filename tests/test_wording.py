@@ -557,3 +557,26 @@ def test_flop_counts_and_the_cost_sentences_read_plainly():
         "At this machine's measured float32 matmul peak of 250.0 GFLOP/s that arithmetic alone "
         "would take 4 min 40 s (its FLOP limit): the run took 1.32× as long."
     )
+
+
+def test_a_direction_only_against_the_claim_names_the_end_nearer_no_effect():
+    from tipsbench.wording import verdict_reason
+
+    row = {
+        **ROW,
+        "verdict": "DIRECTION ONLY",
+        "effect_sign": -1,
+        "claimed_sign": 1,
+        "decision_low": -0.0112,
+        "decision_high": -0.0043,
+        "beyond_bound": -0.0112,
+    }
+    assert verdict_reason(row) == (
+        "real and against the claim, but these seeds cannot show it reaches 1 point; at the "
+        "Holm level the effect could be as small as −0.4 points"
+    )
+    # The claimed way, the minimum-effect test's bound is the cautious end.
+    same = {**row, "effect_sign": 1, "decision_low": 0.0043, "decision_high": 0.0112}
+    assert verdict_reason({**same, "beyond_bound": 0.0061}).endswith(
+        "could be as small as +0.6 points"
+    )

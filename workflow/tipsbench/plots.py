@@ -16,6 +16,7 @@ and one entry here.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -189,7 +190,9 @@ def _effect_panel(
     axes.set_xticks([])
     axes.set_ylabel(label, fontsize=8)
     axes.set_title(
-        f"{describe_key(key)}\n{finding['arm_b']} vs {finding['arm_a']}",
+        "\n".join(
+            (*textwrap.wrap(describe_key(key), 34), f"{finding['arm_b']} vs {finding['arm_a']}")
+        ),
         fontsize=8,
     )
     axes.grid(axis="y", alpha=0.3)

@@ -1029,6 +1029,14 @@ def verdict_reason(row: Mapping[str, Any] | pd.Series) -> str:
         return f"the arms are shown to differ by more than {size}"
     if verdict == "DIRECTION ONLY":
         bound = row.get("beyond_bound")
+        effect_sign = int(row.get("effect_sign", sign) or 0)
+        if sign and effect_sign == -sign and not (missing(low) or missing(high)):
+            # Against the claim: the cautious end is the decision interval's end nearer 0.
+            end = high if effect_sign < 0 else low
+            return (
+                f"real and against the claim, but these seeds cannot show it reaches {size}; at "
+                f"the Holm level the effect could be as small as {effect(row, end)}"
+            )
         if sign and not missing(bound):
             return (
                 f"real, but these seeds cannot show it reaches {size}; at the Holm level the "
