@@ -261,8 +261,14 @@ def gradient_check() -> dict:
 
 def run_check(backend: str, check: str) -> dict:
     """Run ``check`` on ``backend`` in a fresh interpreter; its findings."""
+    return run_script(Path(__file__), backend, check)
+
+
+def run_script(script: Path, *arguments: str) -> dict:
+    """Run a check script in a fresh interpreter, started as a fresh job would be; the JSON
+    object it prints last."""
     result = subprocess.run(
-        [sys.executable, str(Path(__file__)), backend, check],
+        [sys.executable, str(script), *arguments],
         capture_output=True,
         text=True,
         timeout=600,

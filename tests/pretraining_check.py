@@ -11,8 +11,6 @@ It prints one JSON object: the check's findings. ``run_pretraining_check`` runs 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,7 +19,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "workflow"))
 from tipsbench.schema import hyperparameters  # noqa: E402
 
-STARTING_ENVIRONMENT = dict(os.environ)
 # A small deep sigmoid MLP like the pre-training arm's (3 hidden layers instead of 8).
 SMALL = hyperparameters(hidden_layers=3, units=16, batch_size=20, epochs=1)
 
@@ -80,16 +77,9 @@ def forward(x, layers, output):
 
 def run_pretraining_check(backend: str) -> dict:
     """Run the check on ``backend`` in a fresh interpreter; its findings."""
-    result = subprocess.run(
-        [sys.executable, str(Path(__file__)), backend],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=STARTING_ENVIRONMENT,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr[-3000:])
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    from backend_check import run_script
+
+    return run_script(Path(__file__), backend)
 
 
 if __name__ == "__main__":

@@ -172,7 +172,8 @@ def condition_cost(hyperparameters):
         hyperparameters,
         EXPERIMENT.dataset.input_size,
         EXPERIMENT.dataset.num_classes,
-        EXPERIMENT.data["train_size"] or DATASETS[EXPERIMENT.dataset.name].sizes["train"],
+        EXPERIMENT.data["train_size"]
+        or DATASETS[EXPERIMENT.dataset.name].sizes["train"],
     )
 
 
