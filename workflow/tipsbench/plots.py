@@ -84,7 +84,7 @@ def effects_figure(
     rows.
     """
     figure, grid = plt.subplots(
-        1, len(claims), figsize=(2.7 * len(claims) + 0.9, 3.1), layout="constrained", squeeze=False
+        1, len(claims), figsize=(2.7 * len(claims) + 0.9, 2.7), layout="constrained", squeeze=False
     )
     rng = np.random.default_rng(0)  # Fixed jitter: the same figure on every rebuild.
     for axes, claim in zip(grid.flat, claims):
@@ -764,10 +764,9 @@ STUDY_FIGURES: dict[str, FigureSpec] = {
         ),
         tables=("endpoints", "findings"),
         alt="The paired effect of each claim on every seed, {title} study",
-        caption="Each claim's effect of B over A, seed by seed (a dot; an open triangle: a run "
-        "that never reached the target, at its budget), the mean with its {level} CI (black), "
-        "the band of effects too small to matter (grey, ±Δ) and the slide's own single-run "
-        "difference (red cross).",
+        caption="Each claim's effect of B over A per seed (dots; open triangles: a run that never "
+        "reached the target), its mean and {level} CI (black), ±Δ (grey: too small to matter), "
+        "the slide's single run (red ×).",
         wide=True,
     ),
     "curves": FigureSpec(
