@@ -63,6 +63,8 @@ TIMING = {
     "started_at",
     "finished_at",
     "peak_rss_mb",
+    "cpu_seconds",
+    "pretraining_seconds",
 }
 # findings.csv columns that depend on the family the Holm correction runs over.
 FAMILY = {
