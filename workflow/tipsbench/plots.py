@@ -214,14 +214,23 @@ def _log_ratio_axis(axis: Any) -> None:
     axis.set_minor_formatter(NullFormatter())
 
 
-def _resolve(axes: plt.Axes, values: list[float], log: bool) -> None:
-    """Limits that show every value with a margin, so the effect is resolved, not squashed."""
+def _resolve(
+    axes: plt.Axes,
+    values: list[float],
+    log: bool = False,
+    share: float = 0.08,
+    flat: float | None = None,
+) -> None:
+    """y limits that show every value with a margin (``share`` of their range; on a log axis
+    as a factor), so the effect is resolved, not squashed; values all alike get ``flat`` (by
+    default a tenth of their size, or 1) on either side."""
     low, high = min(values), max(values)
     if log:
-        margin = (high / low) ** 0.08 if high > low else 2.0
+        margin = (high / low) ** share if high > low else 2.0
         axes.set_ylim(low / margin, high * margin)
     else:
-        margin = (high - low) * 0.08 or abs(high) * 0.1 or 1.0
+        alike = flat if flat is not None else abs(high) * 0.1 or 1.0
+        margin = (high - low) * share or alike
         axes.set_ylim(low - margin, high + margin)
 
 
@@ -300,7 +309,7 @@ def learning_curves_figure(
         axes.fill_between(epochs, loss.min(), loss.max(), color=colour, alpha=0.2, lw=0)
     accuracy_axes.set_ylabel("accuracy (fraction correct)")
     if shown:
-        _resolve_axis(accuracy_axes, [min(shown), min(1.0, max(shown))])
+        _resolve(accuracy_axes, [min(shown), min(1.0, max(shown))], share=0.06, flat=0.01)
     for axes, loss in zip(loss_panels, groups):
         axes.set_ylabel(f"test loss: {loss.replace('_', ' ') or 'the arm' + chr(39) + 's loss'}")
     for axes in np.ravel(panels):
@@ -308,13 +317,6 @@ def learning_curves_figure(
         axes.grid(alpha=0.3)
     _outside_legend(figure, panels, columns=2)
     return figure
-
-
-def _resolve_axis(axes: plt.Axes, values: list[float]) -> None:
-    """y limits that resolve the values drawn, with a margin."""
-    low, high = min(values), max(values)
-    margin = (high - low) * 0.06 or 0.01
-    axes.set_ylim(low - margin, high + margin)
 
 
 def confusion_figure(
