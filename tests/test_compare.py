@@ -8,6 +8,10 @@ from __future__ import annotations
 import pandas as pd
 
 from tipsbench.compare import COLUMNS, comparison_context, verdict_table
+from tipsbench.endpoints import EndpointRef, references
+
+# The plain endpoints' references (as each run's endpoint_references record holds them).
+REFS = references()
 
 
 def findings(rows, evidence=True):
@@ -65,7 +69,7 @@ def test_claims_side_by_side_by_claim_id_not_study_name():
         ("dropout-0.2-clean", "slides"),
         ("dropout-0.7-noisy", "lee2017"),
     ]
-    context = comparison_context(table, ["slides", "lee2017"])
+    context = comparison_context(table, ["slides", "lee2017"], REFS)
     rows = {row["claim_id"]: row["cells"] for row in context["rows"]}
     # Two studies named "dropout" are two claims: each is absent from the other run.
     assert rows["dropout-0.2-clean"][1] is None and rows["dropout-0.7-noisy"][0] is None
@@ -85,7 +89,7 @@ def test_smoke_runs_are_shown_but_never_count_towards_agreement():
             "fashion": findings([("loss", "ce-beats-mse", "REPRODUCED", 0.8)]),
         }
     )
-    context = comparison_context(table, ["slides", "smoke", "fashion"])
+    context = comparison_context(table, ["slides", "smoke", "fashion"], REFS)
     (row,) = context["rows"]
     assert row["cells"][1]["verdict"] == "INCONCLUSIVE" and not row["cells"][1]["evidence"]
     assert (context["n_shared"], context["n_agree"]) == (1, 1)  # the smoke run's verdict is ignored
@@ -97,16 +101,17 @@ def test_smoke_runs_are_shown_but_never_count_towards_agreement():
             }
         ),
         ["slides", "smoke"],
+        REFS,
     )
     assert (alone["n_shared"], alone["n_agree"]) == (0, 0)
 
 
 def test_two_claims_of_one_study_are_two_rows_and_an_older_table_reads_as_its_metric():
-    speed = "updates_to_target(curve=train_crossentropy, target=0.5)"
+    speed = EndpointRef.resolve("updates_to_target", {"curve": "train_crossentropy", "target": 0.5})
     slides = findings([("optimizer", "adam-beats-sgd", "REPRODUCED", 0.94)])
     faster = slides.assign(
         claim="faster",
-        endpoint=speed,
+        endpoint=speed.key,
         scale="ratio",
         mean_a=800.0,
         mean_b=100.0,
@@ -122,11 +127,11 @@ def test_two_claims_of_one_study_are_two_rows_and_an_older_table_reads_as_its_me
     older = older.assign(metric="test_accuracy", diff_ci_low=0.0, diff_ci_high=0.5)
     table = verdict_table({"slides": pd.concat([faster, slides]), "lee2017": older})
     assert list(zip(table["endpoint"], table["run"])) == [
-        (speed, "slides"),
+        (speed.key, "slides"),
         ("test_accuracy", "slides"),
         ("test_accuracy", "lee2017"),
     ]
-    context = comparison_context(table, ["slides", "lee2017"])
+    context = comparison_context(table, ["slides", "lee2017"], {**REFS, speed.key: speed})
     speed_row, accuracy_row = context["rows"]
     assert speed_row["cells"][1] is None  # the older run has no speed claim
     assert speed_row["cells"][0]["diff"] == "7.4× fewer" and speed_row["cells"][0]["arms"] == (

@@ -22,7 +22,8 @@ import yaml
 from conftest import E2E, experiment_of, load_fixture
 from workflow_helpers import snakemake, training_jobs
 
-from tipsbench.endpoints import ENDPOINTS, RunRecords, compute, parse_key
+from tipsbench.endpoints import ENDPOINTS, RunRecords
+from tipsbench.experiment import study_references
 from tipsbench.plots import figures_of
 from tipsbench.training import PROBE_COLUMNS, probe_schedule
 
@@ -30,7 +31,13 @@ pytestmark = pytest.mark.workflow
 
 CONFIG = load_fixture()
 EXPERIMENT = experiment_of(CONFIG)
-FINAL = [name for name, spec in ENDPOINTS.items() if not spec.required]
+FINAL = [
+    name
+    for name, spec in ENDPOINTS.items()
+    if not any(parameter.required for parameter in spec.parameters)
+]
+# Each endpoint key of the tables with its reference, as the stages after the tables find it.
+REFS = study_references(EXPERIMENT.study_records())
 
 
 def job_counts(output: str) -> dict[str, int]:
@@ -95,7 +102,7 @@ def test_endpoints_table_holds_every_claims_endpoint_of_every_arm_and_seed(e2e_r
     endpoints = pd.read_csv(run / "tables" / "endpoints.csv")
     expected = 0
     for study in EXPERIMENT.studies:
-        keys = set(FINAL) | {claim.endpoint for claim in study.claims}
+        keys = set(FINAL) | {claim.endpoint.key for claim in study.claims}
         expected += len(keys) * 2 * len(EXPERIMENT.seeds)
         assert set(endpoints.loc[endpoints["study"] == study.name, "endpoint"]) == keys
     assert len(endpoints) == expected
@@ -108,7 +115,7 @@ def test_endpoints_table_holds_every_claims_endpoint_of_every_arm_and_seed(e2e_r
             pd.read_csv(folder / "probe.csv"),
             pd.read_csv(folder / "layers.csv"),
         )
-        value = compute(row.endpoint, records)
+        value = REFS[row.endpoint].compute(records)
         assert (row.value, row.censored) == (
             pytest.approx(value.value, nan_ok=True),
             value.censored,
@@ -129,7 +136,7 @@ def test_every_claim_written_in_the_config_gets_a_verdict(e2e_run):
         ]
         a = rows[rows["role"] == "A"].set_index("seed")["value"]
         b = rows[rows["role"] == "B"].set_index("seed")["value"]
-        spec, _ = parse_key(row.endpoint)
+        spec = REFS[row.endpoint].spec
         # The effect is B − A, or for a ratio endpoint the mean of log(B / A).
         differences = np.log(b / a) if spec.scale == "ratio" else b - a
         assert row.mean_diff == pytest.approx(differences.mean())

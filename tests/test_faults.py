@@ -22,6 +22,7 @@ import yaml
 from conftest import experiment_of, load_fixture, merge, validated
 from workflow_helpers import copy_workflow, snakemake
 
+from tipsbench.endpoints import references
 from tipsbench.layout import train_log
 from tipsbench.wording import notes_text
 
@@ -137,7 +138,10 @@ def test_partial_report_lists_the_missing_run_and_counts_the_diverged_one(killed
     summary = pd.read_csv(tables / "summary.csv").set_index(["study", "role"])
     assert summary.loc[("diverge", "B"), "n_diverged"] == 1
     findings = pd.read_csv(tables / "findings.csv").set_index("study")
-    assert "arm B (40 epochs) has no runs" in notes_text(findings.loc["long", "notes"])
+    # Each key's reference, as the statistics stage records it beside the tables.
+    refs = references(json.loads((tables / "endpoint_references.json").read_text())["endpoints"])
+    long = findings.loc["long"]
+    assert "arm B (40 epochs) has no runs" in notes_text(long["notes"], refs[long["endpoint"]])
     html = (workdir / "results" / "faults" / "report" / "report.html").read_text()
     missing = re.search(r'<div class="missing" id="missing-runs">.*?</div>', html, re.DOTALL).group(
         0

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
+from tipsbench.endpoints import EndpointRef, references, with_references
 from tipsbench.plots import (
     RUN_FIGURES,
     STUDY_FIGURES,
@@ -23,11 +26,17 @@ from tipsbench.plots import (
     tuning_figure,
 )
 
-SPEED = "updates_to_target(curve=train_crossentropy, target=0.5)"
+SPEED = EndpointRef.resolve("updates_to_target", {"curve": "train_crossentropy", "target": 0.5})
 CLAIMS = [
-    {"name": "test_accuracy", "endpoint": "test_accuracy", "expect": "B > A"},
+    {"name": "test_accuracy", "endpoint": EndpointRef.resolve("test_accuracy"), "expect": "B > A"},
     {"name": "faster", "endpoint": SPEED, "expect": "B > A"},
 ]
+# Each endpoint key of the tables below with its reference (as the plot jobs find them).
+REFS = {**references(), SPEED.key: SPEED}
+
+
+def refs(findings: pd.DataFrame) -> pd.DataFrame:
+    return with_references(findings, REFS)
 
 
 def endpoint_rows(endpoint, values, censored=None):
@@ -51,7 +60,7 @@ def endpoint_rows(endpoint, values, censored=None):
 ENDPOINTS = pd.concat(
     [
         endpoint_rows("test_accuracy", [0.30, 0.40, 0.90, 0.92]),
-        endpoint_rows(SPEED, [2000.0, 900.0, 40.0, 60.0], censored=[True, False, False, False]),
+        endpoint_rows(SPEED.key, [2000.0, 900.0, 40.0, 60.0], censored=[True, False, False, False]),
     ],
     ignore_index=True,
 )
@@ -60,7 +69,7 @@ ARM_ENDPOINTS = pd.DataFrame(
         "study": "loss",
         "role": ["A", "B", "A", "B"],
         "arm": ["mse", "cross-entropy"] * 2,
-        "endpoint": ["test_accuracy", "test_accuracy", SPEED, SPEED],
+        "endpoint": ["test_accuracy", "test_accuracy", SPEED.key, SPEED.key],
         "mean": [0.35, 0.91, 1341.6, 49.0],
         "ci_low": [0.0, 0.8, 8.0, 3.0],
         "ci_high": [0.99, 1.0, 200000.0, 800.0],
@@ -102,7 +111,7 @@ FINDINGS = pd.DataFrame(
         "axis_value": [None, 0.01, 1.0, None],
         "title": ["Optimizer"] * 4,
         "expect": ["B > A"] * 4,
-        "endpoint": ["test_accuracy"] * 3 + [SPEED],
+        "endpoint": ["test_accuracy"] * 3 + [SPEED.key],
         "scale": ["difference"] * 3 + ["ratio"],
         "mean_diff": [0.05, 0.2, -0.1, -2.0],
         "ci_low": [0.04, 0.15, -0.2, -2.3],
@@ -151,7 +160,7 @@ LAYERS = pd.DataFrame(
 
 
 def test_robustness_map_puts_each_setting_on_a_log_axis_with_the_slide_marked():
-    figure = robustness_figure(FINDINGS, SWEEPS)
+    figure = robustness_figure(refs(FINDINGS), SWEEPS)
     axes = figure.axes[0]
     assert axes.get_xscale() == "log" and axes.get_xlabel() == "learning_rate"
     assert axes.get_ylabel() == "B − A (points)"
@@ -202,7 +211,7 @@ LOSS_FINDINGS = pd.DataFrame(
         "claim": ["test_accuracy", "faster"],
         "arm_a": "mse",
         "arm_b": "cross-entropy",
-        "endpoint": ["test_accuracy", SPEED],
+        "endpoint": ["test_accuracy", SPEED.key],
         "scale": ["difference", "ratio"],
         "mean_diff": [0.56, np.log(0.04)],
         "ci_low": [0.50, np.log(0.01)],
@@ -215,7 +224,7 @@ LOSS_FINDINGS = pd.DataFrame(
 
 
 def test_effects_figure_draws_each_seeds_paired_effect_in_the_readers_unit():
-    figure = effects_figure(ENDPOINTS, LOSS_FINDINGS, CLAIMS, confidence=0.9)
+    figure = effects_figure(ENDPOINTS, refs(LOSS_FINDINGS), CLAIMS, confidence=0.9)
     accuracy, speed = figure.axes
     assert accuracy.get_ylabel() == "B − A (points)" and accuracy.get_yscale() == "linear"
     # The paired differences in points: 0.90 − 0.30 and 0.92 − 0.40.
@@ -273,7 +282,7 @@ def test_forest_plot_groups_claims_by_unit_and_names_rows_by_their_arms():
         ],
         ignore_index=True,
     )
-    figure = forest_figure(findings)
+    figure = forest_figure(refs(findings))
     points, ratios = figure.axes  # sweep points are left to the robustness map
     assert points.get_title(loc="left").startswith("accuracy claims") and "points" in (
         points.get_title(loc="left")
@@ -370,7 +379,9 @@ def test_every_registered_figure_draws_from_the_tables_it_names():
     }
     labels = {
         "study": "loss",
-        "claims": CLAIMS,
+        # As the rule hands them over: plain records.
+        "claims": [{**claim, "endpoint": asdict(claim["endpoint"])} for claim in CLAIMS],
+        "endpoints": [asdict(reference) for reference in REFS.values()],
         "confidence": 0.95,
         "item": "digit",
         "class_names": ["0", "1"],

@@ -19,7 +19,7 @@ from browser import CHROMIUM, first_screen, open_report
 from conftest import E2E, experiment_of, load_fixture
 from workflow_helpers import snakemake
 
-from tipsbench.endpoints import parse_key
+from tipsbench.experiment import study_references
 from tipsbench.plots import figures_of
 
 pytestmark = pytest.mark.workflow
@@ -94,10 +94,11 @@ def test_summary_numbers_equal_the_tables(report):
     run, html, tables = report
     summary = html_escape.unescape(section(html, "summary"))
     arms = pd.read_csv(run / "tables" / "arm_endpoints.csv")
+    refs = study_references(EXPERIMENT.study_records())
     for row in tables["findings"].itertuples():
         assert f">{row.verdict}</span>" in summary
         assert f"{row.arm_a}<br>" in summary and f"{row.arm_b}<br>" in summary
-        if row.scale == "difference" and parse_key(row.endpoint)[0].reader == "percent":
+        if row.scale == "difference" and refs[row.endpoint].spec.reader == "percent":
             # The effect and the verdict's interval in points.
             assert f"{points(row.mean_diff, row.smallest_effect)} points<br>" in summary
             interval = (

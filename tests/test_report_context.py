@@ -9,6 +9,7 @@ import pytest
 from conftest import ROOT, load_fixture
 from test_stats import as_endpoints
 
+from tipsbench.endpoints import references
 from tipsbench.experiment import resolve_experiment
 from tipsbench.plots import figures_of
 from tipsbench.report import build_context, render
@@ -106,7 +107,7 @@ def tables_of(experiment) -> dict[str, pd.DataFrame]:
         "runs": runs,
         "endpoints": endpoints,
         "summary": summary_table(runs, settings),
-        "arm_endpoints": arm_endpoints_table(endpoints, settings),
+        "arm_endpoints": arm_endpoints_table(endpoints, references(), settings),
         "findings": findings_table(endpoints, list(experiment.studies), settings, smoke=True),
         "curves": pd.DataFrame(),
         "jobs": jobs,

@@ -19,6 +19,7 @@ import pytest
 from scipy import stats as sps
 
 from tipsbench import effects, stats, wording
+from tipsbench.endpoints import EndpointRef
 from tipsbench.experiment import Claim, Study
 from tipsbench.grid import Arm
 from tipsbench.stats import (
@@ -507,7 +508,7 @@ ACCURACY = {
 
 def accuracy_claim(expect: str, smallest_effect: float = 0.01) -> tuple[Claim, ...]:
     """A study's one claim on final test accuracy, as a config without ``claims`` gives it."""
-    return (Claim("test_accuracy", "test_accuracy", expect, smallest_effect),)
+    return (Claim("test_accuracy", EndpointRef.resolve("test_accuracy"), expect, smallest_effect),)
 
 
 def studies(*names: str) -> list[Study]:
@@ -937,7 +938,7 @@ def test_diverged_runs_are_scored_as_the_config_says():
         (good, "last epoch with a finite loss"),
         (left_out, "left out"),
     ):
-        text = wording.notes_text(row["notes"])
+        text = wording.notes_text(row["notes"], EndpointRef.resolve("test_accuracy"))
         assert "1 of 3 seeds of arm A (a) diverged" in text and how in text
         assert "never left chance" not in text  # diverged is its own outcome
     summary = summary_table(runs, {"diverged_score": "exclude"}).set_index("role")

@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_stats import DEFAULT_SETTINGS, NAN, findings_of, hand_runs, studies
+from test_stats import DEFAULT_SETTINGS, NAN, hand_runs, studies
+from test_stats import findings_of as findings_table_of
 
+from tipsbench.endpoints import EndpointRef, references, with_references
 from tipsbench.schema import hyperparameters
 from tipsbench.wording import (
     cost_sentences,
@@ -31,6 +33,21 @@ from tipsbench.wording import (
     value,
     verdict_tooltip,
 )
+
+
+def ref(name: str, **parameters) -> EndpointRef:
+    return EndpointRef.resolve(name, parameters)
+
+
+ACCURACY = ref("test_accuracy")
+
+
+def findings_of(*args, **kwargs):
+    """The hand-made findings with each row's endpoint reference, as the report reads them."""
+    return with_references(findings_table_of(*args, **kwargs), references())
+
+
+SPEED = ref("updates_to_target", curve="train_crossentropy", target=0.5)
 
 
 @pytest.mark.parametrize(
@@ -162,6 +179,7 @@ SENTENCE_ROW = {
     "arm_b": "cross-entropy",
     "expect": "B > A",
     "endpoint": "test_accuracy",
+    "ref": ACCURACY,
     "scale": "difference",
     "higher_is_better": True,
     "claimed_sign": 1,
@@ -256,6 +274,7 @@ ROW = {
     "arm_b": "dropout 0.2",
     "expect": "B > A",
     "endpoint": "test_accuracy",
+    "ref": ACCURACY,
     "scale": "difference",
     "higher_is_better": True,
     "claimed_sign": 1,
@@ -442,27 +461,28 @@ def test_notes_are_worded_from_their_codes_and_diverged_runs_are_counted_apart()
             "score": "final_weights",
         },
     ]
-    assert notes_text(json.dumps(notes)) == (
+    assert notes_text(json.dumps(notes), ACCURACY) == (
         "the only seed of arm A (mse) that did not diverge stayed at chance (test accuracy ≤ 0.2); "
         "4 of 5 seeds of arm A (mse) diverged (loss not finite), scored with their final, "
         "non-finite weights"
     )
     two = {**notes[0], "count": 1, "of": 3}
-    assert note_text(two) == (
+    assert note_text(two, ACCURACY) == (
         "of the 3 seeds of arm A (mse) that did not diverge, 1 never left chance (test accuracy "
         "≤ 0.2)"
     )
-    assert note_text({**notes[0], "diverged": 0, "of": 3, "count": 3}) == (
+    assert note_text({**notes[0], "diverged": 0, "of": 3, "count": 3}, ACCURACY) == (
         "all 3 seeds of arm A (mse) stayed at chance (test accuracy ≤ 0.2)"
     )
-    assert notes_text("") == "" and notes_text("[]") == ""
+    assert notes_text("", ACCURACY) == "" and notes_text("[]", ACCURACY) == ""
     with pytest.raises(ValueError, match="'nonsense'"):
-        note_text({"code": "nonsense"})
+        note_text({"code": "nonsense"}, ACCURACY)
 
 
 def test_the_slides_difference_against_one_runs_prediction_interval():
     row = {
         "endpoint": "test_accuracy",
+        "ref": ACCURACY,
         "scale": "difference",
         "slide_diff": 0.012,
         "diff_pi_low": -0.011,
@@ -512,22 +532,21 @@ def test_a_tuned_arm_at_the_edge_of_its_grid_is_named_with_the_way_to_widen_it()
 
 def test_a_ratio_endpoints_small_values_keep_three_significant_digits():
     # Below 0.1 a ratio reads as one over a number: 1/24,300 rather than 0.0000412.
-    assert value("gradient_ratio", 4.123e-5) == "1/24,300"
-    assert value("gradient_ratio", 0.2441) == "0.244"
-    assert value("gradient_ratio", 2699.4) == "2,700"
-    assert value("weight_change_ratio", 12.34) == "12.3"
+    assert value(ref("gradient_ratio"), 4.123e-5) == "1/24,300"
+    assert value(ref("gradient_ratio"), 0.2441) == "0.244"
+    assert value(ref("gradient_ratio"), 2699.4) == "2,700"
+    assert value(ref("weight_change_ratio"), 12.34) == "12.3"
     # Accuracies in percent, counts of updates whole, losses in the claim's own unit.
-    assert value("test_accuracy", 0.8974) == "89.7 %"
-    assert value("updates_to_target(curve=train_crossentropy, target=0.5)", 99.4) == "99 updates"
-    assert value("train_loss", 0.31234, "nats") == "0.312 nats"
+    assert value(ref("test_accuracy"), 0.8974) == "89.7 %"
+    assert value(SPEED, 99.4) == "99 updates"
+    assert value(ref("train_loss"), 0.31234, "nats") == "0.312 nats"
 
 
 def test_headings_say_which_way_is_better_in_words_that_fit_the_endpoint():
-    speed = "updates_to_target(curve=train_crossentropy, target=0.5)"
-    assert expect_phrase("B > A", speed) == "B better (fewer updates)"
-    assert expect_phrase("A > B", "gradient_ratio") == "A better (higher)"
-    assert expect_phrase("B > A", "gap") == "B better (lower)"
-    assert expect_phrase("A ≈ B", "train_accuracy") == "A ≈ B (no practical difference)"
+    assert expect_phrase("B > A", SPEED) == "B better (fewer updates)"
+    assert expect_phrase("A > B", ref("gradient_ratio")) == "A better (higher)"
+    assert expect_phrase("B > A", ref("gap")) == "B better (lower)"
+    assert expect_phrase("A ≈ B", ref("train_accuracy")) == "A ≈ B (no practical difference)"
 
 
 def test_flop_counts_and_the_cost_sentences_read_plainly():

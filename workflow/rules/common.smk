@@ -6,6 +6,7 @@ import copy
 import os
 import re
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 # The tipsbench package sits beside the rules; the workflow and every job it starts
@@ -191,9 +192,10 @@ def get_arms():
 
 
 def get_study_endpoints():
-    """Per study (sweep points included), the endpoint keys its claims are judged on."""
+    """Per study (sweep points included), the endpoints its claims are judged on, as plain
+    records (tipsbench.endpoints.EndpointRef.from_record)."""
     return {
-        study.name: [claim.endpoint for claim in study.claims]
+        study.name: [asdict(claim.endpoint) for claim in study.claims]
         for study in EXPERIMENT.studies
     }
 
@@ -213,11 +215,13 @@ def get_figure_labels(study=None):
     return {
         "study": study,
         "claims": [
-            dict(vars(claim))
+            asdict(claim)
             for spec in EXPERIMENT.studies
             if spec.name == study
             for claim in spec.claims
         ],
+        # Every claim's endpoint, for the run's figures that read all findings.
+        "endpoints": [asdict(reference) for reference in EXPERIMENT.endpoints],
         "arms": {
             arm.role: {
                 "label": arm.label,
@@ -331,6 +335,14 @@ def get_comparison_inputs():
     """The findings tables of the runs the comparison puts side by side."""
     return [
         layout.table(layout.run_root(run), "findings")
+        for run in EXPERIMENT.comparison_runs
+    ]
+
+
+def get_comparison_references():
+    """The endpoint references of those runs' findings (each run's statistics stage)."""
+    return [
+        layout.record(layout.run_root(run), "endpoint_references")
         for run in EXPERIMENT.comparison_runs
     ]
 

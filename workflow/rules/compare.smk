@@ -7,6 +7,7 @@ rule compare:
     """Put the findings of the configured runs side by side, per claim, in one HTML page."""
     input:
         findings=get_comparison_inputs(),
+        references=get_comparison_references(),
         template="report_templates/compare.html.j2",
         css="report_templates/report.css",
     output:

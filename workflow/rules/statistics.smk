@@ -25,6 +25,9 @@ rule statistics:
         robustness=layout.table(RUN, "robustness"),
         sensitivity=layout.table(RUN, "sensitivity"),
         cost=layout.table(RUN, "cost"),
+        # Each endpoint key of the tables with its reference: what the comparison of runs
+        # reads beside a run's findings (tipsbench.endpoints.references).
+        references=layout.record(RUN, "endpoint_references"),
     log:
         f"{RUN}/logs/statistics.log",
     conda:

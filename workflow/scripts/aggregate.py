@@ -12,6 +12,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from tipsbench.data import load_prepared  # noqa: E402
+from tipsbench.endpoints import EndpointRef  # noqa: E402
 from tipsbench.files import read_json, write_csv, write_npz  # noqa: E402
 from tipsbench.grid import Arm  # noqa: E402
 from tipsbench.tables import build_tables  # noqa: E402
@@ -42,7 +43,10 @@ tables = build_tables(
     num_classes=data["y_test"].shape[1],
     probes=probes,
     layers=layers,
-    endpoints=dict(snakemake.params.endpoints),
+    endpoints={
+        study: [EndpointRef.from_record(record) for record in records]
+        for study, records in snakemake.params.endpoints.items()
+    },
 )
 write_npz(tables.pop("test_correct"), snakemake.output.test_correct)
 for name, table in tables.items():

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from tipsbench import wording
-from tipsbench.endpoints import describe_key
+from tipsbench.endpoints import EndpointRef
 
 COLUMNS = [
     "claim_id",
@@ -74,11 +74,15 @@ def _with_endpoints(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(endpoint=endpoint, claim=endpoint, scale="difference")
 
 
-def comparison_context(table: pd.DataFrame, runs: list[str]) -> dict[str, Any]:
+def comparison_context(
+    table: pd.DataFrame, runs: list[str], refs: dict[str, EndpointRef]
+) -> dict[str, Any]:
     """Rows per claim (claim id and endpoint) with one formatted cell per run, for the
-    comparison template."""
+    comparison template; ``refs`` holds the reference of every endpoint key of the runs'
+    findings (their statistics stage's ``endpoint_references``)."""
     rows = []
-    for (claim, endpoint), group in table.groupby(["claim_id", "endpoint"], sort=False):
+    for (claim, key), group in table.groupby(["claim_id", "endpoint"], sort=False):
+        endpoint = refs[key]
         by_run = {row.run: row for row in group.itertuples()}
         cells = []
         for run in runs:
@@ -86,7 +90,7 @@ def comparison_context(table: pd.DataFrame, runs: list[str]) -> dict[str, Any]:
             if row is None:
                 cells.append(None)
                 continue
-            finding = row._asdict()
+            finding = {**row._asdict(), "ref": endpoint}
             cells.append(
                 {
                     "verdict": row.verdict,
@@ -106,7 +110,7 @@ def comparison_context(table: pd.DataFrame, runs: list[str]) -> dict[str, Any]:
         rows.append(
             {
                 "claim_id": claim,
-                "endpoint": describe_key(endpoint),
+                "endpoint": endpoint.describe(),
                 "title": group["title"].iloc[0],
                 "cells": cells,
             }

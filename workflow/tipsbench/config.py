@@ -33,7 +33,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 
 from tipsbench.data import DATASETS
-from tipsbench.endpoints import ENDPOINTS, check_parameters, endpoint
+from tipsbench.endpoints import ENDPOINTS, EndpointRef, endpoint
 from tipsbench.grid import resolve_grid
 from tipsbench.schema import SCHEMA_PATH, hyperparameter_defaults, hyperparameter_definitions
 
@@ -154,10 +154,11 @@ def _known_endpoint(name: str, where: str, parameters_allowed: bool = True) -> N
         raise ConfigError(
             where, f"{show(name)} is not an endpoint ({hint}known: {', '.join(ENDPOINTS)})"
         )
-    if not parameters_allowed and endpoint(name).required:
+    required = [p.name for p in endpoint(name).parameters if p.required]
+    if not parameters_allowed and required:
         raise ConfigError(
             where,
-            f"{name} needs {', '.join(endpoint(name).required)}: judge it in a study's claims, "
+            f"{name} needs {', '.join(required)}: judge it in a study's claims, "
             "where they can be given",
         )
 
@@ -254,7 +255,7 @@ def check_rank_test(config: dict[str, Any]) -> None:
         f"{study}/{claim.name}"
         for study, spec in config["studies"].items()
         for claim in resolve_claims(spec, config["statistics"])
-        if endpoint(claim.endpoint.partition("(")[0]).image_scored
+        if claim.endpoint.spec.image_scored
     ]
     if shared:
         listed = ", ".join(shared[:4]) + (f" and {len(shared) - 4} more" if len(shared) > 4 else "")
@@ -290,7 +291,7 @@ def expect_claim(
         source=" (statistics.metric)",
     )
     entry = {
-        "endpoint": claim.endpoint,
+        "endpoint": claim.endpoint.name,
         "expect": claim.expect,
         "smallest_effect": claim.smallest_effect,
     }
@@ -314,16 +315,14 @@ def check_claim(
 ) -> None:
     """One claim of ``study``: a known endpoint with its parameters, a Δ within the endpoint's
     bounds, and arms and a probe that can give the endpoint a value."""
-    from tipsbench.experiment import ENDPOINT_PARAMETERS
-
     name = claim["endpoint"]
     _known_endpoint(name, places.endpoint)
     spec_endpoint = endpoint(name)
     named = f"{name}{places.source}"
-    parameters = {key: claim[key] for key in ENDPOINT_PARAMETERS if key in claim}
-    problem = check_parameters(name, parameters)
-    if problem:
-        raise ConfigError(places.claim, problem)
+    try:
+        EndpointRef.resolve(name, claim)
+    except ValueError as problem:
+        raise ConfigError(places.claim, str(problem)) from None
     delta = claim.get("smallest_effect")
     low, high = spec_endpoint.delta_bounds
     if delta is None and not spec_endpoint.accuracy_unit:

@@ -9,20 +9,25 @@ unit and number format, the bounds of a sensible smallest effect Δ, and what a 
 without a value is (diverged, or never reached its target: *censored*).
 
 Tables, statistics, figures, report and comparison read this registry; none of them names
-an endpoint itself. A new endpoint is one ``Endpoint`` entry here (a compute function and
-its description) and, if it takes parameters, their names in ``PARAMETERS``.
+an endpoint itself. A new endpoint is one ``Endpoint`` entry here: a compute function, its
+words and the parameters it takes (``Parameter``: name, type, bounds, default and how a
+sentence names its value). The config schema's claim keys are checked against these
+declarations by a test.
 
 A claim names an endpoint with its parameters, e.g. ``updates_to_target`` with
-``curve: train_crossentropy`` and ``target: 0.5``; ``endpoint_key`` spells that once, as
-the tidy tables and findings hold it: ``updates_to_target(curve=train_crossentropy,
-target=0.5)``.
+``curve: train_crossentropy`` and ``target: 0.5``. The experiment resolves it once into an
+``EndpointRef`` (the entry and its typed parameters), which every later stage uses as it
+is: it computes, describes itself and names the rows of the tidy tables and findings by its
+``key``, ``updates_to_target(curve=train_crossentropy, target=0.5)``. A stage that reads
+those tables finds each key's reference in the records it is given (``references``); no
+key is ever parsed back into an endpoint.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -73,6 +78,82 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Parameter:
+    """One parameter an endpoint takes: its name, type, bounds and default, and how a
+    sentence names its value."""
+
+    name: str
+    # str, int or float: the type a given value is read as.
+    kind: type
+    # What it is, in a few words, for error messages.
+    meaning: str
+    # The values a text parameter may take.
+    choices: tuple[str, ...] = ()
+    # The least value of a number (``above``: the value must exceed it).
+    minimum: float | None = None
+    above: bool = False
+    required: bool = False
+    # The value when it is not given (None: the endpoint's own, e.g. the run's last update).
+    default: Any = None
+    # How a sentence names a given value after the endpoint's title ("at update {:,}"); the
+    # endpoint's own ``describe`` may word it instead.
+    phrase: str = ""
+
+    def problem(self, value: Any, endpoint_name: str) -> str:
+        """What is wrong with ``value`` for this parameter, in a few words, or ""."""
+        if self.choices and value not in self.choices:
+            return (
+                f"{self.name} {value!r} is not one of {', '.join(self.choices)} for {endpoint_name}"
+            )
+        if self.kind in (int, float):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return f"{self.name} {value!r} of {endpoint_name} is not a number"
+            if self.kind is int and float(value) != int(value):
+                return f"{self.name} {value!r} of {endpoint_name} is not a whole number"
+            low = self.minimum
+            if low is not None and (value <= low if self.above else value < low):
+                sign = ">" if self.above else ">="
+                return f"{self.name} {value!r} of {endpoint_name} must be {sign} {low:g}"
+        return ""
+
+    def takes(self) -> str:
+        """What values it takes, in words: "a number > 0: the value of the curve to reach"."""
+        if self.kind is str:
+            return f"{self.meaning}: {', '.join(self.choices)}" if self.choices else self.meaning
+        kind = "an integer" if self.kind is int else "a number"
+        if self.minimum is not None:
+            kind += f" {'>' if self.above else '>='} {self.minimum:g}"
+        return f"{kind}: {self.meaning}"
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON schema of a claim's key for this parameter (checked against the config
+        schema's ``$defs.claim`` by a test)."""
+        kinds = {str: "string", int: "integer", float: "number"}
+        node: dict[str, Any] = {"type": kinds[self.kind]}
+        if self.minimum is not None:
+            node["exclusiveMinimum" if self.above else "minimum"] = self.minimum
+        return node
+
+
+# The parameters endpoints take, declared once (an endpoint lists those it takes).
+CURVE = Parameter(
+    "curve",
+    str,
+    "a probe curve",
+    choices=tuple(PROBE_CURVES),
+    required=True,
+)
+ACCURACY_CURVE = replace(CURVE, choices=ACCURACY_CURVES)
+TARGET = Parameter(
+    "target", float, "the value of the curve to reach", minimum=0.0, above=True, required=True
+)
+UPDATES = Parameter("updates", int, "the last update of the range", minimum=1)
+UPDATE = Parameter(
+    "update", int, "the update count at which it is measured", minimum=0, phrase="at update {:,}"
+)
+
+
+@dataclass(frozen=True)
 class Endpoint:
     """One kind of per-run number a claim can be judged on."""
 
@@ -91,9 +172,15 @@ class Endpoint:
     # Whether statistics.smallest_effect (an accuracy difference) is a sensible default Δ;
     # otherwise each claim on this endpoint gives its own.
     accuracy_unit: bool = True
-    # The parameters it takes: required ones, and optional ones with their default.
-    required: tuple[str, ...] = ()
-    optional: Mapping[str, Any] = field(default_factory=dict)
+    # The parameters it takes, in the order its key lists them.
+    parameters: tuple[Parameter, ...] = ()
+    # What is wrong with a set of (individually valid) parameters taken together, or "".
+    check: Callable[[Mapping[str, Any]], str] | None = None
+    # How a sentence names it with its given parameters; None: the title, then each given
+    # parameter's phrase.
+    describer: Callable[[Endpoint, Mapping[str, Any]], str] | None = None
+    # Whether a run can be censored: never reach the endpoint's target within its budget.
+    censors: bool = False
     # Whether the slide's per-arm number (an arm's slide_accuracy) is a value of this endpoint.
     slide: bool = False
     # Whether the value holds a mean over the test images every run shares, so that a claim's
@@ -118,10 +205,138 @@ class Endpoint:
     # (updates: 1,234, effects as "9.0× fewer") or "ratio" (0.244, 1/24,700; effects ×2,700).
     reader: str = "percent"
 
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def problem(self, given: Mapping[str, Any]) -> str:
+        """What is wrong with the ``given`` parameters (None: not given), or ""."""
+        takes = ", ".join(p.name for p in self.parameters) or "no parameters"
+        for key, value in given.items():
+            if value is not None and self.parameter(key) is None:
+                return f"{key!r} is not a parameter of {self.name} (it takes {takes})"
+        for parameter in self.parameters:
+            value = given.get(parameter.name)
+            if value is None:
+                if parameter.required:
+                    return f"{self.name} needs {parameter.name}: {parameter.takes()}"
+                continue
+            if found := parameter.problem(value, self.name):
+                return found
+        return self.check(given) if self.check else ""
+
+    def describe(self, given: Mapping[str, Any]) -> str:
+        """How a sentence names this endpoint with the ``given`` parameters."""
+        if self.describer is not None:
+            return self.describer(self, given)
+        phrases = [
+            parameter.phrase.format(given[parameter.name])
+            for parameter in self.parameters
+            if parameter.phrase and given.get(parameter.name) is not None
+        ]
+        return " ".join((self.title, *phrases))
+
+
+@dataclass(frozen=True)
+class EndpointRef:
+    """A claim's endpoint resolved once: the registry entry's name and its typed parameters
+    (those given, in the entry's order). Tables name it by ``key``; every stage after the
+    experiment uses the reference itself (``references`` finds it for a table's key)."""
+
+    name: str
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    @classmethod
+    def resolve(cls, name: str, given: Mapping[str, Any] | None = None) -> EndpointRef:
+        """The reference to endpoint ``name`` with the ``given`` parameters (keys of other
+        endpoints' parameters too, e.g. a whole claim of the config: those must be absent);
+        a ValueError says in a few words what is wrong."""
+        spec = endpoint(name)
+        given = {key: value for key, value in (given or {}).items() if key in PARAMETER_NAMES}
+        if problem := spec.problem(given):
+            raise ValueError(problem)
+        return cls(
+            name,
+            {
+                parameter.name: parameter.kind(given[parameter.name])
+                for parameter in spec.parameters
+                if given.get(parameter.name) is not None
+            },
+        )
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> EndpointRef:
+        """A reference from its plain record (``asdict``), as a rule hands it to a script."""
+        return cls.resolve(record["name"], record.get("parameters") or {})
+
     @property
-    def censors(self) -> bool:
-        """Whether a run can be censored (never reach the target within its budget)."""
-        return "target" in self.required
+    def spec(self) -> Endpoint:
+        return endpoint(self.name)
+
+    @property
+    def key(self) -> str:
+        """The endpoint with its parameters as one string: ``name`` or
+        ``name(key=value, ...)``, as the tables hold it."""
+        if not self.parameters:
+            return self.name
+        given = ", ".join(f"{key}={_text(value)}" for key, value in self.parameters.items())
+        return f"{self.name}({given})"
+
+    def get(self, name: str) -> Any:
+        """A parameter's value: the given one, else its declared default."""
+        if name in self.parameters:
+            return self.parameters[name]
+        parameter = self.spec.parameter(name)
+        if parameter is None:
+            raise KeyError(f"{name!r} is not a parameter of {self.name}")
+        return parameter.default
+
+    def values(self) -> dict[str, Any]:
+        """Every parameter's value, the declared defaults for those not given."""
+        return {parameter.name: self.get(parameter.name) for parameter in self.spec.parameters}
+
+    def describe(self) -> str:
+        """How a sentence names it: "final test accuracy", "updates until the probe's training
+        cross-entropy is ≤ 0.5"."""
+        return self.spec.describe(self.parameters)
+
+    def compute(self, records: RunRecords) -> Value:
+        """One run's value."""
+        return self.spec.compute(records, self.values())
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def plain_endpoints() -> list[EndpointRef]:
+    """Every endpoint that needs no parameter, as its reference: the tables stage scores
+    every run on these (final accuracies, losses, gap), whatever its claims."""
+    return [
+        EndpointRef.resolve(name)
+        for name, spec in ENDPOINTS.items()
+        if not any(parameter.required for parameter in spec.parameters)
+    ]
+
+
+def references(records: Iterable[Mapping[str, Any]] = ()) -> dict[str, EndpointRef]:
+    """The references of plain records (``asdict`` of an ``EndpointRef``) and of the plain
+    endpoints, by key: how a stage that reads a table's ``endpoint`` column finds each row's
+    reference."""
+    found = [*plain_endpoints(), *(EndpointRef.from_record(record) for record in records)]
+    return {reference.key: reference for reference in found}
+
+
+def with_references(frame: pd.DataFrame, refs: Mapping[str, EndpointRef]) -> pd.DataFrame:
+    """A table with an ``endpoint`` column of keys, with each row's reference as ``ref``; a
+    key without a reference is an error naming it."""
+    unknown = sorted(set(frame["endpoint"]) - set(refs)) if "endpoint" in frame else []
+    if unknown:
+        raise ValueError(f"no endpoint reference for {', '.join(map(str, unknown))}")
+    if "endpoint" not in frame:
+        return frame
+    return frame.assign(ref=[refs[key] for key in frame["endpoint"]])
 
 
 def _from_metrics(key: str, history_column: str | None = None) -> Callable:
@@ -232,7 +447,7 @@ def normalised_area(updates: np.ndarray, values: np.ndarray, end: float) -> floa
 
 def _area(records: RunRecords, parameters: Mapping[str, Any]) -> Value:
     updates, values = _probe_curve(records, parameters["curve"])
-    end = parameters.get("updates") or _number(records.metrics.get("updates"))
+    end = parameters["updates"] or _number(records.metrics.get("updates"))
     return Value(normalised_area(updates, values, float(end)))
 
 
@@ -255,12 +470,31 @@ def first_to_last_hidden(layers: pd.DataFrame | None, column: str, update: float
 
 
 def _gradient_ratio(records: RunRecords, parameters: Mapping[str, Any]) -> Value:
-    update = parameters.get("update")
-    return Value(first_to_last_hidden(records.layers, "bias_gradient", update or 0))
+    return Value(first_to_last_hidden(records.layers, "bias_gradient", parameters["update"]))
 
 
 def _weight_change_ratio(records: RunRecords, parameters: Mapping[str, Any]) -> Value:
-    return Value(first_to_last_hidden(records.layers, "kernel_change", parameters.get("update")))
+    return Value(first_to_last_hidden(records.layers, "kernel_change", parameters["update"]))
+
+
+def _target_on_curve(given: Mapping[str, Any]) -> str:
+    """A target an accuracy curve can reach: in (0, 1]."""
+    curve, target = given.get("curve"), given.get("target")
+    if curve in ACCURACY_CURVES and not float(target) <= 1:
+        return f"target {target!r} is not an accuracy in (0, 1] for curve {curve}"
+    return ""
+
+
+def _describe_speed(spec: Endpoint, given: Mapping[str, Any]) -> str:
+    curve = given["curve"]
+    sign = "≥" if PROBE_CURVES[curve] else "≤"
+    return f"updates until the probe's {curve_title(curve)} is {sign} {_text(given['target'])}"
+
+
+def _describe_area(spec: Endpoint, given: Mapping[str, Any]) -> str:
+    end = given.get("updates")
+    span = f"from update 1 to {int(end):,}" if end else "over the whole run"
+    return f"mean {curve_title(given['curve'])} on a log-update axis {span} (normalised area)"
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -336,7 +570,10 @@ ENDPOINTS: dict[str, Endpoint] = {
             digits=0,
             delta_bounds=(1.0, 1000.0),
             accuracy_unit=False,
-            required=("curve", "target"),
+            parameters=(CURVE, TARGET),
+            check=_target_on_curve,
+            describer=_describe_speed,
+            censors=True,
             missing="censored: never reached the target within its updates",
             better_words=("more updates", "fewer updates"),
             description="weight updates until the probe's curve first reaches the target, "
@@ -353,7 +590,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             digits=3,
             delta_bounds=(1.0, 1e12),
             accuracy_unit=False,
-            optional={"update": None},
+            parameters=(replace(UPDATE, default=0),),
             reads_layers=True,
             min_hidden_layers=2,
             description="the root-mean-square gradient of the loss with respect to the first "
@@ -372,7 +609,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             digits=3,
             delta_bounds=(1.0, 1e12),
             accuracy_unit=False,
-            optional={"update": None},
+            parameters=(UPDATE,),
             reads_layers=True,
             min_hidden_layers=2,
             description="how far the first hidden layer's kernel moved from its initial value "
@@ -385,20 +622,18 @@ ENDPOINTS: dict[str, Endpoint] = {
             unit="fraction correct",
             higher_is_better=True,
             compute=_area,
-            required=("curve",),
-            optional={"updates": None},
+            parameters=(ACCURACY_CURVE, UPDATES),
+            describer=_describe_area,
             description="the mean of the probe's accuracy curve over log10(updates) from 1 to "
             "the last update: how good the net was, on average, throughout training",
         ),
     )
 }
-# The parameters an endpoint can take, and what values they allow.
-PARAMETERS: dict[str, str] = {
-    "curve": "a probe curve: " + ", ".join(PROBE_CURVES),
-    "target": "a number: the value of the curve to reach",
-    "updates": "an integer >= 1: the last update of the range",
-    "update": "an integer >= 0: the update count at which it is measured",
-}
+# Every parameter name some endpoint takes: the keys of a config claim that belong to its
+# endpoint (the config schema's $defs.claim declares the same keys, checked by a test).
+PARAMETER_NAMES: tuple[str, ...] = tuple(
+    dict.fromkeys(p.name for spec in ENDPOINTS.values() for p in spec.parameters)
+)
 
 
 def endpoint(name: str) -> Endpoint:
@@ -408,80 +643,8 @@ def endpoint(name: str) -> Endpoint:
     return ENDPOINTS[name]
 
 
-def check_parameters(name: str, parameters: Mapping[str, Any]) -> str:
-    """What is wrong with ``parameters`` for endpoint ``name`` in a few words, or ""."""
-    spec = endpoint(name)
-    allowed = (*spec.required, *spec.optional)
-    for key in parameters:
-        if key not in allowed:
-            takes = ", ".join(allowed) or "no parameters"
-            return f"{key!r} is not a parameter of {name} (it takes {takes})"
-    for key in spec.required:
-        if parameters.get(key) is None:
-            return f"{name} needs {key}: {PARAMETERS[key]}"
-    curve = parameters.get("curve")
-    if curve is not None:
-        curves = ACCURACY_CURVES if name == "auc" else tuple(PROBE_CURVES)
-        if curve not in curves:
-            return f"curve {curve!r} is not one of {', '.join(curves)} for {name}"
-    target = parameters.get("target")
-    if target is not None and curve in ACCURACY_CURVES and not 0 < float(target) <= 1:
-        return f"target {target!r} is not an accuracy in (0, 1] for curve {curve}"
-    if target is not None and curve in PROBE_CURVES and float(target) <= 0:
-        return f"target {target!r} must be above 0 for curve {curve}"
-    return ""
-
-
-def endpoint_key(name: str, parameters: Mapping[str, Any] | None = None) -> str:
-    """The endpoint with its parameters as one string: ``name`` or ``name(key=value, ...)``."""
-    spec = endpoint(name)
-    given = {
-        key: value
-        for key in (*spec.required, *spec.optional)
-        if (value := (parameters or {}).get(key)) is not None
-    }
-    if not given:
-        return name
-    return f"{name}(" + ", ".join(f"{key}={_text(value)}" for key, value in given.items()) + ")"
-
-
-def parse_key(key: str) -> tuple[Endpoint, dict[str, Any]]:
-    """The endpoint and parameters of an ``endpoint_key``."""
-    name, _, rest = key.partition("(")
-    parameters: dict[str, Any] = {}
-    for item in filter(None, rest.rstrip(")").split(", ")):
-        parameter, _, value = item.partition("=")
-        parameters[parameter] = value if parameter == "curve" else float(value)
-    return endpoint(name), parameters
-
-
 def _text(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def compute(key: str, records: RunRecords) -> Value:
-    """One run's value of the endpoint ``key`` (an ``endpoint_key``)."""
-    spec, parameters = parse_key(key)
-    return spec.compute(records, parameters)
-
-
-def describe_key(key: str) -> str:
-    """How a sentence names an endpoint with its parameters.
-
-    "final test accuracy", "updates until the probe's training cross-entropy reaches 0.5".
-    """
-    spec, parameters = parse_key(key)
-    curve = parameters.get("curve")
-    if curve is None:
-        update = parameters.get("update")
-        return spec.title if update is None else f"{spec.title} at update {int(update):,}"
-    curve_words = curve_title(curve)
-    if spec.censors:
-        sign = "≥" if PROBE_CURVES[curve] else "≤"
-        return f"updates until the probe's {curve_words} is {sign} {_text(parameters['target'])}"
-    end = parameters.get("updates")
-    span = f"from update 1 to {int(end):,}" if end else "over the whole run"
-    return f"mean {curve_words} on a log-update axis {span} (normalised area)"
 
 
 def curve_title(curve: str) -> str:

@@ -16,12 +16,9 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from tipsbench.data import DATASETS
-from tipsbench.endpoints import LOSS_UNITS, endpoint, endpoint_key
+from tipsbench.endpoints import LOSS_UNITS, EndpointRef, references
 from tipsbench.grid import Arm, Grid, resolve_grid
 from tipsbench.schema import non_default
-
-# The keys of a claim in the config that are parameters of its endpoint.
-ENDPOINT_PARAMETERS = ("curve", "target", "updates", "update")
 
 
 @dataclass(frozen=True)
@@ -41,8 +38,8 @@ class Claim:
     """One claim of a study: the endpoint it is judged on, the better arm, Δ, its words."""
 
     name: str
-    # The endpoint with its parameters (tipsbench.endpoints.endpoint_key).
-    endpoint: str
+    # The endpoint with its typed parameters, resolved once from the config.
+    endpoint: EndpointRef
     # "B > A", "A > B" (which arm is better on the endpoint) or "A ≈ B".
     expect: str
     # Δ in the endpoint's unit: a difference, or a ratio > 1 for a ratio endpoint.
@@ -98,9 +95,18 @@ class Study:
             **{
                 **record,
                 "arms": tuple(Arm(**arm) for arm in record["arms"]),
-                "claims": tuple(Claim(**claim) for claim in record["claims"]),
+                "claims": tuple(
+                    Claim(**{**claim, "endpoint": EndpointRef.from_record(claim["endpoint"])})
+                    for claim in record["claims"]
+                ),
             }
         )
+
+
+def study_references(records: list[dict[str, Any]]) -> dict[str, EndpointRef]:
+    """Every claim's endpoint reference by key, from study records (``study_records``): how a
+    stage given the records finds the reference of a table row's ``endpoint`` key."""
+    return references(claim["endpoint"] for study in records for claim in study["claims"])
 
 
 def resolve_claims(
@@ -116,37 +122,38 @@ def resolve_claims(
     """
     default_reason = statistics.get("smallest_effect_reason", "")
 
-    def unit_of(name: str) -> str:
-        if endpoint(name).reader != "loss" or not losses or len(losses) != 1:
+    def unit_of(reference: EndpointRef) -> str:
+        if reference.spec.reader != "loss" or not losses or len(losses) != 1:
             return ""
         return LOSS_UNITS.get(next(iter(losses)), "")
 
     if not spec.get("claims"):
         own = spec.get("smallest_effect")
+        metric = EndpointRef.resolve(statistics["metric"])
         return (
             Claim(
                 name=statistics["metric"],
-                endpoint=statistics["metric"],
+                endpoint=metric,
                 expect=spec["expect"],
                 smallest_effect=own or statistics["smallest_effect"],
                 smallest_effect_reason=spec.get("smallest_effect_reason")
                 or ("" if own else default_reason),
-                unit=unit_of(statistics["metric"]),
+                unit=unit_of(metric),
             ),
         )
     primary = next((index for index, claim in enumerate(spec["claims"]) if claim.get("primary")), 0)
     claims = []
     for index, claim in enumerate(spec["claims"]):
-        parameters = {key: claim[key] for key in ENDPOINT_PARAMETERS if key in claim}
+        reference = EndpointRef.resolve(claim["endpoint"], claim)
         delta = claim.get("smallest_effect")
         reason = claim.get("smallest_effect_reason", "")
-        if delta is None and endpoint(claim["endpoint"]).accuracy_unit:
+        if delta is None and reference.spec.accuracy_unit:
             delta = statistics["smallest_effect"]
             reason = reason or default_reason
         claims.append(
             Claim(
                 name=claim.get("name") or claim["endpoint"],
-                endpoint=endpoint_key(claim["endpoint"], parameters),
+                endpoint=reference,
                 expect=claim["expect"],
                 smallest_effect=float(delta),
                 text=claim.get("text", ""),
@@ -154,7 +161,7 @@ def resolve_claims(
                 quote_en=claim.get("quote_en", ""),
                 primary=index == primary,
                 smallest_effect_reason=reason,
-                unit=unit_of(claim["endpoint"]),
+                unit=unit_of(reference),
             )
         )
     return tuple(claims)
@@ -221,8 +228,8 @@ class Experiment:
         return self.grid.arms
 
     @property
-    def endpoints(self) -> list[str]:
-        """Every endpoint (key) some claim of the run is judged on, in first-seen order."""
+    def endpoints(self) -> list[EndpointRef]:
+        """Every endpoint some claim of the run is judged on, in first-seen order."""
         return list(
             dict.fromkeys(claim.endpoint for study in self.studies for claim in study.claims)
         )
@@ -237,9 +244,7 @@ class Experiment:
         features |= {"tuning"} if self.tuned_arms else set()
         for spec in self.studies:
             if spec.name == study:
-                features |= {
-                    f"endpoint:{claim.endpoint.partition('(')[0]}" for claim in spec.claims
-                }
+                features |= {f"endpoint:{claim.endpoint.name}" for claim in spec.claims}
         return features
 
     def study_records(self) -> list[dict[str, Any]]:

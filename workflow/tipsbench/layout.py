@@ -57,6 +57,12 @@ def array_table(root: str, name: str) -> str:
     return f"{root}/tables/{name}.npz"
 
 
+def record(root: str, name: str) -> str:
+    """A record of the statistics stage that goes with its tables (JSON), e.g. the endpoint
+    references of the tables' keys."""
+    return f"{root}/tables/{name}.json"
+
+
 def figure(root: str, name: str) -> str:
     """A figure; per-study figures are named ``<study>-<figure>``."""
     return f"{root}/figures/{name}.svg"

@@ -30,7 +30,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter  # noqa: E402
 
-from tipsbench.endpoints import PROBE_CURVES, curve_title, describe_key, parse_key  # noqa: E402
+from tipsbench.endpoints import (  # noqa: E402
+    PROBE_CURVES,
+    EndpointRef,
+    curve_title,
+    references,
+    with_references,
+)
 from tipsbench.wording import (  # noqa: E402
     POINTS,
     effect,
@@ -43,9 +49,9 @@ SLIDE_COLOUR = "#c44e52"
 matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "tipsbench", "font.size": 9})
 
 
-def _paired(endpoint_rows: pd.DataFrame, key: str) -> pd.DataFrame:
+def _paired(endpoint_rows: pd.DataFrame, reference: EndpointRef) -> pd.DataFrame:
     """One claim's arms paired by seed: A's and B's value and whether either is censored."""
-    rows = endpoint_rows[endpoint_rows["endpoint"] == key]
+    rows = endpoint_rows[endpoint_rows["endpoint"] == reference.key]
     arms = {
         role: rows[rows["role"] == role].set_index("seed")[["value", "censored"]]
         for role in ("A", "B")
@@ -55,10 +61,10 @@ def _paired(endpoint_rows: pd.DataFrame, key: str) -> pd.DataFrame:
     return paired.dropna(subset=["value_a", "value_b"])
 
 
-def _effect_scale(finding: pd.Series) -> tuple[Callable, str]:
+def _effect_scale(finding: pd.Series | dict[str, Any]) -> tuple[Callable, str]:
     """How a claim's effect is drawn: a function from the analysis scale (B − A, or log(B / A))
     to the axis, and the axis label in the reader's units."""
-    spec, _ = parse_key(str(finding["endpoint"]))
+    spec = finding["ref"].spec
     if finding["scale"] == "ratio":
         return np.exp, "B / A (log scale; 1: no effect)"
     if spec.reader == "percent":
@@ -117,10 +123,10 @@ def _effect_panel(
     rng: np.random.Generator,
 ) -> None:
     """One claim's panel of ``effects_figure``."""
-    key = claim["endpoint"]
+    reference = claim["endpoint"]
     convert, label = _effect_scale({**finding.to_dict(), "unit": claim.get("unit", "")})
     ratio = finding["scale"] == "ratio"
-    paired = _paired(endpoint_rows, key)
+    paired = _paired(endpoint_rows, reference)
     values = paired["value_b"].to_numpy(float)
     base = paired["value_a"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -191,7 +197,10 @@ def _effect_panel(
     axes.set_ylabel(label, fontsize=8)
     axes.set_title(
         "\n".join(
-            (*textwrap.wrap(describe_key(key), 34), f"{finding['arm_b']} vs {finding['arm_a']}")
+            (
+                *textwrap.wrap(reference.describe(), 34),
+                f"{finding['arm_b']} vs {finding['arm_a']}",
+            )
         ),
         fontsize=8,
     )
@@ -374,7 +383,7 @@ def probe_figure(probes: pd.DataFrame, claims: list[dict[str, Any]]) -> plt.Figu
                 (f"{role}: {arm}, train", f"{role}: {arm}, test"),
             )
     for claim in claims:
-        _, parameters = parse_key(claim["endpoint"])
+        parameters = claim["endpoint"].parameters
         curve = parameters.get("curve")
         if "target" in parameters and curve in PROBE_CURVES:
             axes = panels[measures.index(curve.partition("_")[2])]
@@ -442,7 +451,7 @@ def speed_figure(
     never reached the target and never counts, so a curve that stays below 1 has censored
     seeds.
     """
-    speed = [claim for claim in claims if parse_key(claim["endpoint"])[0].censors]
+    speed = [claim for claim in claims if claim["endpoint"].spec.censors]
     figure, grid = plt.subplots(
         1,
         max(1, len(speed)),
@@ -451,7 +460,7 @@ def speed_figure(
         squeeze=False,
     )
     for axes, claim in zip(grid.flat, speed):
-        rows = endpoint_rows[endpoint_rows["endpoint"] == claim["endpoint"]]
+        rows = endpoint_rows[endpoint_rows["endpoint"] == claim["endpoint"].key]
         for role, arm_rows in rows.groupby("role", sort=True):
             colour = ARM_COLOURS.get(role, "grey")
             budget = float(runs.loc[runs["role"] == role, "updates"].astype(float).max())
@@ -469,7 +478,7 @@ def speed_figure(
         axes.set_ylim(-0.02, 1.05)
         axes.set_xlabel("weight updates (dotted: the arm's budget)")
         axes.set_ylabel("fraction of seeds at the target")
-        axes.set_title(describe_key(claim["endpoint"]), fontsize=8)
+        axes.set_title(claim["endpoint"].describe(), fontsize=8)
         axes.grid(alpha=0.3)
     _outside_legend(figure, grid)
     return figure
@@ -496,7 +505,7 @@ def forest_figure(findings: pd.DataFrame, units: dict[str, str] | None = None) -
     """
     units = units or {}
     rows = findings[findings["axis"].fillna("") == ""].reset_index(drop=True)
-    readers = [parse_key(str(key))[0].reader for key in rows["endpoint"]]
+    readers = [reference.spec.reader for reference in rows["ref"]]
     rows = rows.assign(
         group=[
             FOREST_GROUPS["ratio"]
@@ -540,7 +549,7 @@ def forest_figure(findings: pd.DataFrame, units: dict[str, str] | None = None) -
                 axes.hlines(y, low, high, color=colour, lw=2.2)
             axes.plot([centre], [y], "o", color=colour, ms=5.5)
             shown += [value for value in (low, high, centre, *band) if pd.notna(value)]
-            noun = describe_key(row.endpoint)
+            noun = row.ref.describe()
             axes.text(
                 -0.02,
                 y,
@@ -734,10 +743,11 @@ class FigureSpec:
     """One figure: how to draw it from tables, which tables it reads, and its caption.
 
     ``draw(tables, labels)`` gets the tables by name and ``labels``: ``study`` and its
-    ``claims`` (per-study figures), ``confidence``, ``item``, ``class_names`` and ``sweeps``
-    (the sweep axes). ``alt`` and ``caption`` may use ``{title}``, ``{level}`` and
-    ``{item}``. A ``wide`` figure takes a full row in the report. ``needs`` names what the
-    experiment (for a per-study figure: the study) must have for the figure to exist, as
+    ``claims`` (per-study figures), ``endpoints`` (every claim's endpoint), ``confidence``,
+    ``item``, ``class_names`` and ``sweeps`` (the sweep axes). ``alt`` and ``caption`` may
+    use ``{title}``, ``{level}`` and ``{item}``. A ``wide`` figure takes a full row in the
+    report. ``needs`` names what the experiment (for a per-study figure: the study) must have
+    for the figure to exist, as
     ``Experiment.features`` spells it: "sweeps", "tuning", "endpoint:<name>". A run figure's
     ``section`` is the report section that shows it: "headline", "final-model",
     "robustness" or "tuning".
@@ -756,12 +766,25 @@ def _rows_of(table: pd.DataFrame, study: str) -> pd.DataFrame:
     return table[table["study"] == study]
 
 
+def _findings(tables: dict[str, pd.DataFrame], labels: dict[str, Any]) -> pd.DataFrame:
+    """The findings table with each row's endpoint reference (``ref``), from the labels'."""
+    return with_references(tables["findings"], references(labels["endpoints"]))
+
+
+def _claims(labels: dict[str, Any]) -> list[dict[str, Any]]:
+    """The study's claims (plain records) with each endpoint as its reference."""
+    return [
+        {**claim, "endpoint": EndpointRef.from_record(claim["endpoint"])}
+        for claim in labels["claims"]
+    ]
+
+
 STUDY_FIGURES: dict[str, FigureSpec] = {
     "effects": FigureSpec(
         draw=lambda tables, labels: effects_figure(
             _rows_of(tables["endpoints"], labels["study"]),
-            _rows_of(tables["findings"], labels["study"]),
-            labels["claims"],
+            _rows_of(_findings(tables, labels), labels["study"]),
+            _claims(labels),
             confidence=labels["confidence"],
         ),
         tables=("endpoints", "findings"),
@@ -786,7 +809,7 @@ STUDY_FIGURES: dict[str, FigureSpec] = {
     ),
     "probe": FigureSpec(
         draw=lambda tables, labels: probe_figure(
-            _rows_of(tables["probes"], labels["study"]), labels["claims"]
+            _rows_of(tables["probes"], labels["study"]), _claims(labels)
         ),
         tables=("probes",),
         alt="Probe curves against weight updates of the {title} study",
@@ -809,7 +832,7 @@ STUDY_FIGURES: dict[str, FigureSpec] = {
         draw=lambda tables, labels: speed_figure(
             _rows_of(tables["endpoints"], labels["study"]),
             _rows_of(tables["runs"], labels["study"]),
-            labels["claims"],
+            _claims(labels),
         ),
         tables=("endpoints", "runs"),
         alt="Fraction of seeds at the target against weight updates, {title} study",
@@ -822,7 +845,7 @@ STUDY_FIGURES: dict[str, FigureSpec] = {
 
 RUN_FIGURES: dict[str, FigureSpec] = {
     "forest": FigureSpec(
-        draw=lambda tables, labels: forest_figure(tables["findings"], labels["units"]),
+        draw=lambda tables, labels: forest_figure(_findings(tables, labels), labels["units"]),
         tables=("findings",),
         alt="Every claim's effect with its confidence interval, coloured by its verdict",
         caption="Every claim's effect with its {level} CI, coloured by its verdict, claims on one "
@@ -841,7 +864,7 @@ RUN_FIGURES: dict[str, FigureSpec] = {
         section="final-model",
     ),
     "robustness": FigureSpec(
-        draw=lambda tables, labels: robustness_figure(tables["findings"], labels["sweeps"]),
+        draw=lambda tables, labels: robustness_figure(_findings(tables, labels), labels["sweeps"]),
         tables=("findings",),
         alt="Each claim's effect across its sweep axes",
         caption="Each claim's effect with its {level} CI at every setting of each sweep axis, "

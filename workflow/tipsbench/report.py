@@ -29,7 +29,8 @@ import jinja2
 import pandas as pd
 
 from tipsbench import wording
-from tipsbench.endpoints import describe_key, parse_key
+from tipsbench.endpoints import EndpointRef, with_references
+from tipsbench.experiment import study_references
 from tipsbench.plots import RUN_FIGURES, SECTIONS, STUDY_FIGURES, FigureSpec
 from tipsbench.schema import hyperparameters
 from tipsbench.training import probe_schedule
@@ -116,8 +117,8 @@ def _arm_context(row: Any, condition: dict, base: dict, updates: Any) -> dict[st
 
 def _claim_arm_context(row: Any, slide: Any, unit: str) -> dict[str, Any]:
     """One arm's values of one claim's endpoint, described over its seeds, in reader units."""
-    key = row.endpoint
-    spec, _ = parse_key(key)
+    key = row.ref
+    spec = key.spec
     number, interval = wording.value_number, wording.value_interval
     low, high = row.pi_low, row.pi_high
     spread = "" if spec.scale == "ratio" or wording.missing(row.sd) else f" ± {number(key, row.sd)}"
@@ -144,7 +145,7 @@ def _finding_context(finding: dict[str, Any], claims: int) -> dict[str, Any]:
     fmt, p = wording.fmt, wording.fmt_p
     ratio = finding["scale"] == "ratio"
     effect, interval = wording.effect, wording.effect_interval
-    spec, _ = parse_key(str(finding["endpoint"]))
+    spec = finding["ref"].spec
     return {
         "verdict": finding["verdict"],
         "verdict_class": wording.VERDICT_CLASSES.get(finding["verdict"], "inconclusive"),
@@ -198,7 +199,7 @@ def _finding_context(finding: dict[str, Any], claims: int) -> dict[str, Any]:
         "censored": f"A {int(finding['censored_a'])}, B {int(finding['censored_b'])}",
         "test": wording.TEST_NAMES.get(finding["test"], finding["test"])
         + (" of log(B / A)" if ratio else ""),
-        "note": wording.notes_text(finding["notes"]),
+        "note": wording.notes_text(finding["notes"], finding["ref"]),
         "sentence": wording.finding_sentence(finding),
     }
 
@@ -214,17 +215,17 @@ def _claim_context(
     """One claim of a study: its words, its arms' values, its finding and how it fares across
     the sweeps ("k of m" settings; "" when it is not swept)."""
     row = {**finding.to_dict(), "unit": claim.get("unit", "")}
-    spec, _ = parse_key(str(finding.endpoint))
-    noun = describe_key(finding.endpoint)
+    spec = finding.ref.spec
+    noun = finding.ref.describe()
     described = arms[arms["endpoint"] == finding.endpoint].sort_values("role")
     return {
         "name": claim["name"],
-        "endpoint_key": str(finding.endpoint),
+        "endpoint_name": finding.ref.name,
         "quote_en": claim.get("quote_en", ""),
         "sweep": sweep,
         "heading": f"{noun[:1].upper()}{noun[1:]}: {finding.arm_b} (B) vs {finding.arm_a} (A)",
         "outcome": noun,
-        "expect": wording.expect_phrase(finding.expect, finding.endpoint),
+        "expect": wording.expect_phrase(finding.expect, finding.ref),
         "endpoint": noun,
         "description": spec.description,
         "unit": wording.unit_word(row) or "ratio",
@@ -250,7 +251,9 @@ def _claim_context(
     }
 
 
-def _seeds_context(seeds: pd.DataFrame, values: pd.DataFrame, keys: list[str]) -> dict[str, Any]:
+def _seeds_context(
+    seeds: pd.DataFrame, values: pd.DataFrame, keys: list[EndpointRef]
+) -> dict[str, Any]:
     """Per seed: status, epochs and the value of every endpoint the study's claims use."""
     table = values.pivot_table(
         index=["role", "seed"], columns="endpoint", values="value", aggfunc="first"
@@ -262,8 +265,8 @@ def _seeds_context(seeds: pd.DataFrame, values: pd.DataFrame, keys: list[str]) -
     for row in seeds.itertuples():
         cells = []
         for key in keys:
-            number = table.get(key, pd.Series(dtype=float)).get((row.role, row.seed))
-            flag = censored.get(key, pd.Series(dtype=object)).get((row.role, row.seed))
+            number = table.get(key.key, pd.Series(dtype=float)).get((row.role, row.seed))
+            flag = censored.get(key.key, pd.Series(dtype=object)).get((row.role, row.seed))
             cells.append(
                 wording.value_number(key, number)
                 + (" (censored)" if str(flag).lower() == "true" else "")
@@ -281,7 +284,7 @@ def _seeds_context(seeds: pd.DataFrame, values: pd.DataFrame, keys: list[str]) -
     columns = []
     for key in keys:
         unit = wording.unit_word(key)
-        columns.append(describe_key(key) + (f" ({unit})" if unit else ""))
+        columns.append(key.describe() + (f" ({unit})" if unit else ""))
     return {"columns": columns, "rows": rows}
 
 
@@ -348,7 +351,7 @@ def study_context(
         "claim_zh": spec["claim_zh"],
         "claim_en": spec.get("claim_en", ""),
         "note": spec["note"],
-        "fit": fit_sentence(arms) if any(c["endpoint_key"] == "gap" for c in claims) else "",
+        "fit": fit_sentence(arms) if any(c["endpoint_name"] == "gap" for c in claims) else "",
         "verdict": primary["finding"] if primary else None,
         "arms": [
             _arm_context(
@@ -367,7 +370,7 @@ def study_context(
         "seeds": _seeds_context(
             study_runs.sort_values(["role", "seed"]),
             endpoint_rows[endpoint_rows["study"] == name] if len(endpoint_rows) else endpoint_rows,
-            [claim["endpoint"] for claim in spec["claims"]],
+            [EndpointRef.from_record(claim["endpoint"]) for claim in spec["claims"]],
         ),
     }
 
@@ -530,7 +533,7 @@ def method_context(
             ),
         },
         "endpoint_names": ", ".join(
-            dict.fromkeys(parse_key(key)[0].title for key in findings.get("endpoint", []))
+            dict.fromkeys(reference.spec.title for reference in findings.get("ref", []))
         ),
         "family": wording.count(len(findings), "claim"),
         "statistics": {
@@ -591,6 +594,9 @@ def build_context(
     its figures that exist; ``retrain`` maps each condition to the target whose
     ``--forcerun`` retrains it.
     """
+    # Every table row that names an endpoint gets its reference (``ref``), from the claims.
+    refs = study_references(experiment["studies"])
+    tables = {name: with_references(table, refs) for name, table in tables.items()}
     findings, jobs = tables["findings"], tables["jobs"]
     confidence = (
         float(findings["confidence"].iloc[0])

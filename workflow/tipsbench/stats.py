@@ -322,7 +322,9 @@ ARM_ENDPOINT_COLUMNS = [
 
 
 def arm_endpoints_table(
-    endpoint_rows: pd.DataFrame, settings: Mapping[str, Any] | None = None
+    endpoint_rows: pd.DataFrame,
+    refs: Mapping[str, endpoints.EndpointRef],
+    settings: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """One row per study × arm × endpoint: every endpoint described over the arm's seeds.
 
@@ -335,8 +337,9 @@ def arm_endpoints_table(
     _require_columns(endpoint_rows, ENDPOINT_COLUMNS, "endpoints")
     rows = []
     for keys, group in endpoint_rows.groupby([*ARM_COLUMNS, "endpoint"], sort=False):
-        spec, _ = endpoints.parse_key(str(keys[-1]))
-        values = score_values(group, settings["diverged_score"]).to_numpy(dtype=float)
+        spec = refs[keys[-1]].spec
+        values = score_values(group, settings["diverged_score"], spec.censors)
+        values = values.to_numpy(dtype=float)
         ratio = spec.scale == "ratio"
         if ratio:
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -544,14 +547,15 @@ def holm_levels(pvalues: Any, alpha: float) -> np.ndarray:
     return levels
 
 
-def score_values(rows: pd.DataFrame, how: str) -> pd.Series:
+def score_values(rows: pd.DataFrame, how: str, censors: bool) -> pd.Series:
     """One endpoint's values with diverged runs scored as the ``diverged_score`` setting says.
 
     ``rows`` are endpoints-table rows of one endpoint. ``final_weights`` keeps the value the
     run's final, non-finite weights gave; ``last_good_epoch`` takes the value at the run's
     last epoch with a finite loss (``last_good``; NaN where the endpoint has none); ``exclude``
-    makes it not available. An endpoint that can be censored (updates to a target) is never
-    rescored: a diverged run either reached its target before it diverged or is censored.
+    makes it not available. An endpoint that can be censored (``censors``: updates to a
+    target) is never rescored: a diverged run either reached its target before it diverged or
+    is censored.
     """
     values = _numeric(rows["value"])
     if how not in ("final_weights", "last_good_epoch", "exclude"):
@@ -560,8 +564,7 @@ def score_values(rows: pd.DataFrame, how: str) -> pd.Series:
         )
     if how == "final_weights" or rows.empty:
         return values
-    spec, _ = endpoints.parse_key(str(rows["endpoint"].iloc[0]))
-    if spec.censors:
+    if censors:
         return values
     diverged = rows["status"] == "diverged"
     replacement = _numeric(rows["last_good"]) if how == "last_good_epoch" else np.nan
@@ -599,7 +602,7 @@ def _arm_notes(
         notes.append(note("missing_seeds", **arm, seeds=missing))
     unavailable = sorted(int(seed) for seed in arm_rows.loc[values.isna(), "seed"])
     if unavailable:
-        notes.append(note("unavailable", **arm, seeds=unavailable, endpoint=claim.endpoint))
+        notes.append(note("unavailable", **arm, seeds=unavailable, endpoint=claim.endpoint.key))
     # A diverged run is its own outcome, never counted as one that "never left chance".
     diverged = int((arm_rows["status"] == "diverged").sum())
     finished = arm_rows.loc[arm_rows["status"] != "diverged", "seed"]
@@ -836,16 +839,17 @@ def _pair(
 ) -> _Paired:
     """Step 1: validate and pair the arms by seed; a ratio endpoint goes to the log scale."""
     labels = [arm.label for arm in spec.arms]
-    rows = study_rows[study_rows["endpoint"] == claim.endpoint]
+    rows = study_rows[study_rows["endpoint"] == claim.endpoint.key]
     arm_rows = {role: rows[rows["role"] == role] for role in ("A", "B")}
     for role, frame in arm_rows.items():
         if frame["seed"].duplicated().any():
             raise ValueError(
                 f"study {spec.name!r} arm {role} has a seed more than once for "
-                f"{claim.endpoint}: {frame['seed'].tolist()}"
+                f"{claim.endpoint.key}: {frame['seed'].tolist()}"
             )
     values = {
-        role: score_values(frame, settings["diverged_score"]) for role, frame in arm_rows.items()
+        role: score_values(frame, settings["diverged_score"], claim.endpoint.spec.censors)
+        for role, frame in arm_rows.items()
     }
     notes = []
     for role, label, other in (("A", labels[0], "B"), ("B", labels[1], "A")):
@@ -954,7 +958,7 @@ def _claim_row(
     """The findings row of one claim, before the Holm correction and the verdict (step 5,
     ``findings_table``): pair (``_pair``), compare over the seeds (``compare_arms``), estimate
     the verdict's error (``_estimate``) and test (``_tests``)."""
-    endpoint, _ = endpoints.parse_key(claim.endpoint)
+    endpoint = claim.endpoint.spec
     ratio = endpoint.scale == "ratio"
     paired = _pair(spec, claim, study_rows, chance, settings, ratio)
     delta = math.log(claim.smallest_effect) if ratio else claim.smallest_effect
@@ -983,7 +987,7 @@ def _claim_row(
         "arm_a": labels[0],
         "arm_b": labels[1],
         "expect": claim.expect,
-        "endpoint": claim.endpoint,
+        "endpoint": claim.endpoint.key,
         "primary": claim.primary,
         "scale": endpoint.scale,
         "higher_is_better": endpoint.higher_is_better,

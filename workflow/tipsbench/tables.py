@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tipsbench.cost import record_flops
-from tipsbench.endpoints import ENDPOINTS, RunRecords, compute
+from tipsbench.endpoints import EndpointRef, RunRecords, plain_endpoints
 from tipsbench.grid import Arm
 from tipsbench.tuning import tune_runs
 
@@ -135,28 +135,28 @@ ENDPOINT_COLUMNS = [*ARM_COLUMNS, "seed", "status", "endpoint", "value", "last_g
 
 def endpoints_table(
     runs: pd.DataFrame,
-    endpoints: dict[str, list[str]],
+    endpoints: dict[str, list[EndpointRef]],
     records: dict[tuple[str, int], RunRecords],
 ) -> pd.DataFrame:
     """Every run's value of every endpoint, one row per study × arm × seed × endpoint.
 
     ``runs`` is the runs table (one row per study arm and seed, tuned arms already reduced
-    to their choice); ``endpoints`` names, per study, the endpoint keys its claims are judged
-    on, to which every endpoint without parameters (final accuracies, losses, gap) is added;
+    to their choice); ``endpoints`` holds, per study, the endpoints its claims are judged on,
+    to which every endpoint that needs no parameters (final accuracies, losses, gap) is added;
     ``records`` holds each (condition, seed)'s metrics, history, probe and layers.
     """
-    final = [name for name, spec in ENDPOINTS.items() if not spec.required]
+    final = plain_endpoints()
     rows = []
     for run in runs.itertuples():
         run_records = records[(run.condition, int(run.seed))]
-        for key in dict.fromkeys([*final, *endpoints.get(run.study, [])]):
-            value = compute(key, run_records)
+        for reference in dict.fromkeys([*final, *endpoints.get(run.study, [])]):
+            value = reference.compute(run_records)
             rows.append(
                 {
                     **{column: getattr(run, column) for column in ARM_COLUMNS},
                     "seed": run.seed,
                     "status": run.status,
-                    "endpoint": key,
+                    "endpoint": reference.key,
                     "value": value.value,
                     "last_good": value.last_good,
                     "censored": value.censored,
@@ -273,7 +273,7 @@ def build_tables(
     labels: np.ndarray,
     num_classes: int,
     probes: dict[tuple[str, int], pd.DataFrame] | None = None,
-    endpoints: dict[str, list[str]] | None = None,
+    endpoints: dict[str, list[EndpointRef]] | None = None,
     layers: dict[tuple[str, int], pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The tables stage: every run's records, keyed by (condition, seed), as tidy tables.
@@ -282,7 +282,7 @@ def build_tables(
     sizes and weight change during training) describe study arms, ``jobs`` the
     training jobs, ``confusion`` the test predictions of the best arm summed over its seeds.
     A tuned arm is its chosen candidate (``tuning.tune_runs``: by validation accuracy);
-    ``tuning`` lists every candidate. ``endpoints`` names the endpoint keys each study's
+    ``tuning`` lists every candidate. ``endpoints`` holds the endpoints each study's
     claims are judged on (see ``endpoints_table``). ``test_correct`` (arrays, not a frame)
     holds which test images each job got right.
 

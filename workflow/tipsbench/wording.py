@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from tipsbench.endpoints import describe_key, parse_key
+from tipsbench.endpoints import EndpointRef
 from tipsbench.grid import HYPERPARAMETER_SLUGS
 
 # The configured test's key and how a sentence names it.
@@ -260,10 +260,10 @@ def note_missing_seeds(role: str, label: str, seeds: list[int]) -> str:
     return f"{seed_list(seeds)} missing in {arm_name(role, label)}"
 
 
-def note_unavailable(role: str, label: str, seeds: list[int], endpoint: str) -> str:
+def note_unavailable(role: str, label: str, seeds: list[int], endpoint: EndpointRef) -> str:
     return (
         f"{seed_list(seeds)} of {arm_name(role, label)}: "
-        f"{describe_key(endpoint)} not available, left out"
+        f"{endpoint.describe()} not available, left out"
     )
 
 
@@ -326,14 +326,15 @@ def note_wilcoxon_floor(nonzero: int, alpha: float) -> str:
     )
 
 
-def note_text(record: Mapping[str, Any]) -> str:
-    """One note of a findings row (its code and numbers, ``stats.NOTE_CODES``) in words."""
+def note_text(record: Mapping[str, Any], endpoint: EndpointRef) -> str:
+    """One note of a findings row (its code and numbers, ``stats.NOTE_CODES``) in words;
+    ``endpoint`` is the row's (the claim's) endpoint."""
     code = record["code"]
     arm = (record.get("role"), record.get("label"))
     words = {
         "no_runs": lambda: note_no_runs(*arm),
         "missing_seeds": lambda: note_missing_seeds(*arm, record["seeds"]),
-        "unavailable": lambda: note_unavailable(*arm, record["seeds"], record["endpoint"]),
+        "unavailable": lambda: note_unavailable(*arm, record["seeds"], endpoint),
         "at_chance": lambda: note_at_chance(
             *arm, record["count"], record["of"], record["threshold"], record.get("diverged", 0)
         ),
@@ -351,12 +352,13 @@ def note_text(record: Mapping[str, Any]) -> str:
     return words[code]()
 
 
-def notes_text(notes: Any) -> str:
-    """A findings row's notes (a JSON list, or a list of records) as one sentence-like line."""
+def notes_text(notes: Any, endpoint: EndpointRef) -> str:
+    """A findings row's notes (a JSON list, or a list of records) as one sentence-like line;
+    ``endpoint`` is the row's."""
     if missing(notes) or notes == "":
         return ""
     records = json.loads(notes) if isinstance(notes, str) else notes
-    return "; ".join(note_text(record) for record in records)
+    return "; ".join(note_text(record, endpoint) for record in records)
 
 
 # --- Units a reader thinks in: every value, effect and Δ of an endpoint, in one place. ---
@@ -371,20 +373,28 @@ def notes_text(notes: Any) -> str:
 POINTS = 100
 
 
-def _spec(row_or_key: Mapping[str, Any] | pd.Series | str) -> Any:
-    key = row_or_key if isinstance(row_or_key, str) else str(row_or_key["endpoint"])
-    return parse_key(key)[0]
+# A row: a findings row (or a record of one) with its endpoint's reference as ``ref``
+# (tipsbench.endpoints.with_references).
+Row = Mapping[str, Any] | pd.Series
 
 
-def unit_word(row_or_key: Mapping[str, Any] | pd.Series | str, unit: str | None = None) -> str:
+def _ref(row_or_ref: Row | EndpointRef) -> EndpointRef:
+    return row_or_ref if isinstance(row_or_ref, EndpointRef) else row_or_ref["ref"]
+
+
+def _spec(row_or_ref: Row | EndpointRef) -> Any:
+    return _ref(row_or_ref).spec
+
+
+def unit_word(row_or_ref: Row | EndpointRef, unit: str | None = None) -> str:
     """The unit a reader reads an endpoint's values in: "%", "nats", "updates", "" (a ratio).
 
     ``unit`` is a claim's own (``Claim.unit``: nats for cross-entropy, resolved from its arms);
     a row may carry it as ``unit``.
     """
-    if unit is None and not isinstance(row_or_key, str):
-        unit = row_or_key.get("unit") or None
-    spec = _spec(row_or_key)
+    if unit is None and not isinstance(row_or_ref, EndpointRef):
+        unit = row_or_ref.get("unit") or None
+    spec = _spec(row_or_ref)
     if spec.reader == "percent":
         return "%"
     if spec.reader == "ratio":
@@ -415,7 +425,7 @@ def _significant(number: float, digits: int = 3) -> str:
     return f"{rounded:,.{decimals}f}"
 
 
-def value(endpoint: str, number: Any, unit: str | None = None) -> str:
+def value(endpoint: EndpointRef, number: Any, unit: str | None = None) -> str:
     """One value of an endpoint with its unit: 93.7 %, 0.312 nats, 1,234 updates, 1/24,700."""
     if missing(number):
         return "–"
@@ -428,7 +438,7 @@ def value(endpoint: str, number: Any, unit: str | None = None) -> str:
     return f"{text} {unit or spec.unit}"
 
 
-def value_number(endpoint: str, number: Any) -> str:
+def value_number(endpoint: EndpointRef, number: Any) -> str:
     """A value without its unit, for a table whose header gives it: 93.7, 0.312, 1,234."""
     if missing(number):
         return "–"
@@ -443,7 +453,7 @@ def value_number(endpoint: str, number: Any) -> str:
     return f"{number:.{max(3, spec.digits - 1)}f}"
 
 
-def value_interval(endpoint: str, low: Any, high: Any) -> str:
+def value_interval(endpoint: EndpointRef, low: Any, high: Any) -> str:
     """``low–high`` of an endpoint's values without the unit, an en dash when undefined."""
     if missing(low) or missing(high):
         return "–"
@@ -462,7 +472,7 @@ def _factor(number: float) -> str:
     return _significant(number, 2 if number < 10 else 3)
 
 
-def _ratio_effect(row: Mapping[str, Any] | pd.Series, ratio: float, words: bool) -> str:
+def _ratio_effect(row: Row, ratio: float, words: bool) -> str:
     """B / A of a ratio endpoint: "9.0× fewer updates" for a count, "×1/6,020" otherwise."""
     if _spec(row).reader == "count":
         noun = f" {unit_word(row)}" if words else ""
@@ -474,7 +484,7 @@ def _ratio_effect(row: Mapping[str, Any] | pd.Series, ratio: float, words: bool)
     return f"×{ratio_text(ratio)}"
 
 
-def effect(row: Mapping[str, Any] | pd.Series, number: Any, plain: bool = False) -> str:
+def effect(row: Row, number: Any, plain: bool = False) -> str:
     """An effect of a findings row as a reader reads it: +5.0 points, +0.102 nats, 9.0× fewer
     updates, ×2,700, ×1/6,020.
 
@@ -495,7 +505,7 @@ def effect(row: Mapping[str, Any] | pd.Series, number: Any, plain: bool = False)
     return text if plain else f"{text} {unit_word(row)}"
 
 
-def effect_interval(row: Mapping[str, Any] | pd.Series, low: Any, high: Any) -> str:
+def effect_interval(row: Row, low: Any, high: Any) -> str:
     """``low to high`` of an effect as a reader reads it, the unit once: +4.5 to +5.4 points,
     8.7× to 9.3× fewer updates, ×1/6,620 to ×1/5,430; each end of a difference with enough
     digits to tell it from ±Δ."""
@@ -522,12 +532,12 @@ def effect_interval(row: Mapping[str, Any] | pd.Series, low: Any, high: Any) -> 
     return f"{ends[0]} to {ends[1]}{unit}"
 
 
-def effect_name(row: Mapping[str, Any] | pd.Series) -> str:
+def effect_name(row: Row) -> str:
     """What the effect of a findings row is: "B − A" or "B / A"."""
     return "B / A" if row["scale"] == "ratio" else "B − A"
 
 
-def delta_size(row: Mapping[str, Any] | pd.Series) -> str:
+def delta_size(row: Row) -> str:
     """Δ of a findings row as a size in the effect's unit: "1 point", "0.03 nats", "×1.5"."""
     size = float(row["smallest_effect"])
     spec = _spec(row)
@@ -539,25 +549,25 @@ def delta_size(row: Mapping[str, Any] | pd.Series) -> str:
     return f"{size:g} {unit_word(row)}"
 
 
-def delta(row: Mapping[str, Any] | pd.Series) -> str:
+def delta(row: Row) -> str:
     """Δ of a findings row as a band: "±1 point", "±0.03 nats", "×1.5 either way"."""
     text = delta_size(row)
     return f"{text} either way" if row["scale"] == "ratio" else f"±{text}"
 
 
-def expect_phrase(expect: str, endpoint: str) -> str:
+def expect_phrase(expect: str, endpoint: EndpointRef) -> str:
     """The claimed direction on an endpoint in words: "B better (fewer updates)"."""
     if expect == "A ≈ B":
         return "A ≈ B (no practical difference)"
-    spec, _ = parse_key(endpoint)
+    spec = endpoint.spec
     better = "B" if expect == "B > A" else "A"
     higher, lower = spec.better_words
     return f"{better} better ({higher if spec.higher_is_better else lower})"
 
 
-def claim_heading(row: Mapping[str, Any] | pd.Series) -> str:
+def claim_heading(row: Row) -> str:
     """A claim as a short heading: "B better (higher) on final test accuracy"."""
-    return f"{expect_phrase(row['expect'], row['endpoint'])} on {describe_key(row['endpoint'])}"
+    return f"{expect_phrase(row['expect'], row['ref'])} on {row['ref'].describe()}"
 
 
 def updates_sentence(updates: Mapping[str, Any], labels: Mapping[str, str]) -> str:
@@ -596,12 +606,12 @@ def near_delta(number: float, size: float, digits: int) -> int:
     return digits
 
 
-def interval_phrase(row: Mapping[str, Any] | pd.Series, low: Any, high: Any) -> str:
+def interval_phrase(row: Row, low: Any, high: Any) -> str:
     """``low to high`` of an effect in a sentence (``effect_interval``)."""
     return effect_interval(row, low, high)
 
 
-def leaning(row: Mapping[str, Any] | pd.Series) -> str:
+def leaning(row: Row) -> str:
     """Which way a claim's difference leans, in words: "B is better", "B is worse"."""
     sign = int(row["effect_sign"])
     if sign == 0:
@@ -611,12 +621,12 @@ def leaning(row: Mapping[str, Any] | pd.Series) -> str:
     return f"{row['arm_b']} (B) is {'better' if better else 'worse'}"
 
 
-def claimed_way(row: Mapping[str, Any] | pd.Series) -> bool:
+def claimed_way(row: Row) -> bool:
     """Whether the difference goes the way the claim says (a directional claim)."""
     return int(row["effect_sign"]) * int(row["claimed_sign"]) > 0
 
 
-def verdict_tooltip(row: Mapping[str, Any] | pd.Series) -> str:
+def verdict_tooltip(row: Row) -> str:
     """A verdict in a few words for its badge's tooltip, with the direction where it matters."""
     verdict = row["verdict"]
     if verdict == "NEGLIGIBLE":
@@ -639,14 +649,14 @@ def confidence_words(confidence: Any) -> str:
     return (text.rstrip("0").rstrip(".") if "." in text else text) + " %"
 
 
-def signed_delta(row: Mapping[str, Any] | pd.Series, sign: int) -> str:
+def signed_delta(row: Row, sign: int) -> str:
     """Δ on one side of no effect: "+1 point", "−0.03 nats", "1.5× fewer updates", "×1/10"."""
     if row["scale"] == "ratio":
         return effect(row, sign * float(row["delta"]))
     return ("+" if sign > 0 else "−") + delta_size(row)
 
 
-def _bound(row: Mapping[str, Any] | pd.Series, number: Any) -> str:
+def _bound(row: Row, number: Any) -> str:
     """One end of an effect's interval in a sentence, told apart from ±Δ, with its unit."""
     return effect(row, number)
 
@@ -661,7 +671,7 @@ DECIDING_NAMES = {
 }
 
 
-def deciding_cell(row: Mapping[str, Any] | pd.Series) -> str:
+def deciding_cell(row: Row) -> str:
     """The deciding test and its Holm-adjusted p, for a table cell."""
     test = row.get("deciding_test")
     test = "none" if missing(test) else str(test)
@@ -670,7 +680,7 @@ def deciding_cell(row: Mapping[str, Any] | pd.Series) -> str:
     return f"{DECIDING_NAMES[test]}, Holm p {fmt_p(row.get('p_deciding'))}"
 
 
-def test_phrase(row: Mapping[str, Any] | pd.Series, test: str) -> str:
+def test_phrase(row: Row, test: str) -> str:
     """The test that decided a verdict (``effects.DECIDING_TESTS``), in words."""
     over = (
         "over seeds and test images"
@@ -699,7 +709,7 @@ def test_phrase(row: Mapping[str, Any] | pd.Series, test: str) -> str:
     }[test]
 
 
-def decision_phrase(row: Mapping[str, Any] | pd.Series) -> str:
+def decision_phrase(row: Row) -> str:
     """Which test decided the verdict, its Holm-adjusted p, and the interval at that test's own
     Holm level, which agrees with the decision: it clears Δ exactly when the verdict says the
     effect was shown to."""
@@ -753,7 +763,7 @@ def decision_phrase(row: Mapping[str, Any] | pd.Series) -> str:
     return text
 
 
-def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
+def finding_sentence(row: Row) -> str:
     """The verdict of one claim in full, built only from its row of the findings table: the
     arms' means, the effect with its plain interval, the test that decided the verdict with
     its Holm-adjusted p and the interval at that test's Holm level, and what follows."""
@@ -765,7 +775,7 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
             f"No seed has results for both {row['arm_a']} (A) and {row['arm_b']} (B), "
             f"so the claim {expect} cannot be tested{smoke_tail}"
         )
-    endpoint = str(row["endpoint"])
+    endpoint = _ref(row)
     ratio_scale = row["scale"] == "ratio"
     name = effect_name(row)
     images = row.get("sources") == "seeds and test images"
@@ -826,14 +836,14 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
     seeds = "1 seed" if n == 1 else f"{n} seeds"
     if ratio_scale:
         reached = (
-            f"the geometric mean of the {describe_key(endpoint)} was "
+            f"the geometric mean of the {endpoint.describe()} was "
             f"{value(endpoint, row['mean_b'])} for {row['arm_b']} (B) against "
             f"{value(endpoint, row['mean_a'])} for {row['arm_a']} (A)"
         )
     else:
         reached = (
             f"{row['arm_b']} (B) reached {value(endpoint, row['mean_b'])} mean "
-            f"{describe_key(endpoint)} against {value(endpoint, row['mean_a'])} for "
+            f"{endpoint.describe()} against {value(endpoint, row['mean_a'])} for "
             f"{row['arm_a']} (A)"
         )
     ranks = ""
@@ -852,7 +862,7 @@ def finding_sentence(row: Mapping[str, Any] | pd.Series) -> str:
     )
 
 
-def slide_sentence(row: Mapping[str, Any] | pd.Series) -> str:
+def slide_sentence(row: Row) -> str:
     """Whether the slide's own single-run difference is one this protocol's single run gives."""
     slide = row["slide_diff"]
     if missing(slide):
@@ -872,7 +882,7 @@ def slide_sentence(row: Mapping[str, Any] | pd.Series) -> str:
     )
 
 
-def seeds_sentence(row: Mapping[str, Any] | pd.Series, claims: int = 1) -> str:
+def seeds_sentence(row: Row, claims: int = 1) -> str:
     """How small a difference this run could see, and how many seeds an open claim would need
     (``claims``: the size of the Holm family the planning level α / claims comes from)."""
     n = int(row["n_pairs"])
@@ -935,7 +945,7 @@ def seeds_sentence(row: Mapping[str, Any] | pd.Series, claims: int = 1) -> str:
 LARGE_EFFECT = 3.0
 
 
-def size_word(row: Mapping[str, Any] | pd.Series) -> str:
+def size_word(row: Row) -> str:
     """How large the estimate is against Δ: "large", "" (an effect of a few Δ) or "slight"."""
     estimate, size = abs(float(row["mean_diff"])), abs(float(row["delta"]))
     if not size or math.isnan(estimate):
@@ -944,7 +954,7 @@ def size_word(row: Mapping[str, Any] | pd.Series) -> str:
     return "large" if multiple >= LARGE_EFFECT else "slight" if multiple < 1 else ""
 
 
-def _a_change(row: Mapping[str, Any] | pd.Series, size: str) -> str:
+def _a_change(row: Row, size: str) -> str:
     """ "a large increase", "an increase", "a slight decrease" of the endpoint's value."""
     way = "increase" if float(row["mean_diff"]) > 0 else "decrease"
     words = f"{size} {way}".strip()
@@ -955,12 +965,12 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def grade_sentence(row: Mapping[str, Any] | pd.Series, numbers: bool = True) -> str:
+def grade_sentence(row: Row, numbers: bool = True) -> str:
     """One plain sentence for a student: what arm B does to the claim's endpoint compared with
     arm A, how large, and how sure we are, with the effect in the reader's units (left out
     with ``numbers`` False, where a table gives them beside it)."""
     b, a = row["arm_b"], row["arm_a"]
-    noun = describe_key(str(row["endpoint"]))
+    noun = _ref(row).describe()
     if int(row["n_pairs"]) == 0:
         return f"No seed has results for both {a} and {b}: nothing can be said."
     interval = effect_interval(row, row.get("ci_low"), row.get("ci_high"))
@@ -997,7 +1007,7 @@ def grade_sentence(row: Mapping[str, Any] | pd.Series, numbers: bool = True) -> 
     )
 
 
-def verdict_reason(row: Mapping[str, Any] | pd.Series) -> str:
+def verdict_reason(row: Row) -> str:
     """Why the claim got its verdict, in its own terms and units, with the numbers the verdict
     reads (the interval at the deciding test's Holm level)."""
     verdict, size = row["verdict"], delta_size(row)
