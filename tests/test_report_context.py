@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pandas as pd
 import pytest
 from conftest import ROOT, load_fixture
 from test_stats import as_endpoints
 
+from tipsbench import report as report_module
 from tipsbench.endpoints import references
 from tipsbench.experiment import resolve_experiment
 from tipsbench.plots import figures_of
@@ -296,3 +298,14 @@ def test_protocol_choices_list_every_slide_value_outside_one_runs_range():
     assert fit_sentence(summary.iloc[1:2]) == (
         "cross-entropy: 91.0 % on its training images, 89.7 % on the test set (a gap of 1.3 points)"
     )
+
+
+def test_the_embedded_cjk_font_is_the_same_bytes_on_every_render(monkeypatch):
+    """The report's CJK subset does not carry the time it was cut (fontTools would stamp it):
+    rendering the same text twice, a second apart, gives the same @font-face rule."""
+    if report_module.cjk_font_path() is None:
+        pytest.skip("no CJK font installed")
+    first = report_module.cjk_font_face("交叉熵更好")
+    clock = time.time()
+    monkeypatch.setattr(time, "time", lambda: clock + 86400.0)
+    assert first and report_module.cjk_font_face("交叉熵更好") == first

@@ -78,7 +78,8 @@ def cjk_font_face(text: str) -> str:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(path), lazy=True)
+    # The font's own timestamp kept: the same text gives the same bytes on every render.
+    font = TTFont(str(path), lazy=True, recalcTimestamp=False)
     subsetter = subset.Subsetter(subset.Options())
     subsetter.populate(text=characters)
     subsetter.subset(font)
