@@ -869,6 +869,16 @@ def test_rbm_pretraining_needs_scaled_pixels(smoke_raw):
         "config error: studies.loss.arms[1]: pretraining: rbm needs the pixels scaled to [0, 1] "
         "(scale_inputs: true); an RBM reads them as probabilities"
     )
+    # A sweep point trains its study's arms too: a sweep may not take the scaling away.
+    overlay = (
+        "studies: {loss: {arms: [{label: a}, {label: b, overrides: {pretraining: rbm}}]}}\n"
+        "sweeps: [{name: raw, hyperparameter: scale_inputs, values: [false], studies: [loss], "
+        "arm_overrides: keep}]"
+    )
+    assert _error(smoke_raw, overlay, check_paths=False) == (
+        "config error: studies.loss.arms[1]: pretraining: rbm needs the pixels scaled to [0, 1] "
+        "(scale_inputs: true) at loss@raw-false; an RBM reads them as probabilities"
+    )
     # Its settings have an effect only with it.
     overlay = (
         "studies: {loss: {arms: [{label: a}, {label: b, overrides: {pretraining_epochs: 3}}]}}"

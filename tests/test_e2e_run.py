@@ -31,11 +31,7 @@ pytestmark = pytest.mark.workflow
 
 CONFIG = load_fixture()
 EXPERIMENT = experiment_of(CONFIG)
-FINAL = [
-    name
-    for name, spec in ENDPOINTS.items()
-    if not any(parameter.required for parameter in spec.parameters)
-]
+FINAL = [name for name, spec in ENDPOINTS.items() if not spec.required]
 # Each endpoint key of the tables with its reference, as the stages after the tables find it.
 REFS = study_references(EXPERIMENT.study_records())
 

@@ -17,12 +17,12 @@ from tipsbench.wording import (
     cost_sentences,
     describe_base,
     describe_changes,
+    effect_interval,
     expect_phrase,
     finding_sentence,
     flops,
     fmt_interval,
     fmt_p,
-    interval_phrase,
     level,
     note_text,
     note_tuning_edge,
@@ -383,8 +383,8 @@ def test_interval_ends_near_delta_get_the_digits_that_tell_them_from_it():
     assert "(95 % CI +0.96 to +1.7 points over seeds)" in sentence
     assert "bound at its Holm level, +0.997 points, does not clear +1 point" in sentence
     # An end exactly at delta, or clear of it, keeps one decimal.
-    assert interval_phrase(row, 0.01, 0.0204) == "+1.0 to +2.0 points"
-    assert interval_phrase(row, -0.01004, 0.3) == "−1.004 to +30.0 points"
+    assert effect_interval(row, 0.01, 0.0204) == "+1.0 to +2.0 points"
+    assert effect_interval(row, -0.01004, 0.3) == "−1.004 to +30.0 points"
 
 
 def test_wilcoxon_sentence_gives_the_ranks_estimate_and_says_when_mean_and_ranks_disagree():

@@ -70,7 +70,6 @@ CLAIMS = [study.name for study in EXPERIMENT.claims]
 wildcard_constraints:
     condition="|".join(re.escape(name) for name in EXPERIMENT.conditions),
     seed=r"\d+",
-    study="|".join(re.escape(name) for name in CLAIMS),
 
 
 def run_folder(condition, seed):

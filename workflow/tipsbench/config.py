@@ -154,11 +154,10 @@ def _known_endpoint(name: str, where: str, parameters_allowed: bool = True) -> N
         raise ConfigError(
             where, f"{show(name)} is not an endpoint ({hint}known: {', '.join(ENDPOINTS)})"
         )
-    required = [p.name for p in endpoint(name).parameters if p.required]
-    if not parameters_allowed and required:
+    if not parameters_allowed and endpoint(name).required:
         raise ConfigError(
             where,
-            f"{name} needs {', '.join(required)}: judge it in a study's claims, "
+            f"{name} needs {', '.join(endpoint(name).required)}: judge it in a study's claims, "
             "where they can be given",
         )
 
@@ -520,15 +519,15 @@ def check_pretraining(config: dict[str, Any], grid: Any) -> None:
     """RBM pre-training reads pixels as probabilities: an arm that pre-trains must see them
     scaled to [0, 1] (scale_inputs true)."""
     for study in config["studies"]:
-        for index, arm in enumerate(grid.arms_of(study)):
-            for condition in arm.conditions:
-                hyperparameters = grid.conditions[condition]
-                if hyperparameters["pretraining"] == "rbm" and not hyperparameters["scale_inputs"]:
-                    raise ConfigError(
-                        f"studies.{study}.arms[{index}]",
-                        "pretraining: rbm needs the pixels scaled to [0, 1] (scale_inputs: "
-                        "true); an RBM reads them as probabilities",
-                    )
+        for arm, condition in trained_conditions(grid, study):
+            hyperparameters = grid.conditions[condition]
+            if hyperparameters["pretraining"] == "rbm" and not hyperparameters["scale_inputs"]:
+                at = "" if arm.study == study else f" at {arm.study}"
+                raise ConfigError(
+                    f"studies.{study}.arms[{'AB'.index(arm.role)}]",
+                    f"pretraining: rbm needs the pixels scaled to [0, 1] (scale_inputs: true){at}; "
+                    "an RBM reads them as probabilities",
+                )
 
 
 def _must_matter(

@@ -205,6 +205,11 @@ class Endpoint:
     # (updates: 1,234, effects as "9.0× fewer") or "ratio" (0.244, 1/24,700; effects ×2,700).
     reader: str = "percent"
 
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The names of the parameters it cannot do without."""
+        return tuple(parameter.name for parameter in self.parameters if parameter.required)
+
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
 
@@ -313,11 +318,7 @@ class EndpointRef:
 def plain_endpoints() -> list[EndpointRef]:
     """Every endpoint that needs no parameter, as its reference: the tables stage scores
     every run on these (final accuracies, losses, gap), whatever its claims."""
-    return [
-        EndpointRef.resolve(name)
-        for name, spec in ENDPOINTS.items()
-        if not any(parameter.required for parameter in spec.parameters)
-    ]
+    return [EndpointRef.resolve(name) for name, spec in ENDPOINTS.items() if not spec.required]
 
 
 def references(records: Iterable[Mapping[str, Any]] = ()) -> dict[str, EndpointRef]:

@@ -40,6 +40,7 @@ from tipsbench.endpoints import (  # noqa: E402
 from tipsbench.wording import (  # noqa: E402
     POINTS,
     effect,
+    effect_unit,
     level,
 )
 
@@ -67,10 +68,10 @@ def _effect_scale(finding: pd.Series | dict[str, Any]) -> tuple[Callable, str]:
     spec = finding["ref"].spec
     if finding["scale"] == "ratio":
         return np.exp, "B / A (log scale; 1: no effect)"
+    label = f"B − A ({effect_unit(finding)})"
     if spec.reader == "percent":
-        return (lambda value: np.asarray(value, dtype=float) * POINTS), "B − A (points)"
-    unit = finding.get("unit") or spec.unit
-    return (lambda value: np.asarray(value, dtype=float)), f"B − A ({unit})"
+        return (lambda value: np.asarray(value, dtype=float) * POINTS), label
+    return (lambda value: np.asarray(value, dtype=float)), label
 
 
 def effects_figure(
@@ -99,18 +100,7 @@ def effects_figure(
             axes.set_visible(False)
             continue
         _effect_panel(axes, rows.iloc[0], claim, endpoint_rows, confidence, rng)
-    handles = {}
-    for axes in grid.flat:
-        for handle, text in zip(*axes.get_legend_handles_labels()):
-            handles.setdefault(text, handle)
-    figure.legend(
-        handles.values(),
-        handles.keys(),
-        loc="outside lower center",
-        ncol=min(3, len(handles)),
-        fontsize=7,
-        frameon=False,
-    )
+    _outside_legend(figure, grid, columns=3)
     return figure
 
 
@@ -176,10 +166,11 @@ def _effect_panel(
             + (", seeds and test images" if finding["sources"] != "seeds" else ""),
         )
     slide = finding.get("slide_diff")
-    if pd.notna(slide):
+    slide_at = [convert(float(slide))] if pd.notna(slide) else []
+    for value in slide_at:
         axes.scatter(
             0.6,
-            convert(float(slide)),
+            value,
             marker="x",
             s=55,
             color=SLIDE_COLOUR,
@@ -189,9 +180,7 @@ def _effect_panel(
     if ratio:
         _log_ratio_axis(axes.yaxis)
     shown = [value for value in (*differences, *band, none, low, high) if pd.notna(value)]
-    if pd.notna(slide):
-        shown.append(convert(float(slide)))
-    _resolve(axes, shown, ratio)
+    _resolve(axes, shown + slide_at, ratio)
     axes.set_xlim(-0.45, 0.9)
     axes.set_xticks([])
     axes.set_ylabel(label, fontsize=8)
@@ -229,18 +218,20 @@ def _resolve(
     log: bool = False,
     share: float = 0.08,
     flat: float | None = None,
+    axis: str = "y",
 ) -> None:
-    """y limits that show every value with a margin (``share`` of their range; on a log axis
-    as a factor), so the effect is resolved, not squashed; values all alike get ``flat`` (by
-    default a tenth of their size, or 1) on either side."""
+    """Limits of ``axis`` that show every value with a margin (``share`` of their range; on a
+    log axis as a factor), so the effect is resolved, not squashed; values all alike get
+    ``flat`` (by default a tenth of their size, or 1) on either side."""
     low, high = min(values), max(values)
+    set_limits = axes.set_xlim if axis == "x" else axes.set_ylim
     if log:
         margin = (high / low) ** share if high > low else 2.0
-        axes.set_ylim(low / margin, high * margin)
+        set_limits(low / margin, high * margin)
     else:
         alike = flat if flat is not None else abs(high) * 0.1 or 1.0
         margin = (high - low) * share or alike
-        axes.set_ylim(low - margin, high + margin)
+        set_limits(low - margin, high + margin)
 
 
 def _arm_lines(axes: plt.Axes, solid: Any, dashed: Any, colour: str, labels: tuple) -> None:
@@ -485,10 +476,9 @@ def speed_figure(
 
 
 # How the forest plot groups claims: by the reader's unit of their effect, so that claims on
-# one axis compare (tipsbench.endpoints: an endpoint's reader).
+# one axis compare (tipsbench.endpoints: an endpoint's reader); loss claims group by their unit.
 FOREST_GROUPS = {
     "percent": "accuracy claims: B − A in percentage points",
-    "loss": "loss claims: B − A in the loss's unit",
     "count": "ratio claims: B / A (log scale)",
     "ratio": "ratio claims: B / A (log scale)",
 }
@@ -508,11 +498,9 @@ def forest_figure(findings: pd.DataFrame, units: dict[str, str] | None = None) -
     readers = [reference.spec.reader for reference in rows["ref"]]
     rows = rows.assign(
         group=[
-            FOREST_GROUPS["ratio"]
-            if reader in ("count", "ratio")
-            else FOREST_GROUPS["percent"]
-            if reader == "percent"
-            else f"loss claims: B − A in {units.get(f'{row.study}/{row.claim}') or 'the loss unit'}"
+            FOREST_GROUPS.get(reader)
+            # A loss: one group per unit (nats for cross-entropy).
+            or f"loss claims: B − A in {units.get(f'{row.study}/{row.claim}') or 'the loss unit'}"
             for reader, row in zip(readers, rows.itertuples())
         ]
     )
@@ -529,11 +517,8 @@ def forest_figure(findings: pd.DataFrame, units: dict[str, str] | None = None) -
     for axes, group in zip(grid.flat, groups):
         members = rows[rows["group"] == group].reset_index(drop=True)
         ratio = members["scale"].iloc[0] == "ratio" if len(members) else False
-        factor = POINTS if group == FOREST_GROUPS["percent"] else 1
-
-        def convert(value: Any, ratio: bool = ratio, factor: float = factor) -> Any:
-            return np.exp(value) if ratio else value * factor
-
+        # One unit per group: its first claim's scale serves them all.
+        convert = _effect_scale(members.iloc[0])[0] if len(members) else None
         shown = []
         for position, row in enumerate(members.itertuples()):
             y = len(members) - 1 - position
@@ -573,13 +558,7 @@ def forest_figure(findings: pd.DataFrame, units: dict[str, str] | None = None) -
         if ratio:
             _log_ratio_axis(axes.xaxis)
         if shown:
-            low, high = min(shown), max(shown)
-            if ratio:
-                margin = (high / low) ** 0.05
-                axes.set_xlim(low / margin, high * margin)
-            else:
-                margin = (high - low) * 0.05 or 1.0
-                axes.set_xlim(low - margin, high + margin)
+            _resolve(axes, shown, ratio, share=0.05, flat=1.0, axis="x")
         axes.set_ylim(-0.7, max(1, len(members)) - 0.3)
         axes.set_yticks([])
         axes.set_title(group, fontsize=8, loc="left")

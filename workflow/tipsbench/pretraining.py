@@ -43,7 +43,6 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-from sklearn.neural_network import BernoulliRBM
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,10 @@ def rbm_stack(
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
 
     layers = []
+    # Imported here: the cost model (pretraining_flops) is read at every workflow start, where
+    # loading scikit-learn would only cost time.
+    from sklearn.neural_network import BernoulliRBM
+
     inputs = x
     for index, width in enumerate(widths):
         started = time.perf_counter()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import io
 import math
 from importlib.util import find_spec
@@ -71,7 +72,13 @@ def cjk_characters(text: str) -> str:
 def cjk_font_face(text: str) -> str:
     """An @font-face rule with the CJK font cut down to the characters ``text`` needs, as a data
     URI; "" when ``text`` needs none or no CJK font is installed."""
-    characters = cjk_characters(text)
+    return _font_face_for(cjk_characters(text))
+
+
+@functools.cache
+def _font_face_for(characters: str) -> str:
+    """``cjk_font_face`` of these characters, cut once per process (the HTML and the PDF of a
+    report need the same ones)."""
     path = cjk_font_path()
     if not characters or path is None:
         return ""
@@ -141,8 +148,9 @@ def _claim_arm_context(row: Any, slide: Any, unit: str) -> dict[str, Any]:
     }
 
 
-def _finding_context(finding: dict[str, Any], claims: int) -> dict[str, Any]:
-    """One claim's finding, in the reader's units (``claims``: the size of the Holm family)."""
+def _finding_context(finding: dict[str, Any], claims: int, slide: bool) -> dict[str, Any]:
+    """One claim's finding, in the reader's units (``claims``: the size of the Holm family;
+    ``slide``: whether the slides give a single run to check it against)."""
     fmt, p = wording.fmt, wording.fmt_p
     ratio = finding["scale"] == "ratio"
     effect, interval = wording.effect, wording.effect_interval
@@ -157,13 +165,12 @@ def _finding_context(finding: dict[str, Any], claims: int) -> dict[str, Any]:
         "effect_name": wording.effect_name(finding),
         "sources": finding["sources"],
         "effect": effect(finding, finding["mean_diff"]),
-        "diff": effect(finding, finding["mean_diff"], plain=True),
         "ci": interval(finding, finding["ci_low"], finding["ci_high"]),
         "decision": interval(finding, finding["decision_low"], finding["decision_high"]),
         "decision_level": wording.confidence_words(finding["decision_level"]),
         "diff_ci": interval(finding, finding["diff_ci_low"], finding["diff_ci_high"]),
         "boot_ci": interval(finding, finding["boot_ci_low"], finding["boot_ci_high"]),
-        "se_images": "–" if wording.missing(finding["se_images"]) else fmt(finding["se_images"], 4),
+        "se_images": fmt(finding["se_images"], 4),
         "p": p(finding["p_value"]),
         "p_holm": p(finding["p_holm"]),
         "p_seeds": p(finding["p_value_seeds"]),
@@ -194,7 +201,7 @@ def _finding_context(finding: dict[str, Any], claims: int) -> dict[str, Any]:
         "seeds_to_decide": "–"
         if wording.missing(finding["seeds_to_decide"])
         else str(int(finding["seeds_to_decide"])),
-        "slide_sentence": wording.slide_sentence(finding) if spec.slide else "",
+        "slide_sentence": wording.slide_sentence(finding) if slide else "",
         "seeds_sentence": wording.seeds_sentence(finding, claims),
         "wins_b": f"{int(finding['wins_b'])} of {int(finding['n_pairs'])}",
         "censored": f"A {int(finding['censored_a'])}, B {int(finding['censored_b'])}",
@@ -240,15 +247,10 @@ def _claim_context(
             _claim_arm_context(arm, slides.get(arm.role), row["unit"])
             for arm in described.itertuples()
         ],
-        "finding": {
-            **_finding_context(row, claims),
-            # A study the slides give no number for has no single run to check.
-            **(
-                {}
-                if any(not wording.missing(value) for value in slides.values())
-                else {"slide_sentence": ""}
-            ),
-        },
+        # A study the slides give no number for has no single run to check.
+        "finding": _finding_context(
+            row, claims, spec.slide and any(not wording.missing(v) for v in slides.values())
+        ),
     }
 
 
@@ -543,11 +545,11 @@ def method_context(
             "test": wording.TEST_NAMES[
                 str(first.test if first is not None else statistics["test"])
             ],
-            "trained_threshold": f"{float(statistics['trained_threshold']) * 100:g} %",
+            "trained_threshold": wording.level(statistics["trained_threshold"]),
             "smallest_effect": f"{float(statistics['smallest_effect']) * 100:g} point"
             + ("" if float(statistics["smallest_effect"]) == 0.01 else "s"),
             "smallest_effect_reason": statistics.get("smallest_effect_reason", ""),
-            "power": f"{float(statistics['power']) * 100:g} %",
+            "power": wording.level(statistics["power"]),
             "diverged_score": wording.DIVERGED_SCORES[statistics["diverged_score"]],
         },
     }

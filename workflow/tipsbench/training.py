@@ -436,7 +436,7 @@ def train_condition(
         "batches_per_epoch": int(per_epoch),
         "updates": int(planned_updates),
         "updates_run": int(per_epoch * epochs_run),
-        **_sample_counts(data, probe, probe_callback),
+        **_sample_counts(data, probe),
         **scores,
         "fit_seconds": float(fit_seconds),
         "probe_seconds": float(probe_callback.seconds) if probe_callback else 0.0,
@@ -561,8 +561,8 @@ def _probe_for(
     ``probe_schedule`` points, the layers' gradients on ``gradient_images`` training images."""
     if not probe:
         return None
-    images = min(probe.get("gradient_images", 0), len(data["x_train"]))
-    callback = _probe_callback(
+    images = _gradient_images(probe, data)
+    return _probe_callback(
         probe_sets(data, probe["train_images"], probe["test_images"]),
         probe_schedule(planned_updates, probe["points_per_decade"]),
         per_epoch,
@@ -574,8 +574,11 @@ def _probe_for(
         if images
         else None,
     )
-    callback.gradient_images = images
-    return callback
+
+
+def _gradient_images(probe: dict[str, int] | None, data: dict[str, np.ndarray]) -> int:
+    """How many training images the layers' gradients are measured on (0: not measured)."""
+    return int(min(probe.get("gradient_images", 0), len(data["x_train"]))) if probe else 0
 
 
 def _history(history: dict[str, list[float]]) -> pd.DataFrame:
@@ -620,9 +623,7 @@ def _final_scores(model: Any, data: dict[str, np.ndarray]) -> tuple[dict[str, fl
     return scores, probabilities
 
 
-def _sample_counts(
-    data: dict[str, np.ndarray], probe: dict[str, int] | None, callback: Any
-) -> dict[str, int]:
+def _sample_counts(data: dict[str, np.ndarray], probe: dict[str, int] | None) -> dict[str, int]:
     """How many images each part of the run saw (the cost model counts them)."""
     return {
         "probe_train_samples": int(min(probe["train_images"], len(data["x_train"])))
@@ -632,7 +633,7 @@ def _sample_counts(
         "train_samples": int(len(data["x_train"])),
         "test_samples": int(len(data["x_test"])),
         "validation_samples": int(len(data["x_val"])) if "x_val" in data else 0,
-        "gradient_images": int(callback.gradient_images) if callback else 0,
+        "gradient_images": _gradient_images(probe, data),
     }
 
 

@@ -429,13 +429,8 @@ def value(endpoint: EndpointRef, number: Any, unit: str | None = None) -> str:
     """One value of an endpoint with its unit: 93.7 %, 0.312 nats, 1,234 updates, 1/24,700."""
     if missing(number):
         return "–"
-    spec = _spec(endpoint)
-    text = value_number(endpoint, number)
-    if spec.reader == "percent":
-        return f"{text} %"
-    if spec.reader == "ratio":
-        return text
-    return f"{text} {unit or spec.unit}"
+    text, word = value_number(endpoint, number), unit_word(endpoint, unit)
+    return f"{text} {word}" if word else text
 
 
 def value_number(endpoint: EndpointRef, number: Any) -> str:
@@ -500,9 +495,15 @@ def effect(row: Row, number: Any, plain: bool = False) -> str:
     size = float(row["smallest_effect"]) if "smallest_effect" in row else math.nan
     if spec.reader == "percent":
         text = _points(number, size)
-        return text if plain else f"{text} points"
-    text = signed(number, near_delta(number, size, max(3, spec.digits - 1)))
-    return text if plain else f"{text} {unit_word(row)}"
+    else:
+        text = signed(number, near_delta(number, size, max(3, spec.digits - 1)))
+    return text if plain else f"{text} {effect_unit(row)}"
+
+
+def effect_unit(row: Row) -> str:
+    """The unit of a difference B − A as a reader reads it: "points" for an accuracy, else
+    the unit of the values ("nats")."""
+    return "points" if _spec(row).reader == "percent" else unit_word(row)
 
 
 def effect_interval(row: Row, low: Any, high: Any) -> str:
@@ -522,13 +523,7 @@ def effect_interval(row: Row, low: Any, high: Any) -> str:
             return f"{_factor(low_ratio)}× to {_factor(high_ratio)}× more {noun}"
         return f"{_factor(1 / low_ratio)}× fewer to {_factor(high_ratio)}× more {noun}"
     ends = [effect(row, end, plain=True) for end in (low, high)]
-    unit = (
-        ""
-        if row["scale"] == "ratio"
-        else " points"
-        if spec.reader == "percent"
-        else (f" {unit_word(row)}")
-    )
+    unit = "" if row["scale"] == "ratio" else f" {effect_unit(row)}"
     return f"{ends[0]} to {ends[1]}{unit}"
 
 
@@ -565,11 +560,6 @@ def expect_phrase(expect: str, endpoint: EndpointRef) -> str:
     return f"{better} better ({higher if spec.higher_is_better else lower})"
 
 
-def claim_heading(row: Row) -> str:
-    """A claim as a short heading: "B better (higher) on final test accuracy"."""
-    return f"{expect_phrase(row['expect'], row['ref'])} on {row['ref'].describe()}"
-
-
 def updates_sentence(updates: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     """The number of weight updates each arm got, when the arms differ in it; else ""."""
     if any(missing(updates.get(role)) for role in ("A", "B")):
@@ -604,11 +594,6 @@ def near_delta(number: float, size: float, digits: int) -> int:
     while digits < 6 and ambiguous(digits):
         digits += 1
     return digits
-
-
-def interval_phrase(row: Row, low: Any, high: Any) -> str:
-    """``low to high`` of an effect in a sentence (``effect_interval``)."""
-    return effect_interval(row, low, high)
 
 
 def leaning(row: Row) -> str:
@@ -654,11 +639,6 @@ def signed_delta(row: Row, sign: int) -> str:
     if row["scale"] == "ratio":
         return effect(row, sign * float(row["delta"]))
     return ("+" if sign > 0 else "−") + delta_size(row)
-
-
-def _bound(row: Row, number: Any) -> str:
-    """One end of an effect's interval in a sentence, told apart from ±Δ, with its unit."""
-    return effect(row, number)
 
 
 # How a table cell names the test that decided a verdict (effects.DECIDING_TESTS).
@@ -733,15 +713,15 @@ def decision_phrase(row: Row) -> str:
         end = low if sign > 0 else high
         return (
             f"{text}; at that test's Holm level the one-sided {one_sided} bound of the effect is "
-            f"{_bound(row, end)}, beyond {signed_delta(row, sign)}"
+            f"{effect(row, end)}, beyond {signed_delta(row, sign)}"
         )
     if test == "against":
         end = high if sign > 0 else low
         return (
             f"{text}; at that test's Holm level the one-sided {one_sided} bound of the effect is "
-            f"{_bound(row, end)}, beyond {signed_delta(row, -sign)}"
+            f"{effect(row, end)}, beyond {signed_delta(row, -sign)}"
         )
-    interval = f"the {confidence_words(level)} interval {interval_phrase(row, low, high)}"
+    interval = f"the {confidence_words(level)} interval {effect_interval(row, low, high)}"
     if test == "equivalence":
         return f"{text}; at that test's Holm level {interval} lies within ±{size}"
     if test == "beyond":
@@ -752,7 +732,7 @@ def decision_phrase(row: Row) -> str:
         text += (
             f", but the minimum-effect test does not show the effect exceeds {size} "
             f"({p_phrase(row.get('p_beyond_holm'), 'Holm-adjusted p')}; its one-sided "
-            f"{confidence_words(confidence)} bound at its Holm level, {_bound(row, bound)}, "
+            f"{confidence_words(confidence)} bound at its Holm level, {effect(row, bound)}, "
             f"does not clear {signed_delta(row, sign)})"
         )
     elif not sign:
@@ -784,7 +764,7 @@ def finding_sentence(row: Row) -> str:
     if missing(low) or missing(high):
         interval = f"no {interval} from {n} seed" if n == 1 else f"{interval} not available"
     else:
-        interval = f"{interval} {interval_phrase(row, low, high)}"
+        interval = f"{interval} {effect_interval(row, low, high)}"
         interval += " over seeds and test images" if images else " over seeds"
     if row["verdict"] not in VERDICTS:
         raise ValueError(f"verdict must be one of {VERDICTS}, got {row['verdict']!r}")
@@ -899,7 +879,7 @@ def seeds_sentence(row: Row, claims: int = 1) -> str:
         )
     else:
         spread = float(row["sd_diff"]) * (POINTS if _spec(row).reader == "percent" else 1)
-        unit = "points" if _spec(row).reader == "percent" else unit_word(row)
+        unit = effect_unit(row)
         text = (
             f"With {count(n, 'seed')} and this spread (sd of B − A {spread:.2g} {unit}), a "
             f"difference of {effect(row, float(row['mde'])).lstrip('+')} or more is found with "
@@ -995,9 +975,9 @@ def grade_sentence(row: Row, numbers: bool = True) -> str:
             f"with {a}{numbers_text}{against}."
         )
     if verdict == "DIRECTION ONLY":
-        size = size_word(row) if size_word(row) != "large" else ""
+        # Not shown to reach Δ: whatever the estimate, the change is worded as slight.
         return (
-            f"{_capital(b)} probably results in {_a_change(row, size or 'slight')} in the {noun} "
+            f"{_capital(b)} probably results in {_a_change(row, 'slight')} in the {noun} "
             f"compared with {a}{numbers_text}{against}; whether it reaches {delta_size(row)} is "
             "not shown."
         )
