@@ -305,6 +305,40 @@ def test_forest_plot_groups_claims_by_unit_and_names_rows_by_their_arms():
     plt.close(figure)
 
 
+def test_a_loss_claim_reads_in_its_own_unit_in_the_forest_and_robustness_figures():
+    """The plot jobs give each findings row its claim's own unit (labels["units"]): a loss
+    claim's forest group, its effect beside the row and the robustness axis say nats, not the
+    endpoint's generic unit."""
+    loss = FINDINGS.iloc[:3].assign(
+        study=["lr", "lr@lr-0.01", "lr@lr-1"],
+        origin="lr",
+        claim="loss",
+        title="Learning rate",
+        arm_a="0.1",
+        arm_b="1",
+        endpoint="train_loss",
+        mean_diff=[0.067, 0.05, 0.08],
+        ci_low=[0.05, 0.03, 0.06],
+        ci_high=[0.08, 0.07, 0.1],
+        verdict="REVERSED",
+        smallest_effect=0.02,
+    )
+    tables = {"findings": loss}
+    labels = {
+        "endpoints": [],
+        "units": {f"{study}/loss": "nats" for study in loss["study"]},
+        "sweeps": [{**SWEEPS[0], "studies": ["lr"]}],
+    }
+    forest = RUN_FIGURES["forest"].draw(tables, labels)
+    (axes,) = forest.axes
+    assert axes.get_title(loc="left") == "loss claims: B − A in nats"
+    assert "REVERSED\n+0.067 nats" in [text.get_text() for text in axes.texts]
+    plt.close(forest)
+    robustness = RUN_FIGURES["robustness"].draw(tables, labels)
+    assert robustness.axes[0].get_ylabel() == "B − A (nats)"
+    plt.close(robustness)
+
+
 def test_learning_curves_read_the_probe_in_inference_mode_and_keep_losses_apart():
     curves = pd.DataFrame(
         {

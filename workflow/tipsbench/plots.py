@@ -484,23 +484,22 @@ FOREST_GROUPS = {
 }
 
 
-def forest_figure(findings: pd.DataFrame, units: dict[str, str] | None = None) -> plt.Figure:
+def forest_figure(findings: pd.DataFrame) -> plt.Figure:
     """Every claim's effect with its CI, the ±Δ band, the verdict as colour, grouped by unit.
 
     One row per claim of the config's studies (sweep points are left to the robustness map),
     named by its arms and endpoint. Claims read in accuracy points share one axis, claims on a
-    ratio one log axis (B / A), claims on a loss one axis per unit (``units``: claim -> unit,
-    where a claim's unit is its own); each row's band holds the effects too small to matter
+    ratio one log axis (B / A), claims on a loss one axis per unit (a row's ``unit``, where its
+    claim has one of its own); each row's band holds the effects too small to matter
     (±Δ, per claim), the thin line no effect, and its verdict and effect stand beside it.
     """
-    units = units or {}
     rows = findings[findings["axis"].fillna("") == ""].reset_index(drop=True)
     readers = [reference.spec.reader for reference in rows["ref"]]
     rows = rows.assign(
         group=[
             FOREST_GROUPS.get(reader)
             # A loss: one group per unit (nats for cross-entropy).
-            or f"loss claims: B − A in {units.get(f'{row.study}/{row.claim}') or 'the loss unit'}"
+            or f"loss claims: B − A in {getattr(row, 'unit', '') or 'the loss unit'}"
             for reader, row in zip(readers, rows.itertuples())
         ]
     )
@@ -746,8 +745,17 @@ def _rows_of(table: pd.DataFrame, study: str) -> pd.DataFrame:
 
 
 def _findings(tables: dict[str, pd.DataFrame], labels: dict[str, Any]) -> pd.DataFrame:
-    """The findings table with each row's endpoint reference (``ref``), from the labels'."""
-    return with_references(tables["findings"], references(labels["endpoints"]))
+    """The findings table with each row's endpoint reference (``ref``) and the unit its claim
+    reads in where that is its own (``unit``: nats for a cross-entropy loss), from the
+    labels."""
+    findings = with_references(tables["findings"], references(labels["endpoints"]))
+    units = labels["units"]
+    return findings.assign(
+        unit=[
+            units.get(f"{study}/{claim}", "")
+            for study, claim in zip(findings["study"], findings["claim"])
+        ]
+    )
 
 
 def _claims(labels: dict[str, Any]) -> list[dict[str, Any]]:
@@ -824,7 +832,7 @@ STUDY_FIGURES: dict[str, FigureSpec] = {
 
 RUN_FIGURES: dict[str, FigureSpec] = {
     "forest": FigureSpec(
-        draw=lambda tables, labels: forest_figure(_findings(tables, labels), labels["units"]),
+        draw=lambda tables, labels: forest_figure(_findings(tables, labels)),
         tables=("findings",),
         alt="Every claim's effect with its confidence interval, coloured by its verdict",
         caption="Every claim's effect with its {level} CI, coloured by its verdict, claims on one "
