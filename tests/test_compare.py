@@ -5,6 +5,9 @@ Claims are matched by claim id across runs; absent ones are kept absent.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 
 from tipsbench.compare import COLUMNS, comparison_context, verdict_table
@@ -141,3 +144,14 @@ def test_two_claims_of_one_study_are_two_rows_and_an_older_table_reads_as_its_me
     assert accuracy_row["endpoint"] == "final test accuracy"
     assert accuracy_row["cells"][1]["ci"] == "+0.0 to +50.0 points"  # the older table's own CI
     assert (context["n_shared"], context["n_agree"]) == (1, 0)
+
+
+def test_the_comparison_page_finds_its_styles_in_the_shared_sheet():
+    """compare.html.j2 reads report.css: the classes it styles its table and the claimed
+    direction with are defined there (the report's own rewrite once dropped them)."""
+    root = Path(__file__).resolve().parents[1] / "report_templates"
+    template = (root / "compare.html.j2").read_text()
+    css = (root / "report.css").read_text()
+    for name in ("headline", "expect", "badge", "not-evidence", "ci", "lead"):
+        assert f'class="{name}' in template or f" {name}" in template, name
+        assert re.search(rf"\.{name}\b[^{{]*\{{", css), name
