@@ -305,6 +305,26 @@ def test_forest_plot_groups_claims_by_unit_and_names_rows_by_their_arms():
     plt.close(figure)
 
 
+def test_effects_figure_scores_a_diverged_run_as_the_statistics_do():
+    """With diverged_score: last_good_epoch a diverged run's dot is its last good value, as
+    the mean and interval beside it (stats.score_values); with exclude it is left out."""
+    rows = ENDPOINTS.copy()
+    first = rows.index[(rows["endpoint"] == "test_accuracy") & (rows["role"] == "A")][0]
+    rows.loc[first, ["status", "value", "last_good"]] = ["diverged", 0.10, 0.35]
+    claims = CLAIMS[:1]
+    findings = refs(LOSS_FINDINGS.iloc[:1])
+
+    def dots(how):
+        figure = effects_figure(rows, findings, claims, diverged_score=how)
+        (seeds,) = [c for c in figure.axes[0].collections if c.get_label() == "one seed"]
+        plt.close(figure)
+        return sorted(seeds.get_offsets()[:, 1].tolist())
+
+    assert dots("final_weights") == pytest.approx([52.0, 80.0])  # 0.92 − 0.40, 0.90 − 0.10
+    assert dots("last_good_epoch") == pytest.approx([52.0, 55.0])  # 0.90 − 0.35
+    assert dots("exclude") == pytest.approx([52.0])
+
+
 def test_a_loss_claim_reads_in_its_own_unit_in_the_forest_and_robustness_figures():
     """The plot jobs give each findings row its claim's own unit (labels["units"]): a loss
     claim's forest group, its effect beside the row and the robustness axis say nats, not the
@@ -417,6 +437,7 @@ def test_every_registered_figure_draws_from_the_tables_it_names():
         "claims": [{**claim, "endpoint": asdict(claim["endpoint"])} for claim in CLAIMS],
         "endpoints": [asdict(reference) for reference in REFS.values()],
         "confidence": 0.95,
+        "diverged_score": "final_weights",
         "item": "digit",
         "class_names": ["0", "1"],
         "sweeps": SWEEPS,

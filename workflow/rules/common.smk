@@ -230,6 +230,8 @@ def get_figure_labels(study=None):
             if arm.study == study
         },
         "confidence": EXPERIMENT.statistics["confidence"],
+        # How a diverged run is scored, as the statistics stage scores it.
+        "diverged_score": EXPERIMENT.statistics["diverged_score"],
         "item": EXPERIMENT.dataset.item,
         "class_names": list(EXPERIMENT.dataset.class_names),
         "sweeps": [dict(axis) for axis in EXPERIMENT.sweeps],

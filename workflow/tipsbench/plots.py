@@ -37,6 +37,7 @@ from tipsbench.endpoints import (  # noqa: E402
     references,
     with_references,
 )
+from tipsbench.stats import score_values  # noqa: E402
 from tipsbench.wording import (  # noqa: E402
     POINTS,
     effect,
@@ -50,9 +51,13 @@ SLIDE_COLOUR = "#c44e52"
 matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "tipsbench", "font.size": 9})
 
 
-def _paired(endpoint_rows: pd.DataFrame, reference: EndpointRef) -> pd.DataFrame:
-    """One claim's arms paired by seed: A's and B's value and whether either is censored."""
+def _paired(
+    endpoint_rows: pd.DataFrame, reference: EndpointRef, diverged_score: str = "final_weights"
+) -> pd.DataFrame:
+    """One claim's arms paired by seed: A's and B's value and whether either is censored, a
+    diverged run scored as the statistics score it (``stats.score_values``)."""
     rows = endpoint_rows[endpoint_rows["endpoint"] == reference.key]
+    rows = rows.assign(value=score_values(rows, diverged_score, reference.spec.censors))
     arms = {
         role: rows[rows["role"] == role].set_index("seed")[["value", "censored"]]
         for role in ("A", "B")
@@ -79,6 +84,7 @@ def effects_figure(
     findings: pd.DataFrame,
     claims: list[dict[str, Any]],
     confidence: float = 0.95,
+    diverged_score: str = "final_weights",
 ) -> plt.Figure:
     """One study's claims, one panel each: the paired effect of B over A on every seed.
 
@@ -88,7 +94,7 @@ def effects_figure(
     matter (±Δ) grey, no effect a thin line, and where the endpoint is the one the slide
     reports, the slide's own single-run difference a red cross. Axes in the reader's units
     (accuracy in percentage points), scaled to resolve the effect. The tables hold one study's
-    rows.
+    rows; a diverged run is scored as ``diverged_score`` (the statistics setting) says.
     """
     figure, grid = plt.subplots(
         1, len(claims), figsize=(2.7 * len(claims) + 0.9, 2.7), layout="constrained", squeeze=False
@@ -99,7 +105,8 @@ def effects_figure(
         if not len(rows):
             axes.set_visible(False)
             continue
-        _effect_panel(axes, rows.iloc[0], claim, endpoint_rows, confidence, rng)
+        paired = _paired(endpoint_rows, claim["endpoint"], diverged_score)
+        _effect_panel(axes, rows.iloc[0], claim, paired, confidence, rng)
     _outside_legend(figure, grid, columns=3)
     return figure
 
@@ -108,15 +115,14 @@ def _effect_panel(
     axes: plt.Axes,
     finding: pd.Series,
     claim: dict[str, Any],
-    endpoint_rows: pd.DataFrame,
+    paired: pd.DataFrame,
     confidence: float,
     rng: np.random.Generator,
 ) -> None:
-    """One claim's panel of ``effects_figure``."""
+    """One claim's panel of ``effects_figure`` (``paired``: its arms' values by seed)."""
     reference = claim["endpoint"]
     convert, label = _effect_scale({**finding.to_dict(), "unit": claim.get("unit", "")})
     ratio = finding["scale"] == "ratio"
-    paired = _paired(endpoint_rows, reference)
     values = paired["value_b"].to_numpy(float)
     base = paired["value_a"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -721,8 +727,9 @@ class FigureSpec:
     """One figure: how to draw it from tables, which tables it reads, and its caption.
 
     ``draw(tables, labels)`` gets the tables by name and ``labels``: ``study`` and its
-    ``claims`` (per-study figures), ``endpoints`` (every claim's endpoint), ``confidence``,
-    ``item``, ``class_names`` and ``sweeps`` (the sweep axes). ``alt`` and ``caption`` may
+    ``claims`` (per-study figures), ``endpoints`` (every claim's endpoint), ``units`` (a
+    claim's own unit), ``confidence``, ``diverged_score``, ``item``, ``class_names`` and
+    ``sweeps`` (the sweep axes). ``alt`` and ``caption`` may
     use ``{title}``, ``{level}`` and ``{item}``. A ``wide`` figure takes a full row in the
     report. ``needs`` names what the experiment (for a per-study figure: the study) must have
     for the figure to exist, as
@@ -773,6 +780,7 @@ STUDY_FIGURES: dict[str, FigureSpec] = {
             _rows_of(_findings(tables, labels), labels["study"]),
             _claims(labels),
             confidence=labels["confidence"],
+            diverged_score=labels["diverged_score"],
         ),
         tables=("endpoints", "findings"),
         alt="The paired effect of each claim on every seed, {title} study",
